@@ -1,0 +1,81 @@
+"""Wiring: build the PTB Application around the database, and run it until told to stop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application, ApplicationBuilder
+
+import handlers
+from bot.config import Config
+from bot.ordering import PerUserUpdateProcessor
+from bot.polling import DurablePoller
+from handlers.commands import publish_command_menus
+from storage.engine import Database
+
+log = logging.getLogger("cpdbot")
+
+
+def build_application(config: Config, db: Database) -> Application:
+    application = (
+        ApplicationBuilder()
+        .token(config.require_token())
+        .base_url(config.telegram.base_url)
+        .base_file_url(config.telegram.base_file_url)
+        .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
+        .concurrent_updates(PerUserUpdateProcessor(256))
+        .connection_pool_size(64)
+        .build()
+    )
+    application.bot_data["db"] = db
+    handlers.register(application)
+    return application
+
+
+async def _initialise(application: Application, stop: asyncio.Event) -> bool:
+    """getMe until it works: a clinic's connection may be down when the bot starts."""
+    delay = 1.0
+    while not stop.is_set():
+        try:
+            await application.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            log.warning("cannot reach Telegram (%s); retrying in %.0f s", type(exc).__name__,
+                        delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, 60.0)
+    return False
+
+
+async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
+    """Poll Telegram and handle updates until `stop` is set; then finish what is in flight."""
+    application = build_application(config, db)
+    if not await _initialise(application, stop):
+        return
+    try:
+        try:
+            # Never drop pending updates: they are what clinicians sent while we were down.
+            await application.bot.delete_webhook(drop_pending_updates=False)
+            await publish_command_menus(application.bot)
+        except NetworkError as exc:
+            log.warning("could not set up the command menus (%s); carrying on",
+                        type(exc).__name__)
+        await application.start()
+        poller = DurablePoller(application, db, config.telegram.poll_timeout)
+        polling = asyncio.create_task(poller.poll())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await polling  # re-raises a fatal polling error such as InvalidToken
+        await poller.drain()
+        await application.stop()
+    finally:
+        await application.shutdown()

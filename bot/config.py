@@ -1,0 +1,162 @@
+"""Load `config.toml`, apply environment overrides, and fail with one clear line.
+
+Operators read the error, not a traceback, so every problem becomes a `ConfigError`
+naming the dotted key and what is wrong with it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+BOTFATHER_HINT = (
+    "open Telegram, talk to @BotFather (https://t.me/BotFather), send /newbot, "
+    "then run: export TELEGRAM_BOT_TOKEN='<the token it gives you>'"
+)
+_TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, printed as one line: `key: problem`."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class TelegramConfig(_Section):
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    poll_timeout: Annotated[int, Field(ge=0, le=50)] = 30
+
+    @field_validator("base_url", "base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+
+class StorageConfig(_Section):
+    url: str = "sqlite+aiosqlite:///data/cpdbot.sqlite3"
+    sqlite_synchronous: Annotated[str, Field(pattern="^(full|normal)$")] = "full"
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+
+class LLMConfig(_Section):
+    enabled: bool = False
+    base_url: str | None = None
+    model: str = "gpt-4o-mini"
+    api_key: str = Field(default="", exclude=True)
+
+
+class RemindersConfig(_Section):
+    sweep_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+
+
+class AdminConfig(_Section):
+    telegram_ids: list[int] = Field(default_factory=list)
+
+
+class LoggingConfig(_Section):
+    level: Annotated[str, Field(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
+
+
+class Config(_Section):
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    storage: StorageConfig = Field(default_factory=StorageConfig)
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    reminders: RemindersConfig = Field(default_factory=RemindersConfig)
+    admin: AdminConfig = Field(default_factory=AdminConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+    def require_token(self) -> str:
+        token = self.telegram.token.strip()
+        if not token:
+            raise ConfigError("telegram.token", f"no bot token is set; {BOTFATHER_HINT}")
+        if not _TOKEN_SHAPE.match(token):
+            raise ConfigError(
+                "telegram.token", "does not look like a bot token (expected 123456789:ABC-...)"
+            )
+        return token
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, sqlite:///) and pick the async driver."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError("is not a database URL (expected sqlite:///path or postgresql://...)")
+    base = scheme.split("+", 1)[0].lower()
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if base in ("postgres", "postgresql"):
+        return f"postgresql+asyncpg://{rest}"
+    raise ValueError(f"unsupported database '{base}'; use sqlite or postgresql")
+
+
+_ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "TELEGRAM_BOT_TOKEN": ("telegram", "token"),
+    "DATABASE_URL": ("storage", "url"),
+    "OPENAI_API_KEY": ("llm", "api_key"),
+    "OPENAI_BASE_URL": ("llm", "base_url"),
+}
+
+
+def find_config_path(cli_path: str | None, environ: dict[str, str]) -> tuple[Path, bool]:
+    """Return the path to read and whether it was asked for explicitly."""
+    if cli_path:
+        return Path(cli_path), True
+    if environ.get("CPDBOT_CONFIG"):
+        return Path(environ["CPDBOT_CONFIG"]), True
+    return Path("config.toml"), False
+
+
+def load_config(cli_path: str | None = None, environ: dict[str, str] | None = None) -> Config:
+    environ = dict(os.environ if environ is None else environ)
+    path, explicit = find_config_path(cli_path, environ)
+    raw: dict[str, Any] = {}
+    if path.exists():
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"is not valid TOML ({exc})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"cannot be read ({exc})") from None
+    elif explicit:
+        raise ConfigError(str(path), "config file not found")
+
+    for env_name, (section, key) in _ENV_OVERRIDES.items():
+        value = environ.get(env_name)
+        if value:
+            target = raw.setdefault(section, {})
+            if not isinstance(target, dict):
+                raise ConfigError(section, "must be a table like [section]")
+            target[key] = value
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        raise _first_problem(exc) from None
+
+
+def _first_problem(exc: ValidationError) -> ConfigError:
+    error = exc.errors(include_url=False)[0]
+    key = ".".join(str(part) for part in error["loc"]) or "config"
+    if error["type"] == "extra_forbidden":
+        return ConfigError(key, "unknown key (check the spelling against config.toml)")
+    message = error["msg"].removeprefix("Value error, ")
+    return ConfigError(key, message)

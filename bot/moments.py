@@ -1,0 +1,60 @@
+"""What a clinician does with a kept moment: keep for later, drop, undo, list the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage import moments
+from storage.engine import Database
+from storage.models import LearningMoment, utcnow
+
+INBOX_PAGE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    items: Sequence[LearningMoment]
+    page: int
+    pages: int
+    total: int
+
+
+async def owned_moment(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
+    async with db.session() as session:
+        return await moments.get_owned(session, moment_id, user_id)
+
+
+async def keep_for_later(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
+    return await _move(db, user_id, moment_id, ("new", "kept"), "kept")
+
+
+async def drop(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
+    return await _move(db, user_id, moment_id, ("new", "kept", "dropped"), "dropped",
+                       dropped_at=utcnow())
+
+
+async def undo_drop(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
+    return await _move(db, user_id, moment_id, ("dropped", "new"), "new", dropped_at=None)
+
+
+async def _move(
+    db: Database, user_id: int, moment_id: int, allowed: tuple[str, ...], to: str, **extra: object
+) -> LearningMoment | None:
+    """Conditional, owner-checked transition; None means 'not yours or not possible now'."""
+    async with db.session.begin() as session:
+        moved = await moments.transition(session, moment_id, user_id, allowed, to, **extra)
+        if not moved:
+            return None
+        return await moments.get_owned(session, moment_id, user_id)
+
+
+async def inbox_page(db: Database, user_id: int, page: int) -> InboxPage:
+    async with db.session() as session:
+        total = await moments.count_inbox(session, user_id)
+        pages = max(1, -(-total // INBOX_PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        items = await moments.list_inbox(
+            session, user_id, INBOX_PAGE_SIZE, (page - 1) * INBOX_PAGE_SIZE
+        )
+    return InboxPage(items=items, page=page, pages=pages, total=total)

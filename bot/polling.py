@@ -1,0 +1,156 @@
+"""Long polling that never loses an update.
+
+Telegram treats an update as delivered once `getUpdates` is called with a higher offset.
+PTB's own Updater makes that call before its handlers have run, so a crash loses the batch.
+Here every fetched batch is written to the update journal *before* the next `getUpdates`,
+handled through the application's per-user processor, and marked processed only after its
+handlers finished without error. On start, unprocessed journal rows are replayed first.
+Duplicates (Telegram redelivering what was journaled) are dropped by the journal's key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from storage import journal
+from storage.engine import Database
+from storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+MAX_ATTEMPTS = 3
+JOURNAL_KEEP = timedelta(days=2)
+
+
+class DurablePoller:
+    def __init__(
+        self,
+        application: Application,
+        db: Database,
+        poll_timeout: int,
+        max_in_flight: int = 1000,
+        flush_seconds: float = 0.2,
+    ) -> None:
+        self._app = application
+        self._db = db
+        self._poll_timeout = poll_timeout
+        self._max_in_flight = max_in_flight
+        self._flush_seconds = flush_seconds
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._handled: list[int] = []
+        self._failed: set[int] = set()
+        application.add_error_handler(self._note_failure)
+
+    async def poll(self) -> None:
+        """Replay, then fetch forever. Safe to cancel at any await."""
+        flusher = asyncio.create_task(self._flush_forever())
+        try:
+            await self._replay()
+            await self._fetch_forever()
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+
+    async def drain(self, grace_seconds: float = 10.0) -> None:
+        """Let updates already being handled finish, then record them as processed."""
+        if self._in_flight:
+            _, pending = await asyncio.wait(self._in_flight, timeout=grace_seconds)
+            if pending:
+                log.warning("%d updates still running at shutdown; they will be replayed",
+                            len(pending))
+        await self._flush()
+
+    async def _replay(self) -> None:
+        rows = await journal.claim_unprocessed(self._db, MAX_ATTEMPTS)
+        if rows:
+            log.info("replaying %d updates stored before the last stop", len(rows))
+        for _update_id, payload in rows:
+            await self._submit(Update.de_json(json.loads(payload), self._app.bot))
+
+    async def _fetch_forever(self) -> None:
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await self._app.bot.get_updates(
+                    offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+                )
+                failures = 0
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except TimedOut:
+                continue
+            except InvalidToken:
+                raise
+            except Conflict:
+                log.error("another process is polling with this bot token; retrying in 5 s")
+                await asyncio.sleep(5)
+                continue
+            except NetworkError as exc:
+                failures += 1
+                delay = min(30.0, 0.5 * 2**failures)
+                log.warning("getUpdates failed (%s); retrying in %.1f s", type(exc).__name__,
+                            delay)
+                await asyncio.sleep(delay)
+                continue
+            if not updates:
+                continue
+            fresh = await journal.record_batch(
+                self._db, [(u.update_id, json.dumps(u.to_dict())) for u in updates]
+            )
+            # Only now may Telegram forget them: the next call carries this offset.
+            offset = updates[-1].update_id + 1
+            for update in updates:
+                if update.update_id in fresh:
+                    await self._submit(update)
+
+    async def _submit(self, update: Update) -> None:
+        while len(self._in_flight) >= self._max_in_flight:
+            await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+        task = asyncio.create_task(
+            self._app.update_processor.process_update(update, self._handle(update))
+        )
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+
+    async def _handle(self, update: Update) -> None:
+        await self._app.process_update(update)
+        if update.update_id in self._failed:
+            self._failed.discard(update.update_id)
+        else:
+            self._handled.append(update.update_id)
+
+    async def _note_failure(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            self._failed.add(update.update_id)
+
+    async def _flush(self) -> None:
+        done, self._handled = self._handled, []
+        await journal.mark_processed(self._db, done)
+
+    async def _flush_forever(self) -> None:
+        last_prune = utcnow()
+        while True:
+            await asyncio.sleep(self._flush_seconds)
+            try:
+                await self._flush()
+                if utcnow() - last_prune > timedelta(hours=1):
+                    await journal.prune_processed(self._db, utcnow() - JOURNAL_KEEP)
+                    last_prune = utcnow()
+            except Exception:
+                log.exception("could not record processed updates; will retry")
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,46 @@
+"""Thin Telegram callbacks. `register` wires them in the order they are tried."""
+
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from handlers import callback_data, capture, commands, errors, inbox, moment_buttons, other
+
+KEPT_CONTENT = (
+    (filters.TEXT & ~filters.COMMAND)
+    | filters.PHOTO
+    | filters.Document.ALL
+    | filters.VOICE
+    | filters.AUDIO
+    | filters.VIDEO
+    | filters.VIDEO_NOTE
+)
+
+
+def register(application: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    new_message = filters.UpdateType.MESSAGE
+    application.add_handlers([
+        MessageHandler(~private & new_message, other.on_group_message),
+        CommandHandler("start", commands.on_start, filters=private & new_message),
+        CommandHandler("help", commands.on_help, filters=private & new_message),
+        CommandHandler("inbox", inbox.on_inbox, filters=private & new_message),
+        CommandHandler("language", commands.on_language, filters=private & new_message),
+        MessageHandler(private & new_message & filters.COMMAND, other.on_unknown_command),
+        MessageHandler(private & new_message & KEPT_CONTENT, capture.on_message),
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & KEPT_CONTENT,
+                       capture.on_edited_message),
+        MessageHandler(private & new_message, other.on_unsupported),
+        CallbackQueryHandler(moment_buttons.on_moment_button, pattern=callback_data.MOMENT_PATTERN),
+        CallbackQueryHandler(inbox.on_inbox_button, pattern=callback_data.INBOX_PATTERN),
+        CallbackQueryHandler(commands.on_language_button,
+                             pattern=callback_data.LANGUAGE_PATTERN),
+        CallbackQueryHandler(other.answer_expired),
+        ChatMemberHandler(other.on_added_to_group, ChatMemberHandler.MY_CHAT_MEMBER),
+    ])
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,96 @@
+"""/start, /help and /language, plus the localised command menus."""
+
+from __future__ import annotations
+
+from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, pick_language, translator
+from handlers.callback_data import language_button, parse_language_button
+from handlers.common import database, language_of
+from handlers.other import answer_expired
+from storage import users
+
+COMMANDS = [
+    ("start", N_("How this bot works")),
+    ("inbox", N_("Moments waiting for reflection")),
+    ("language", N_("Change the language")),
+    ("help", N_("What I can do")),
+]
+
+
+async def publish_command_menus(bot: Bot) -> None:
+    """One menu per language, so Telegram shows each user theirs."""
+    for language in SUPPORTED_LANGUAGES:
+        _ = translator(language).gettext
+        commands = [BotCommand(name, _(description)) for name, description in COMMANDS]
+        await bot.set_my_commands(commands, language_code=language)
+    _ = translator("en").gettext
+    await bot.set_my_commands([BotCommand(name, _(text)) for name, text in COMMANDS])
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    async with database(context).session.begin() as session:
+        chosen = await users.upsert_user(session, user.id, user.first_name, user.language_code)
+    _ = translator(pick_language(chosen, user.language_code)).gettext
+    await message.reply_text("\n".join([
+        _("Hello, {name}! I keep what you learn and help you turn it into CPD.").format(
+            name=user.first_name),
+        "1. " + _("Send me anything you just learned: a line, a link, a photo of a slide, "
+                  "a voice note or a forwarded post."),
+        "2. " + _("I keep it at once. Reflect on it now, or later from /inbox."),
+        "3. " + _("Leave out anything that identifies a patient. "
+                  "/language changes the language, /help shows the rest."),
+    ]))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    _ = translator(await language_of(context, update.effective_user)).gettext
+    menu = "\n".join(f"/{name} — {_(description)}" for name, description in COMMANDS)
+    await message.reply_text("\n\n".join([
+        _("I keep your learning moments and help you turn them into CPD reflections."),
+        menu,
+        _("I keep text, links, photos, documents, voice notes, audio, video and forwarded "
+          "posts. Edit a message and I update what I kept."),
+        _("Reflections are personal. Leave out names, dates of birth, hospital numbers and "
+          "anything else that identifies a patient."),
+    ]))
+
+
+def _language_keyboard(current: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(("✓ " if code == current else "") + LANGUAGE_NAMES[code],
+                             callback_data=language_button(code))
+        for code in SUPPORTED_LANGUAGES
+    ]])
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    current = await language_of(context, update.effective_user)
+    _ = translator(current).gettext
+    await message.reply_text(_("Choose your language:"), reply_markup=_language_keyboard(current))
+
+
+async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    code = parse_language_button(query.data)
+    if code not in SUPPORTED_LANGUAGES:
+        await answer_expired(update, context)
+        return
+    user = query.from_user
+    async with database(context).session.begin() as session:
+        await users.upsert_user(session, user.id, user.first_name, user.language_code)
+        await users.set_language(session, user.id, code)
+    _ = translator(code).gettext
+    await query.answer()
+    await query.edit_message_text(
+        _("Language set: {language}.").format(language=LANGUAGE_NAMES[code]),
+        reply_markup=_language_keyboard(code),
+    )

@@ -1,0 +1,22 @@
+"""Run Alembic migrations programmatically, on start and through `cpdbot migrate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["database_url"] = url
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Blocking: call it before the event loop starts, or through asyncio.to_thread."""
+    command.upgrade(alembic_config(url), revision)
