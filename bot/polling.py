@@ -6,6 +6,9 @@ Here every fetched batch is written to the update journal *before* the next `get
 handled through the application's per-user processor, and marked processed only after its
 handlers finished without error. On start, unprocessed journal rows are replayed first.
 Duplicates (Telegram redelivering what was journaled) are dropped by the journal's key.
+
+Updates are fetched as raw JSON and journaled exactly as Telegram sent them; each is parsed
+on its own, so one update this PTB version cannot parse never blocks the others.
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ import asyncio
 import contextlib
 import json
 import logging
+import warnings
 from datetime import timedelta
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ContextTypes
+from telegram.warnings import PTBUserWarning
 
+from bot.i18n import pick_language
+from handlers.other import unsupported_text
 from storage import journal
 from storage.engine import Database
 from storage.models import utcnow
@@ -75,16 +83,16 @@ class DurablePoller:
         if rows:
             log.info("replaying %d updates stored before the last stop", len(rows))
         for _update_id, payload in rows:
-            await self._submit(Update.de_json(json.loads(payload), self._app.bot))
+            update = self._parse(json.loads(payload))
+            if update is not None:
+                await self._submit(update)
 
     async def _fetch_forever(self) -> None:
         offset: int | None = None
         failures = 0
         while True:
             try:
-                updates = await self._app.bot.get_updates(
-                    offset=offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
-                )
+                raw_updates = await self._get_updates(offset)
                 failures = 0
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
@@ -104,16 +112,52 @@ class DurablePoller:
                             delay)
                 await asyncio.sleep(delay)
                 continue
-            if not updates:
+            if not raw_updates:
                 continue
             fresh = await journal.record_batch(
-                self._db, [(u.update_id, json.dumps(u.to_dict())) for u in updates]
+                self._db, [(raw["update_id"], json.dumps(raw)) for raw in raw_updates]
             )
             # Only now may Telegram forget them: the next call carries this offset.
-            offset = updates[-1].update_id + 1
-            for update in updates:
-                if update.update_id in fresh:
+            offset = max(raw["update_id"] for raw in raw_updates) + 1
+            for raw in raw_updates:
+                if raw["update_id"] not in fresh:
+                    continue
+                update = self._parse(raw)
+                if update is not None:
                     await self._submit(update)
+                else:
+                    await self._answer_unreadable(raw)
+
+    async def _get_updates(self, offset: int | None) -> list[dict[str, Any]]:
+        with warnings.catch_warnings():
+            # PTB suggests Bot.get_updates, which parses the batch as one and fails as one.
+            warnings.simplefilter("ignore", PTBUserWarning)
+            return await self._app.bot.do_api_request(
+                "getUpdates",
+                api_kwargs={"offset": offset, "timeout": self._poll_timeout,
+                            "allowed_updates": ALLOWED_UPDATES},
+                read_timeout=self._poll_timeout + 10,
+            )
+
+    async def _answer_unreadable(self, raw: dict[str, Any]) -> None:
+        """A private message we cannot read still deserves an answer."""
+        message = raw.get("message") or {}
+        chat, sender = message.get("chat") or {}, message.get("from") or {}
+        if chat.get("type") != "private":
+            return
+        text = unsupported_text(pick_language(None, sender.get("language_code")))
+        try:
+            await self._app.bot.send_message(chat["id"], text)
+        except Exception as exc:
+            log.warning("could not answer unreadable update: %s", type(exc).__name__)
+
+    def _parse(self, raw: dict[str, Any]) -> Update | None:
+        try:
+            return Update.de_json(raw, self._app.bot)
+        except Exception as exc:
+            log.error("update %s cannot be read by this version (%s); it stays in the "
+                      "journal", raw.get("update_id"), type(exc).__name__)
+            return None
 
     async def _submit(self, update: Update) -> None:
         while len(self._in_flight) >= self._max_in_flight:

@@ -10,18 +10,22 @@ from bot.i18n import pick_language, translator
 from handlers.common import language_of
 
 
-async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
-    assert message is not None
-    _ = translator(await language_of(context, update.effective_user)).gettext
-    if message.location or message.venue:
+def unsupported_text(language: str, is_location: bool = False) -> str:
+    _ = translator(language).gettext
+    if is_location:
         lead = _("I can't keep a location as a learning moment.")
     else:
         lead = _("I can't keep this kind of message.")
+    return lead + " " + _("Send me text, a link, a photo, a document, a voice note, "
+                          "or forward a post.")
+
+
+async def on_unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    language = await language_of(context, update.effective_user)
     await message.reply_text(
-        lead + " " + _("Send me text, a link, a photo, a document, a voice note, "
-                       "or forward a post.")
-    )
+        unsupported_text(language, bool(message.location or message.venue)))
 
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
