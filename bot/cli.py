@@ -42,9 +42,10 @@ def setup_logging(config: Config) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_RedactSecrets([config.telegram.token, config.llm.api_key]))
     logging.basicConfig(level=config.logging.level, handlers=[handler], force=True)
-    # httpx logs request URLs, which carry the bot token; PTB's debug lines carry message text.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Libraries' debug output carries secrets and message texts: httpx logs URLs with the
+    # bot token, database drivers log statement parameters, PTB logs whole updates.
+    for chatty in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
 
 

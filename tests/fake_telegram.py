@@ -75,6 +75,7 @@ class FakeTelegram:
         self.files: dict[str, tuple[str, bytes, int]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.send_rate_limit: int | None = None  # messages per second, overall
+        self.send_delay = 0.0  # seconds each send takes, to widen crash windows in tests
         self.too_many_requests = 0
         self._failures: dict[str, deque[TelegramError]] = {}
         self._sent_times: deque[float] = deque()
@@ -197,6 +198,8 @@ class FakeTelegram:
             return True
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
             self._check_rate()
+            if self.send_delay:
+                await asyncio.sleep(self.send_delay)
             return self._send(method, params, files)
         if method in ("editMessageText", "editMessageReplyMarkup"):
             return self._edit(method, params)

@@ -1,0 +1,61 @@
+"""Start the real `cpdbot` process (or the PTB baseline) against the fake server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fake_telegram import FakeTelegram
+
+ROOT = Path(__file__).resolve().parent.parent
+# The process under test reads only what we give it, never the developer's secrets.
+_SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+             "CPDBOT_CONFIG")
+
+
+def write_config(path: Path, telegram: FakeTelegram, database_url: str,
+                 log_level: str = "INFO") -> Path:
+    path.write_text(
+        "[telegram]\n"
+        f'token = "{telegram.token}"\n'
+        f'base_url = "{telegram.base_url}"\n'
+        f'base_file_url = "{telegram.base_file_url}"\n'
+        "poll_timeout = 1\n"
+        "[storage]\n"
+        f'url = "{database_url}"\n'
+        "[logging]\n"
+        f'level = "{log_level}"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def clean_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in _SCRUBBED}
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+async def start_cpdbot(config_path: Path, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config_path), *(args or ("run",)),
+        cwd=config_path.parent, env=clean_env(),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def start_echo_bot(telegram: FakeTelegram) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "benchmarks" / "echo_bot.py"), telegram.token,
+        telegram.base_url, env=clean_env(),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def kill(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.send_signal(signal.SIGKILL)
+    await process.wait()
