@@ -1,0 +1,31 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both install what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test bench messages lint
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+## Install, then start the bot (SQLite under data/). Needs TELEGRAM_BOT_TOKEN.
+run: $(BIN)/.installed
+	$(BIN)/cpdbot run
+
+## Install, then run lint and the whole test suite. Set CPDBOT_TEST_DATABASE_URL for PostgreSQL.
+test: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+## Run the benchmarks and print their figures.
+bench: $(BIN)/.installed
+	$(BIN)/python -m benchmarks.capture
+
+## Re-extract translatable strings and merge them into every catalogue.
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location -o bot/locale/cpdbot.pot .
+	$(BIN)/pybabel update -i bot/locale/cpdbot.pot -d bot/locale -D cpdbot --no-location
+	rm bot/locale/cpdbot.pot
