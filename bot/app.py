@@ -27,7 +27,10 @@ def build_application(config: Config, db: Database) -> Application:
         .base_file_url(config.telegram.base_file_url)
         .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
         .concurrent_updates(PerUserUpdateProcessor(256))
-        .connection_pool_size(64)
+        # httpcore checks every pooled connection on each request: a small pool is cheaper,
+        # and 16 keep-alive connections carry far more than Telegram's 30 messages/s.
+        .connection_pool_size(4)
+        .pool_timeout(30)
         .build()
     )
     application.bot_data["db"] = db

@@ -2,15 +2,20 @@
 
 The moment is committed before anything is sent back, so a failure in the reply,
 or a crash, never loses it. A redelivered update finds the same row and, if it was
-already acknowledged, is not acknowledged again.
+already acknowledged, is not acknowledged again. Concurrent captures share one
+transaction (bot/batching.py), which is what lets SQLite keep up with a burst.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from bot.batching import GroupCommit
 from bot.i18n import pick_language
 from bot.text import clean_text
 from storage import moments, users
@@ -65,29 +70,58 @@ class Capture:
 
 
 async def store_capture(db: Database, sender: Sender, moment: NewMoment) -> Capture:
-    async with db.session.begin() as session:
-        chosen = await users.upsert_user(
-            session, sender.user_id, sender.first_name, sender.language_code
-        )
-        values = moment.row_values()
-        moment_id = await moments.insert_moment(session, {"user_id": sender.user_id, **values})
-        created = moment_id is not None
-        acknowledged = False
-        if not created:
-            existing = await moments.find_by_source(session, moment.chat_id, moment.message_id)
-            assert existing is not None  # the unique key just conflicted
-            moment_id, acknowledged = existing.id, existing.ack_message_id is not None
-    return Capture(
-        moment_id=moment_id,
-        created=created,
-        already_acknowledged=acknowledged,
-        language=pick_language(chosen, sender.language_code),
-    )
+    return await _writers(db)[0].submit((sender, moment))
 
 
 async def remember_ack(db: Database, moment_id: int, ack_message_id: int) -> None:
+    await _writers(db)[1].submit((moment_id, ack_message_id))
+
+
+async def _store_batch(
+    db: Database, items: Sequence[tuple[Sender, NewMoment]]
+) -> list[Capture]:
+    people = {sender.user_id: (sender.user_id, sender.first_name, sender.language_code)
+              for sender, _ in items}
     async with db.session.begin() as session:
-        await moments.set_ack_message(session, moment_id, ack_message_id)
+        chosen = await users.upsert_users(session, list(people.values()))
+        created = await moments.insert_moments(
+            session, [{"user_id": sender.user_id, **moment.row_values()}
+                      for sender, moment in items])
+        keys = {(moment.chat_id, moment.message_id) for _, moment in items}
+        earlier = await moments.find_by_sources(session, keys - created.keys()) \
+            if keys - created.keys() else {}
+    results, reported_new = [], set()
+    for sender, moment in items:
+        key = (moment.chat_id, moment.message_id)
+        language = pick_language(chosen[sender.user_id], sender.language_code)
+        if key in created:
+            first = key not in reported_new
+            reported_new.add(key)
+            results.append(Capture(created[key], first, False, language))
+        else:
+            moment_id, ack_message_id = earlier[key]
+            results.append(Capture(moment_id, False, ack_message_id is not None, language))
+    return results
+
+
+async def _store_acks(db: Database, acks: Sequence[tuple[int, int]]) -> list[None]:
+    async with db.session.begin() as session:
+        await moments.set_ack_messages(session, acks)
+    return [None] * len(acks)
+
+
+_WRITERS: WeakKeyDictionary[Database, tuple[GroupCommit[Any, Capture], GroupCommit[Any, None]]]
+_WRITERS = WeakKeyDictionary()
+
+
+def _writers(
+    db: Database,
+) -> tuple[GroupCommit[tuple[Sender, NewMoment], Capture], GroupCommit[tuple[int, int], None]]:
+    """Captures and acknowledgements are group-committed: one transaction per burst."""
+    if db not in _WRITERS:
+        _WRITERS[db] = (GroupCommit(partial(_store_batch, db)),
+                        GroupCommit(partial(_store_acks, db)))
+    return _WRITERS[db]
 
 
 async def apply_edit(db: Database, moment: NewMoment) -> LearningMoment | None:

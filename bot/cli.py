@@ -107,7 +107,7 @@ async def _run(config: Config) -> None:
         describe_backend(config.storage.url),
         f"on ({config.llm.model})" if config.llm.enabled else "off",
     )
-    db = Database(config.storage.url, config.storage.sqlite_synchronous)
+    db = Database(config.storage.url)
     try:
         await serve(config, db, stop)
     finally:

@@ -50,7 +50,6 @@ class TelegramConfig(_Section):
 
 class StorageConfig(_Section):
     url: str = "sqlite+aiosqlite:///data/cpdbot.sqlite3"
-    sqlite_synchronous: Annotated[str, Field(pattern="^(full|normal)$")] = "full"
 
     @field_validator("url")
     @classmethod

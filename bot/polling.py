@@ -51,7 +51,7 @@ class DurablePoller:
         self._app = application
         self._db = db
         self._poll_timeout = poll_timeout
-        self._max_in_flight = max_in_flight
+        self._room = asyncio.Semaphore(max_in_flight)  # back-pressure on a huge backlog
         self._flush_seconds = flush_seconds
         self._in_flight: set[asyncio.Task[None]] = set()
         self._handled: list[int] = []
@@ -160,13 +160,16 @@ class DurablePoller:
             return None
 
     async def _submit(self, update: Update) -> None:
-        while len(self._in_flight) >= self._max_in_flight:
-            await asyncio.wait(self._in_flight, return_when=asyncio.FIRST_COMPLETED)
+        await self._room.acquire()
         task = asyncio.create_task(
             self._app.update_processor.process_update(update, self._handle(update))
         )
         self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._in_flight.discard(task)
+        self._room.release()
 
     async def _handle(self, update: Update) -> None:
         await self._app.process_update(update)

@@ -12,14 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from storage.models import Base
 
 
-def make_engine(url: str, sqlite_synchronous: str = "full") -> AsyncEngine:
+def make_engine(url: str) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _ensure_sqlite_dir(parsed)
+        # One connection: SQLite has one writer anyway, and queueing for it in asyncio is
+        # far cheaper than SQLite's busy-wait, which sleeps in growing steps under contention.
         engine = create_async_engine(
-            parsed, hide_parameters=True, connect_args={"timeout": 30}
+            parsed, hide_parameters=True, connect_args={"timeout": 30},
+            pool_size=1, max_overflow=0, pool_timeout=60,
         )
-        _use_wal(engine, sqlite_synchronous)
+        _use_wal(engine)
         return engine
     # hide_parameters keeps message texts out of error messages and so out of logs.
     return create_async_engine(parsed, hide_parameters=True, pool_size=10, max_overflow=20)
@@ -30,12 +33,12 @@ def _ensure_sqlite_dir(url: URL) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _use_wal(engine: AsyncEngine, synchronous: str) -> None:
+def _use_wal(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # the journal commits with FULL
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
@@ -52,9 +55,9 @@ def describe_backend(url: str) -> str:
 class Database:
     """The engine plus a session factory: the one object services receive."""
 
-    def __init__(self, url: str, sqlite_synchronous: str = "full") -> None:
+    def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url, sqlite_synchronous)
+        self.engine = make_engine(url)
         self.session = async_sessionmaker(self.engine, expire_on_commit=False)
         self.dialect = self.engine.dialect.name
 

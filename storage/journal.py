@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 
 from storage.engine import Database
 from storage.models import JournalEntry, utcnow
@@ -11,23 +11,33 @@ from storage.upsert import insert_for
 
 
 async def record_batch(db: Database, entries: Sequence[tuple[int, str]]) -> set[int]:
-    """Store a fetched batch in one transaction; return the ids not seen before."""
+    """Store a fetched batch durably in one transaction; return the ids not seen before.
+
+    SQLite runs with synchronous=NORMAL: WAL commits survive a process crash and replay in
+    order after a power cut, so a lost later write is simply redone from this journal. The
+    journal is the point of no return (Telegram forgets what we confirm next), so its commit
+    alone is fsynced. PostgreSQL commits are always durable.
+    """
     if not entries:
         return set()
     now = utcnow()
-    async with db.session.begin() as session:
+    async with db.session() as session:
+        on_sqlite = session.get_bind().dialect.name == "sqlite"
+        if on_sqlite:
+            await session.execute(text("PRAGMA synchronous=FULL"))
+        table = JournalEntry.__table__
         statement = (
-            insert_for(session, JournalEntry)
-            .values(
-                [
-                    {"update_id": update_id, "payload": payload, "received_at": now, "attempts": 1}
-                    for update_id, payload in entries
-                ]
-            )
+            insert_for(session, table)
             .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(JournalEntry.update_id)
+            .returning(table.c.update_id)
         )
-        return set((await session.execute(statement)).scalars())
+        rows = [{"update_id": update_id, "payload": payload, "received_at": now, "attempts": 1}
+                for update_id, payload in entries]
+        fresh = set((await session.execute(statement, rows)).scalars())
+        await session.commit()
+        if on_sqlite:
+            await session.execute(text("PRAGMA synchronous=NORMAL"))
+        return fresh
 
 
 async def mark_processed(db: Database, update_ids: Iterable[int]) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LearningMoment, utcnow
@@ -12,15 +12,35 @@ from storage.upsert import insert_for
 INBOX_STATUSES = ("new", "kept")
 
 
-async def insert_moment(session: AsyncSession, values: dict[str, Any]) -> int | None:
-    """Insert unless (chat_id, message_id) is already stored; return the new id or None."""
+SourceKey = tuple[int, int]  # (chat_id, message_id): what makes a capture unique
+
+
+async def insert_moments(
+    session: AsyncSession, rows: Sequence[dict[str, Any]]
+) -> dict[SourceKey, int]:
+    """Insert every row whose source message is not stored yet; return the new ids."""
+    now = utcnow()
+    table = LearningMoment.__table__
     statement = (
-        insert_for(session, LearningMoment)
-        .values(stored_at=utcnow(), status="new", **values)
+        insert_for(session, table)
         .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
-        .returning(LearningMoment.id)
+        .returning(table.c.id, table.c.chat_id, table.c.message_id)
     )
-    return (await session.execute(statement)).scalar_one_or_none()
+    result = await session.execute(
+        statement, [{"stored_at": now, "status": "new", **row} for row in rows])
+    return {(row.chat_id, row.message_id): row.id for row in result}
+
+
+async def find_by_sources(
+    session: AsyncSession, keys: Iterable[SourceKey]
+) -> dict[SourceKey, tuple[int, int | None]]:
+    """(id, ack_message_id) of the moments already stored for these source messages."""
+    rows = await session.execute(
+        select(LearningMoment.chat_id, LearningMoment.message_id, LearningMoment.id,
+               LearningMoment.ack_message_id)
+        .where(tuple_(LearningMoment.chat_id, LearningMoment.message_id).in_(list(keys)))
+    )
+    return {(row.chat_id, row.message_id): (row.id, row.ack_message_id) for row in rows}
 
 
 async def find_by_source(
@@ -42,11 +62,13 @@ async def get_owned(session: AsyncSession, moment_id: int, user_id: int) -> Lear
     )
 
 
-async def set_ack_message(session: AsyncSession, moment_id: int, ack_message_id: int) -> None:
+async def set_ack_messages(session: AsyncSession, acks: Sequence[tuple[int, int]]) -> None:
+    """Record (moment id, acknowledgement message id) pairs."""
+    table = LearningMoment.__table__
     await session.execute(
-        update(LearningMoment)
-        .where(LearningMoment.id == moment_id)
-        .values(ack_message_id=ack_message_id)
+        update(table).where(table.c.id == bindparam("moment_id"))
+        .values(ack_message_id=bindparam("ack_id")),
+        [{"moment_id": moment_id, "ack_id": ack_id} for moment_id, ack_id in acks],
     )
 
 

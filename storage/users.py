@@ -1,5 +1,7 @@
 """User rows: created on first contact, language kept when chosen."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -7,21 +9,27 @@ from storage.models import User, utcnow
 from storage.upsert import insert_for
 
 
+async def upsert_users(
+    session: AsyncSession, people: Sequence[tuple[int, str | None, str | None]]
+) -> dict[int, str | None]:
+    """Create or refresh users from (id, first name, Telegram language); return each one's
+    chosen language, if any. Each id may appear once."""
+    now = utcnow()
+    statement = insert_for(session, User.__table__)
+    statement = statement.on_conflict_do_update(
+        index_elements=["id"],
+        set_={"first_name": statement.excluded.first_name,
+              "telegram_language": statement.excluded.telegram_language},
+    ).returning(User.__table__.c.id, User.__table__.c.language)
+    rows = [{"id": user_id, "first_name": first_name, "telegram_language": telegram_language,
+             "created_at": now} for user_id, first_name, telegram_language in people]
+    return {row.id: row.language for row in await session.execute(statement, rows)}
+
+
 async def upsert_user(
     session: AsyncSession, user_id: int, first_name: str | None, telegram_language: str | None
 ) -> str | None:
-    """Create or refresh the user; return the language they chose, if any."""
-    statement = insert_for(session, User).values(
-        id=user_id,
-        first_name=first_name,
-        telegram_language=telegram_language,
-        created_at=utcnow(),
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[User.id],
-        set_={"first_name": first_name, "telegram_language": telegram_language},
-    ).returning(User.language)
-    return (await session.execute(statement)).scalar_one()
+    return (await upsert_users(session, [(user_id, first_name, telegram_language)]))[user_id]
 
 
 async def chosen_language(session: AsyncSession, user_id: int) -> str | None:
