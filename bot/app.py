@@ -26,10 +26,10 @@ def build_application(config: Config, db: Database) -> Application:
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
         .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
-        .concurrent_updates(PerUserUpdateProcessor(256))
+        .concurrent_updates(PerUserUpdateProcessor(32))
         # httpcore checks every pooled connection on each request: a small pool is cheaper,
         # and 16 keep-alive connections carry far more than Telegram's 30 messages/s.
-        .connection_pool_size(4)
+        .connection_pool_size(8)
         .pool_timeout(30)
         .build()
     )
