@@ -13,6 +13,7 @@ import handlers
 from bot.config import Config
 from bot.ordering import PerUserUpdateProcessor
 from bot.polling import DurablePoller
+from bot.telegram_http import AiohttpRequest
 from handlers.commands import publish_command_menus
 from storage.engine import Database
 
@@ -26,11 +27,9 @@ def build_application(config: Config, db: Database) -> Application:
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
         .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
-        .concurrent_updates(PerUserUpdateProcessor(32))
-        # httpcore checks every pooled connection on each request: a small pool is cheaper,
-        # and 16 keep-alive connections carry far more than Telegram's 30 messages/s.
-        .connection_pool_size(8)
-        .pool_timeout(30)
+        .concurrent_updates(PerUserUpdateProcessor(64))
+        .request(AiohttpRequest(pool_size=16))
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .build()
     )
     application.bot_data["db"] = db
