@@ -95,7 +95,7 @@ class DurablePoller:
                 raw_updates = await self._get_updates(offset)
                 failures = 0
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(exc.retry_after.total_seconds())  # type: ignore[union-attr]
                 continue
             except TimedOut:
                 continue
@@ -198,6 +198,3 @@ class DurablePoller:
             except Exception:
                 log.exception("could not record processed updates; will retry")
 
-
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from telegram import (
@@ -83,10 +84,8 @@ def _media(message: Message) -> tuple[str | None, dict[str, Any]]:
     return None, {}
 
 
-def _whole_seconds(duration: Any) -> int | None:
-    if duration is None:
-        return None
-    return int(duration.total_seconds()) if hasattr(duration, "total_seconds") else int(duration)
+def _whole_seconds(duration: timedelta | None) -> int | None:
+    return None if duration is None else int(duration.total_seconds())
 
 
 def _urls(message: Message) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 
 from telegram import User
@@ -36,8 +35,7 @@ async def patiently(call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
     except RetryAfter as exc:
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        seconds = exc.retry_after.total_seconds()  # type: ignore[union-attr]
         await asyncio.sleep(min(seconds, MAX_RETRY_WAIT_SECONDS))
         return await call()
 
