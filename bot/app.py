@@ -20,7 +20,9 @@ from storage.engine import Database
 log = logging.getLogger("cpdbot")
 
 
-def build_application(config: Config, db: Database) -> Application:
+def build_application(
+    config: Config, db: Database, api: AiohttpRequest, polling_api: AiohttpRequest
+) -> Application:
     application = (
         ApplicationBuilder()
         .token(config.require_token())
@@ -28,8 +30,8 @@ def build_application(config: Config, db: Database) -> Application:
         .base_file_url(config.telegram.base_file_url)
         .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
         .concurrent_updates(PerUserUpdateProcessor(64))
-        .request(AiohttpRequest(pool_size=16))
-        .get_updates_request(AiohttpRequest(pool_size=1))
+        .request(api)
+        .get_updates_request(polling_api)
         .build()
     )
     application.bot_data["db"] = db
@@ -57,10 +59,11 @@ async def _initialise(application: Application, stop: asyncio.Event) -> bool:
 
 async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
     """Poll Telegram and handle updates until `stop` is set; then finish what is in flight."""
-    application = build_application(config, db)
-    if not await _initialise(application, stop):
-        return
+    api, polling_api = AiohttpRequest(pool_size=16), AiohttpRequest(pool_size=1)
+    application = build_application(config, db, api, polling_api)
     try:
+        if not await _initialise(application, stop):
+            return
         try:
             # Never drop pending updates: they are what clinicians sent while we were down.
             await application.bot.delete_webhook(drop_pending_updates=False)
@@ -80,4 +83,6 @@ async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
         await poller.drain()
         await application.stop()
     finally:
-        await application.shutdown()
+        await application.shutdown()  # a no-op if Telegram was never reached
+        await api.shutdown()
+        await polling_api.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -178,3 +179,23 @@ async def test_migrate_command_and_missing_token(
     lines = stderr.decode().strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1
     assert "telegram.token" in lines[0] and "@BotFather" in lines[0]
+
+
+async def test_unreachable_telegram_is_retried_and_sigterm_still_stops_cleanly(
+        telegram: FakeTelegram, database_url: str, tmp_path: Path) -> None:
+    config_path = write_config(tmp_path / "config.toml", telegram, database_url)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    config_path.write_text(config_path.read_text().replace(telegram.base_url, f"{dead}/bot"))
+    process = await start_cpdbot(config_path)
+    assert process.stderr is not None
+    seen = ""
+    while "retrying in 2 s" not in seen:  # a second failed attempt: it keeps trying
+        seen += (await asyncio.wait_for(process.stderr.readline(), 20)).decode()
+    process.send_signal(signal.SIGTERM)
+    _, rest = await asyncio.wait_for(process.communicate(), 20)
+    log = seen + rest.decode()
+    assert process.returncode == 0, log
+    assert "cannot reach Telegram (NetworkError)" in log and "stopped cleanly" in log
+    assert "Unclosed" not in log and "Traceback" not in log
