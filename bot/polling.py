@@ -184,7 +184,11 @@ class DurablePoller:
 
     async def _flush(self) -> None:
         done, self._handled = self._handled, []
-        await journal.mark_processed(self._db, done)
+        try:
+            await journal.mark_processed(self._db, done)
+        except Exception:
+            self._handled.extend(done)  # try again at the next flush
+            raise
 
     async def _flush_forever(self) -> None:
         last_prune = utcnow()
