@@ -56,10 +56,6 @@ class NewMoment:
         values["file_name"] = clean_text(self.file_name) or None
         return values
 
-    @property
-    def too_large_to_download(self) -> bool:
-        return (self.file_size or 0) > BOT_DOWNLOAD_LIMIT_BYTES
-
 
 @dataclass(frozen=True)
 class Capture:

@@ -4,8 +4,7 @@ It is a protocol peer, not a patched function: the bot reaches it over HTTP exac
 reaches api.telegram.org. It serves `POST /bot<token>/<method>` with form-encoded, multipart
 or JSON bodies, long-polls `getUpdates` with offsets (an update is forgotten only once a
 later call's offset passes it, as Telegram does), serves `getFile` and
-`GET /file/bot<token>/<path>`, and answers 429 with `retry_after` when told to or when a
-configured rate is exceeded.
+`GET /file/bot<token>/<path>`, and answers 429 with `retry_after` when a test asks for it.
 """
 
 from __future__ import annotations
@@ -69,16 +68,13 @@ class FakeTelegram:
         self.token = token
         self.calls: list[ApiCall] = []
         self.pending: list[dict[str, Any]] = []  # fetched-or-not, not yet confirmed
-        self.delivered_ids: list[int] = []
         self.pushed_at: dict[int, float] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
         self.files: dict[str, tuple[str, bytes, int]] = {}
         self.commands: dict[str, list[dict[str, Any]]] = {}
-        self.send_rate_limit: int | None = None  # messages per second, overall
         self.send_delay = 0.0  # seconds each send takes, to widen crash windows in tests
         self.too_many_requests = 0
         self._failures: dict[str, deque[TelegramError]] = {}
-        self._sent_times: deque[float] = deque()
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._callback_ids = itertools.count(1)
@@ -197,7 +193,6 @@ class FakeTelegram:
             self.commands[params.get("language_code", "")] = params["commands"]
             return True
         if method in ("sendMessage", "sendDocument", "sendPhoto"):
-            self._check_rate()
             if self.send_delay:
                 await asyncio.sleep(self.send_delay)
             return self._send(method, params, files)
@@ -219,23 +214,12 @@ class FakeTelegram:
             batch = self.pending[:limit]
             remaining = deadline - time.monotonic()
             if batch or remaining <= 0 or self._closing:
-                self.delivered_ids.extend(u["update_id"] for u in batch)
                 return batch
             self._arrived.clear()
             try:
                 await asyncio.wait_for(self._arrived.wait(), remaining)
             except TimeoutError:
                 pass
-
-    def _check_rate(self) -> None:
-        if self.send_rate_limit is None:
-            return
-        now = time.monotonic()
-        while self._sent_times and now - self._sent_times[0] >= 1.0:
-            self._sent_times.popleft()
-        if len(self._sent_times) >= self.send_rate_limit:
-            raise TelegramError(429, "Too Many Requests: retry after 1", retry_after=1)
-        self._sent_times.append(now)
 
     def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> dict:
         chat_id = int(params["chat_id"])
