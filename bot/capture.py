@@ -66,11 +66,11 @@ class Capture:
 
 
 async def store_capture(db: Database, sender: Sender, moment: NewMoment) -> Capture:
-    return await _writers(db)[0].submit((sender, moment))
+    return await _writers(db).captures.submit((sender, moment))
 
 
 async def remember_ack(db: Database, moment_id: int, ack_message_id: int) -> None:
-    await _writers(db)[1].submit((moment_id, ack_message_id))
+    await _writers(db).acks.submit((moment_id, ack_message_id))
 
 
 async def _store_batch(
@@ -83,9 +83,8 @@ async def _store_batch(
         created = await moments.insert_moments(
             session, [{"user_id": sender.user_id, **moment.row_values()}
                       for sender, moment in items])
-        keys = {(moment.chat_id, moment.message_id) for _, moment in items}
-        earlier = await moments.find_by_sources(session, keys - created.keys()) \
-            if keys - created.keys() else {}
+        seen_before = {(moment.chat_id, moment.message_id) for _, moment in items} - created.keys()
+        earlier = await moments.find_by_sources(session, seen_before) if seen_before else {}
     results, reported_new = [], set()
     for sender, moment in items:
         key = (moment.chat_id, moment.message_id)
@@ -106,17 +105,21 @@ async def _store_acks(db: Database, acks: Sequence[tuple[int, int]]) -> list[Non
     return [None] * len(acks)
 
 
-_WRITERS: WeakKeyDictionary[Database, tuple[GroupCommit[Any, Capture], GroupCommit[Any, None]]]
-_WRITERS = WeakKeyDictionary()
-
-
-def _writers(
-    db: Database,
-) -> tuple[GroupCommit[tuple[Sender, NewMoment], Capture], GroupCommit[tuple[int, int], None]]:
+@dataclass(frozen=True)
+class _Writers:
     """Captures and acknowledgements are group-committed: one transaction per burst."""
+
+    captures: GroupCommit[tuple[Sender, NewMoment], Capture]
+    acks: GroupCommit[tuple[int, int], None]
+
+
+_WRITERS: WeakKeyDictionary[Database, _Writers] = WeakKeyDictionary()
+
+
+def _writers(db: Database) -> _Writers:
     if db not in _WRITERS:
-        _WRITERS[db] = (GroupCommit(partial(_store_batch, db)),
-                        GroupCommit(partial(_store_acks, db)))
+        _WRITERS[db] = _Writers(GroupCommit(partial(_store_batch, db)),
+                                GroupCommit(partial(_store_acks, db)))
     return _WRITERS[db]
 
 
