@@ -27,5 +27,5 @@ bench: $(BIN)/.installed
 ## Re-extract translatable strings and merge them into every catalogue.
 messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --width 100 -o bot/locale/cpdbot.pot .
-	$(BIN)/pybabel update -i bot/locale/cpdbot.pot -d bot/locale -D cpdbot --width 100
+	$(BIN)/pybabel update -i bot/locale/cpdbot.pot -d bot/locale -D cpdbot --width 100 --ignore-obsolete
 	rm bot/locale/cpdbot.pot

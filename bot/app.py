@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder
 
 import handlers
 from bot.config import Config
+from bot.library import library_dir, load_library
 from bot.ordering import PerUserUpdateProcessor
 from bot.polling import DurablePoller
 from bot.telegram_http import AiohttpRequest
@@ -35,6 +36,7 @@ def build_application(
         .build()
     )
     application.bot_data["db"] = db
+    application.bot_data["library"] = load_library(library_dir(config.prompts.dir))
     handlers.register(application)
     return application
 

@@ -14,6 +14,7 @@ from telegram.error import InvalidToken
 from bot import __version__
 from bot.app import serve
 from bot.config import Config, ConfigError, load_config
+from bot.library import DataFileError, library_dir, load_library
 from storage.engine import Database, describe_backend
 from storage.migrate import upgrade
 
@@ -73,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         if args.command == "run":
             config.require_token()
+            load_library(library_dir(config.prompts.dir))
     except ConfigError as exc:
         return _fail(f"config error: {exc}")
+    except DataFileError as exc:
+        return _fail(f"data file error: {exc}")
     setup_logging(config)
     try:
         upgrade(config.storage.url)

@@ -64,6 +64,11 @@ class LLMConfig(_Section):
     api_key: str = Field(default="", exclude=True)
 
 
+class PromptsConfig(_Section):
+    # Empty means the templates shipped in prompts/; a path means a clinic's own copy.
+    dir: str = ""
+
+
 class RemindersConfig(_Section):
     sweep_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
 
@@ -80,6 +85,7 @@ class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
+    prompts: PromptsConfig = Field(default_factory=PromptsConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)

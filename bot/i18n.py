@@ -56,3 +56,13 @@ def translator(language: str) -> gettext.NullTranslations:
 def N_(message: str) -> str:
     """Mark a string for extraction where it is translated later."""
     return message
+
+
+def format_minutes(minutes: int, language: str) -> str:
+    _ = translator(language).gettext
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return _("{hours} h {minutes} min").format(hours=hours, minutes=rest)
+    if hours:
+        return _("{hours} h").format(hours=hours)
+    return _("{minutes} min").format(minutes=rest)

@@ -9,7 +9,19 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import callback_data, capture, commands, errors, inbox, moment_buttons, other
+from handlers import (
+    callback_data,
+    capture,
+    commands,
+    errors,
+    inbox,
+    incoming,
+    log,
+    moment_buttons,
+    other,
+    reflect,
+    reflection_buttons,
+)
 
 KEPT_CONTENT = (
     (filters.TEXT & ~filters.COMMAND)
@@ -30,14 +42,22 @@ def register(application: Application) -> None:
         CommandHandler("start", commands.on_start, filters=private & new_message),
         CommandHandler("help", commands.on_help, filters=private & new_message),
         CommandHandler("inbox", inbox.on_inbox, filters=private & new_message),
+        CommandHandler("reflect", reflect.on_reflect, filters=private & new_message),
+        CommandHandler("log", log.on_log, filters=private & new_message),
+        CommandHandler("skip", reflect.on_skip, filters=private & new_message),
+        CommandHandler("back", reflect.on_back, filters=private & new_message),
+        CommandHandler("cancel", reflect.on_cancel, filters=private & new_message),
         CommandHandler("language", commands.on_language, filters=private & new_message),
         MessageHandler(private & new_message & filters.COMMAND, other.on_unknown_command),
-        MessageHandler(private & new_message & KEPT_CONTENT, capture.on_message),
+        MessageHandler(private & new_message & KEPT_CONTENT, incoming.on_message),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & KEPT_CONTENT,
                        capture.on_edited_message),
         MessageHandler(private & new_message, other.on_unsupported),
         CallbackQueryHandler(moment_buttons.on_moment_button, pattern=callback_data.MOMENT_PATTERN),
         CallbackQueryHandler(inbox.on_inbox_button, pattern=callback_data.INBOX_PATTERN),
+        CallbackQueryHandler(reflection_buttons.on_reflection_button,
+                             pattern=callback_data.REFLECTION_PATTERN),
+        CallbackQueryHandler(log.on_log_button, pattern=callback_data.LOG_PATTERN),
         CallbackQueryHandler(commands.on_language_button,
                              pattern=callback_data.LANGUAGE_PATTERN),
         CallbackQueryHandler(other.answer_expired),

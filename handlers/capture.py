@@ -149,19 +149,20 @@ def ack_keyboard(moment_id: int, status: str, language: str) -> InlineKeyboardMa
     return InlineKeyboardMarkup([[reflect, later, drop]])
 
 
-def _sender(update: Update) -> Sender:
+def sender_of(update: Update) -> Sender:
     user = update.effective_user
     assert user is not None
     return Sender(user.id, user.first_name, user.language_code)
 
 
-async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep the message as a learning moment, then acknowledge it (once)."""
     message = update.effective_message
     assert message is not None
     moment = moment_from_message(message)
     assert moment is not None  # the handler's filters admit only what we keep
     db = database(context)
-    stored = await capture.store_capture(db, _sender(update), moment)
+    stored = await capture.store_capture(db, sender_of(update), moment)
     if stored.already_acknowledged:
         return
     sent = await patiently(lambda: context.bot.send_message(
@@ -183,7 +184,7 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     db = database(context)
     edited = await capture.apply_edit(db, moment)
     if edited is None:
-        await on_message(update, context)
+        await capture_message(update, context)
         return
     if edited.ack_message_id is None:
         return

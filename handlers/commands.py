@@ -13,7 +13,9 @@ from storage import users
 
 COMMANDS = [
     ("start", N_("How this bot works")),
+    ("reflect", N_("Reflect on something you learned")),
     ("inbox", N_("Moments waiting for reflection")),
+    ("log", N_("Your saved reflections; /log word searches")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),
 ]
@@ -54,6 +56,8 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text("\n\n".join([
         _("I keep your learning moments and help you turn them into CPD reflections."),
         menu,
+        _("While answering questions: /skip moves past an optional one, /back returns to "
+          "the one before, /cancel stops and keeps your answers."),
         _("I keep text, links, photos, documents, voice notes, audio, video and forwarded "
           "posts. Edit a message and I update what I kept."),
         _("Reflections are personal. Leave out names, dates of birth, hospital numbers and "

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import TypeVar
 
-from telegram import User
+from telegram import Bot, InlineKeyboardMarkup, Message, User
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.i18n import pick_language
+from bot.library import Library
+from bot.text import split_message
 from storage import users
 from storage.engine import Database
+from storage.models import utcnow
 
 T = TypeVar("T")
 MAX_RETRY_WAIT_SECONDS = 30.0
@@ -20,6 +24,15 @@ MAX_RETRY_WAIT_SECONDS = 30.0
 
 def database(context: ContextTypes.DEFAULT_TYPE) -> Database:
     return context.application.bot_data["db"]
+
+
+def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
+    return context.application.bot_data["library"]
+
+
+def today() -> date:
+    """The date reflections are dated against (UTC until users have a time zone)."""
+    return utcnow().date()
 
 
 async def language_of(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> str:
@@ -47,3 +60,14 @@ async def edit_quietly(edit: Awaitable[object]) -> None:
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             raise
+
+
+async def send_screen(
+    bot: Bot, chat_id: int, screen: tuple[str, InlineKeyboardMarkup | None]
+) -> Message:
+    """Send text of any length: split where Telegram needs it, buttons under the last part."""
+    text, keyboard = screen
+    parts = split_message(text)
+    for part in parts[:-1]:
+        await patiently(lambda part=part: bot.send_message(chat_id, part))
+    return await patiently(lambda: bot.send_message(chat_id, parts[-1], reply_markup=keyboard))

@@ -6,11 +6,11 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import moments
-from bot.i18n import translator
 from handlers.callback_data import parse_moment_button
 from handlers.capture import ack_keyboard, ack_text
 from handlers.common import database, edit_quietly, language_of
 from handlers.other import answer_expired
+from handlers.reflect import reflect_on
 
 
 async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -20,30 +20,21 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if button is None:
         await answer_expired(update, context)
         return
-    db = database(context)
     user_id = query.from_user.id
     language = await language_of(context, query.from_user)
-    _ = translator(language).gettext
-
     if button.action == "reflect":
-        # Guided reflection is built in the next milestone; until then the moment waits.
-        moment = await moments.keep_for_later(db, user_id, button.moment_id)
-        if moment is None:
-            await answer_expired(update, context)
-            return
-        await query.answer(
-            _("Guided reflection arrives in the next update. "
-              "This moment stays in your /inbox until then."),
-            show_alert=True,
-        )
-    else:
-        move = {"keep": moments.keep_for_later, "drop": moments.drop,
-                "undo": moments.undo_drop}[button.action]
-        moment = await move(db, user_id, button.moment_id)
-        if moment is None:
+        if not await reflect_on(context, user_id, user_id, button.moment_id, language):
             await answer_expired(update, context)
             return
         await query.answer()
+        return
+    move = {"keep": moments.keep_for_later, "drop": moments.drop,
+            "undo": moments.undo_drop}[button.action]
+    moment = await move(database(context), user_id, button.moment_id)
+    if moment is None:
+        await answer_expired(update, context)
+        return
+    await query.answer()
     await edit_quietly(query.edit_message_text(
         ack_text(moment, moment.status, language),
         reply_markup=ack_keyboard(moment.id, moment.status, language),

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +61,9 @@ class User(Base):
     # Set only when the user picks a language with /language; otherwise Telegram's wins.
     language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the user's next text message answers: a step of a reflection, or an edit of one.
+    input_reflection_id: Mapped[int | None] = mapped_column(BigInteger)
+    input_field: Mapped[str | None] = mapped_column(String(40))
 
 
 class LearningMoment(Base):
@@ -90,6 +95,49 @@ class LearningMoment(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ack_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+_OPEN = text("status = 'open'")
+
+
+class Reflection(Base):
+    """A structured reflection on a moment: a draft while open or parked, then a log entry."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (
+        Index("ix_reflection_user_status_date", "user_id", "status", "activity_date"),
+        # At most one reflection in progress per user: the one their messages answer.
+        Index("uq_reflection_open_per_user", "user_id", unique=True,
+              sqlite_where=_OPEN, postgresql_where=_OPEN),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger,
+                                         ForeignKey("users.id", ondelete="CASCADE"))
+    moment_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("learning_moments.id", ondelete="SET NULL"))
+    template_id: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16))  # open | parked | saved | deleted
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    activity_type: Mapped[str] = mapped_column(String(24))
+    activity_date: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # chosen by the user
+    # Derived on every write, for search: every tag (chosen and #hashtags) as " a b c ",
+    # and all the text lower-cased, since SQLite's lower() only folds ASCII.
+    tags_text: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The newest user message applied to it, so a redelivered message changes nothing.
+    last_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Every ORM update is conditional on this: "UPDATE ... WHERE id = ? AND version = ?".
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
 class JournalEntry(Base):

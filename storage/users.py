@@ -38,3 +38,26 @@ async def chosen_language(session: AsyncSession, user_id: int) -> str | None:
 
 async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
     await session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+async def pending_input(session: AsyncSession, user_id: int) -> tuple[int, str] | None:
+    """(reflection id, field) that the user's next text message answers, if any."""
+    row = (await session.execute(
+        select(User.input_reflection_id, User.input_field).where(User.id == user_id))).first()
+    if row is None or row.input_reflection_id is None or row.input_field is None:
+        return None
+    return row.input_reflection_id, row.input_field
+
+
+async def expect_input(
+    session: AsyncSession, user_id: int, reflection_id: int | None, field: str | None
+) -> None:
+    await session.execute(update(User).where(User.id == user_id)
+                          .values(input_reflection_id=reflection_id, input_field=field))
+
+
+async def stop_expecting(session: AsyncSession, user_id: int, reflection_id: int) -> None:
+    """Forget the pending input, if it still belongs to this reflection."""
+    await session.execute(
+        update(User).where(User.id == user_id, User.input_reflection_id == reflection_id)
+        .values(input_reflection_id=None, input_field=None))

@@ -19,10 +19,10 @@ async def status_of(db: Database, moment_id: int) -> str:
 async def test_command_menus_are_published_in_every_language(
         bot: RunningBot, telegram: FakeTelegram) -> None:
     assert set(telegram.commands) == {"", "en", "ru", "uk", "es"}
-    assert [c["command"] for c in telegram.commands["uk"]] == ["start", "inbox", "language",
-                                                               "help"]
+    assert [c["command"] for c in telegram.commands["uk"]] == [
+        "start", "reflect", "inbox", "log", "language", "help"]
     assert telegram.commands["ru"][0]["description"] == "Как работает бот"
-    assert telegram.commands["es"][3]["description"] == "Qué puedo hacer"
+    assert telegram.commands["es"][5]["description"] == "Qué puedo hacer"
     delete_webhook = telegram.calls_to("deleteWebhook")[0]
     assert delete_webhook.params.get("drop_pending_updates") in (None, False)
 
@@ -137,16 +137,20 @@ async def test_pressing_the_same_button_twice_is_harmless(
     assert not telegram.calls_to("sendMessage")[1:]  # no error message was sent
 
 
-async def test_reflect_now_is_honest_about_what_exists(
+async def test_reflect_now_on_a_dropped_moment_has_expired(
         bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
     user = telegram.user(809, language_code="uk")
     user.send_text("Reflect on me")
     [ack] = await telegram.wait_for_sent(809, 1)
-    user.press(buttons(ack)[0][1], ack.result)
-    await telegram.wait_until(lambda: telegram.calls_to("answerCallbackQuery"))
+    reflect, drop = buttons(ack)[0][1], buttons(ack)[2][1]
+    user.press(drop, ack.result)
+    await telegram.wait_until(lambda: len(telegram.calls_to("answerCallbackQuery")) == 1)
+    user.press(reflect, ack.result)
+    await telegram.wait_until(lambda: len(telegram.calls_to("answerCallbackQuery")) == 2)
     answer = telegram.calls_to("answerCallbackQuery")[-1]
-    assert "/inbox" in answer.params["text"] and answer.params["show_alert"] is True
-    assert await status_of(db, int(buttons(ack)[0][1].rsplit(":", 1)[1])) == "kept"
+    assert answer.params["text"] == "Ця кнопка застаріла."
+    assert await status_of(db, int(reflect.rsplit(":", 1)[1])) == "dropped"
+    assert len(telegram.sent(809)) == 1
 
 
 async def test_forged_and_foreign_buttons_reveal_and_change_nothing(

@@ -1,0 +1,570 @@
+"""Guided reflection: a state machine whose state is a database row.
+
+A reflection walks through its template's steps, then the time spent, then a summary card
+where the clinician saves it to their log. The row holds the template, the step and the
+answers; the user's row holds what their next text message answers. So a restart, or another
+instance, carries on at the same step. Every write is conditional on the row's version, and a
+text answer also on its message id, so a stale button or a redelivered message changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.classify import hashtags, parse_tags, suggest_activity, suggest_template, topic_tags
+from bot.dates import MAX_DAYS_BACK, DateProblem, parse_date
+from bot.durations import parse_duration
+from bot.library import Library, Template
+from bot.text import clean_text
+from storage import moments, reflections, users
+from storage.engine import Database
+from storage.models import LearningMoment, Reflection, utcnow
+
+# A draft untouched this long is parked rather than fed the user's next note as an answer.
+IDLE_AFTER = timedelta(hours=24)
+STEP_INPUT = "step"
+EDIT_INPUTS = ("date", "minutes", "tags")
+SECTION_INPUT = "section:"
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class Stage(StrEnum):
+    STEP = "step"  # answering one of the template's questions
+    TIME = "time"  # how long it took: the last question of every template
+    REVIEW = "review"  # the summary card
+
+
+def stage_of(reflection: Reflection, template: Template) -> Stage:
+    if reflection.step < len(template.steps):
+        return Stage.STEP
+    return Stage.TIME if reflection.step == len(template.steps) else Stage.REVIEW
+
+
+def progress(reflection: Reflection, template: Template) -> tuple[int, int]:
+    """("2", "4"): the question being asked, of all of them including the time spent."""
+    total = len(template.steps) + 1
+    return min(reflection.step + 1, total), total
+
+
+def template_of(library: Library, reflection: Reflection) -> Template:
+    """The reflection's template; if its file was since removed, the first one still shown."""
+    return library.templates.get(reflection.template_id) or next(iter(library.templates.values()))
+
+
+def _stale_is_none(
+    operation: Callable[P, Awaitable[T | None]],
+) -> Callable[P, Awaitable[T | None]]:
+    """A write that lost a race with another (a double tap, a second instance) did nothing."""
+
+    @wraps(operation)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return await operation(*args, **kwargs)
+        except StaleDataError:
+            return None
+
+    return guarded
+
+
+async def _moment_text(session: AsyncSession, reflection: Reflection) -> str:
+    if reflection.moment_id is None:
+        return ""
+    moment = await moments.get_owned(session, reflection.moment_id, reflection.user_id)
+    return moment.text if moment else ""
+
+
+def _reindex(reflection: Reflection, moment_text: str) -> None:
+    """Refresh the derived search columns and the timestamp after any change."""
+    texts = [moment_text, *reflection.answers.values()]
+    every_tag = list(dict.fromkeys([*reflection.tags, *hashtags("\n".join(texts))]))
+    reflection.tags_text = f" {' '.join(every_tag)} " if every_tag else ""
+    reflection.search_text = "\n".join([*texts, *every_tag]).lower()
+    reflection.updated_at = utcnow()
+
+
+async def _touch(session: AsyncSession, reflection: Reflection) -> None:
+    _reindex(reflection, await _moment_text(session, reflection))
+
+
+def all_tags(reflection: Reflection) -> list[str]:
+    return reflection.tags_text.split()
+
+
+def proposed_tags(library: Library, reflection: Reflection, language: str,
+                  moment_text: str) -> list[str]:
+    """Topic tags the text suggests that the reflection does not carry yet."""
+    text = "\n".join([moment_text, *reflection.answers.values()])
+    have = set(all_tags(reflection))
+    return [tag for tag in topic_tags(library, text, language) if tag not in have]
+
+
+# --- starting, resuming, parking ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Begin:
+    """What pressing "reflect" led to."""
+
+    reflection: Reflection | None = None  # the draft to show, or the saved entry
+    blocked_by: Reflection | None = None  # another reflection is in progress
+    saved_already: bool = False
+
+
+async def _expect_step(session: AsyncSession, reflection: Reflection, template: Template) -> None:
+    field = None if stage_of(reflection, template) is Stage.REVIEW else STEP_INPUT
+    await users.expect_input(session, reflection.user_id,
+                             reflection.id if field else None, field)
+
+
+@_stale_is_none
+async def begin(db: Database, library: Library, user_id: int, moment_id: int) -> Begin | None:
+    """Start (or pick up) the reflection on a moment; None if the moment isn't the user's."""
+    async with db.session.begin() as session:
+        moment = await moments.get_owned(session, moment_id, user_id)
+        if moment is None or moment.status == "dropped":
+            return None
+        existing = await reflections.for_moment(session, user_id, moment_id)
+        if existing is not None and existing.status == "saved":
+            return Begin(existing, saved_already=True)
+        in_progress = await reflections.open_of(session, user_id)
+        if in_progress is not None and in_progress is not existing:
+            return Begin(blocked_by=in_progress)
+        reflection = existing or _new_reflection(library, moment)
+        reflection.status = "open"
+        session.add(reflection)
+        await session.flush()
+        await _expect_step(session, reflection, template_of(library, reflection))
+        return Begin(reflection)
+
+
+def _new_reflection(library: Library, moment: LearningMoment) -> Reflection:
+    activity = suggest_activity(library, moment.kind, moment.text)
+    now = utcnow()
+    reflection = Reflection(
+        user_id=moment.user_id, moment_id=moment.id,
+        template_id=suggest_template(library, activity), status="open", step=0, answers={},
+        activity_type=activity, activity_date=moment.sent_at.date(), minutes=None, tags=[],
+        started_at=now)
+    _reindex(reflection, moment.text)
+    return reflection
+
+
+@_stale_is_none
+async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
+    """Put an open draft aside; its answers stay, and /reflect picks it up again."""
+    async with db.session.begin() as session:
+        reflection = await reflections.get_owned(session, reflection_id, user_id)
+        if reflection is None or reflection.status != "open":
+            return None
+        reflection.status = "parked"
+        reflection.updated_at = utcnow()
+        await users.stop_expecting(session, user_id, reflection_id)
+        return reflection
+
+
+@_stale_is_none
+async def resume(db: Database, library: Library, user_id: int,
+                 reflection_id: int) -> Begin | None:
+    """Continue a draft: the open one, or a parked one if nothing else is open."""
+    async with db.session.begin() as session:
+        reflection = await reflections.get_owned(session, reflection_id, user_id)
+        if reflection is None or reflection.status not in reflections.DRAFT_STATUSES:
+            return None
+        if reflection.status == "parked":
+            in_progress = await reflections.open_of(session, user_id)
+            if in_progress is not None:
+                return Begin(blocked_by=in_progress)
+            reflection.status = "open"
+            reflection.updated_at = utcnow()
+            await session.flush()
+        await _expect_step(session, reflection, template_of(library, reflection))
+        return Begin(reflection)
+
+
+async def open_reflection(db: Database, user_id: int) -> Reflection | None:
+    async with db.session() as session:
+        return await reflections.open_of(session, user_id)
+
+
+async def parked(db: Database, user_id: int, limit: int = 5) -> list[Reflection]:
+    async with db.session() as session:
+        return list(await reflections.parked_of(session, user_id, limit))
+
+
+async def owned(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
+    async with db.session() as session:
+        return await reflections.get_owned(session, reflection_id, user_id)
+
+
+# --- answering and moving between steps --------------------------------------------------
+
+
+class Outcome(StrEnum):
+    NEXT = "next"  # answered a step: ask the next one, or show the card
+    EDITED = "edited"  # changed a saved or reviewed reflection: show it again
+    TOO_LONG = "too_long"
+    BAD_DURATION = "bad_duration"
+    BAD_DATE = "bad_date"
+    REPEATED = "repeated"  # a redelivered message, already applied
+    PARKED = "parked"  # the draft was idle too long; the message is a new note
+
+
+@dataclass(frozen=True)
+class Answered:
+    outcome: Outcome
+    reflection: Reflection
+    field: str = STEP_INPUT
+    limit: int = 0
+    date_problem: DateProblem | None = None
+
+
+@_stale_is_none
+async def take_input(
+    db: Database, library: Library, user_id: int, message_id: int, text: str, today: date
+) -> Answered | None:
+    """Apply a text message to whatever the user is answering; None if nothing is pending."""
+    async with db.session.begin() as session:
+        pending = await users.pending_input(session, user_id)
+        if pending is None:
+            return None
+        reflection_id, field = pending
+        reflection = await reflections.get_owned(session, reflection_id, user_id)
+        if reflection is None or reflection.status not in ("open", "saved"):
+            await users.stop_expecting(session, user_id, reflection_id)
+            return None
+        if reflection.last_message_id is not None and message_id <= reflection.last_message_id:
+            return Answered(Outcome.REPEATED, reflection, field)
+        if field == STEP_INPUT and utcnow() - reflection.updated_at > IDLE_AFTER:
+            reflection.status = "parked"
+            await users.stop_expecting(session, user_id, reflection_id)
+            return Answered(Outcome.PARKED, reflection, field)
+        answered = _apply(library, reflection, field, clean_text(text).strip(), today)
+        if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
+            reflection.last_message_id = message_id
+            await _touch(session, reflection)
+            if answered.outcome is Outcome.EDITED:
+                await users.stop_expecting(session, user_id, reflection_id)
+            else:
+                await _expect_step(session, reflection, template_of(library, reflection))
+        return answered
+
+
+def _apply(library: Library, reflection: Reflection, field: str, text: str,
+           today: date) -> Answered:
+    template = template_of(library, reflection)
+    if field == STEP_INPUT:
+        stage = stage_of(reflection, template)
+        if stage is Stage.STEP:
+            step = template.steps[reflection.step]
+            if len(text) > step.max_length:
+                return Answered(Outcome.TOO_LONG, reflection, field, limit=step.max_length)
+            reflection.answers = {**reflection.answers, step.id: text}
+        elif stage is Stage.TIME:
+            minutes = parse_duration(text)
+            if minutes is None:
+                return Answered(Outcome.BAD_DURATION, reflection, field)
+            reflection.minutes = minutes
+        reflection.step = min(reflection.step + 1, len(template.steps) + 1)
+        return Answered(Outcome.NEXT, reflection, field)
+    if field.startswith(SECTION_INPUT):
+        step = template.step(field.removeprefix(SECTION_INPUT))
+        limit = step.max_length if step else max(s.max_length for s in template.steps)
+        if len(text) > limit:
+            return Answered(Outcome.TOO_LONG, reflection, field, limit=limit)
+        reflection.answers = {**reflection.answers, field.removeprefix(SECTION_INPUT): text}
+    elif field == "date":
+        found = parse_date(text, today)
+        if isinstance(found, DateProblem):
+            return Answered(Outcome.BAD_DATE, reflection, field, date_problem=found)
+        reflection.activity_date = found
+    elif field == "minutes":
+        minutes = parse_duration(text)
+        if minutes is None:
+            return Answered(Outcome.BAD_DURATION, reflection, field)
+        reflection.minutes = minutes
+    elif field == "tags":
+        reflection.tags = parse_tags(text)
+    return Answered(Outcome.EDITED, reflection, field)
+
+
+class Move(StrEnum):
+    DONE = "done"
+    REQUIRED = "required"  # this question can't be skipped
+    FIRST = "first"  # there is no question before this one
+    NOTHING = "nothing"  # no reflection in progress
+
+
+@dataclass(frozen=True)
+class Moved:
+    move: Move
+    reflection: Reflection | None = None
+
+
+@_stale_is_none
+async def skip(db: Database, library: Library, user_id: int,
+               reflection_id: int | None = None, at_step: int | None = None) -> Moved | None:
+    """Move on without a new answer: past an optional question, the time spent, or one
+    already answered. Buttons name the reflection and step; /skip means the open one."""
+    async with db.session.begin() as session:
+        reflection = await _current(session, user_id, reflection_id, at_step)
+        if reflection is None:
+            return Moved(Move.NOTHING) if reflection_id is None else None
+        template = template_of(library, reflection)
+        stage = stage_of(reflection, template)
+        if stage is Stage.REVIEW:
+            return Moved(Move.NOTHING, reflection)
+        if stage is Stage.STEP:
+            step = template.steps[reflection.step]
+            if step.required and not reflection.answers.get(step.id):
+                return Moved(Move.REQUIRED, reflection)
+        reflection.step += 1
+        await _touch(session, reflection)
+        await _expect_step(session, reflection, template)
+        return Moved(Move.DONE, reflection)
+
+
+@_stale_is_none
+async def back(db: Database, library: Library, user_id: int,
+               reflection_id: int | None = None, at_step: int | None = None) -> Moved | None:
+    async with db.session.begin() as session:
+        reflection = await _current(session, user_id, reflection_id, at_step)
+        if reflection is None:
+            return Moved(Move.NOTHING) if reflection_id is None else None
+        if reflection.step == 0:
+            return Moved(Move.FIRST, reflection)
+        template = template_of(library, reflection)
+        reflection.step = min(reflection.step, len(template.steps) + 1) - 1
+        await _touch(session, reflection)
+        await _expect_step(session, reflection, template)
+        return Moved(Move.DONE, reflection)
+
+
+async def _current(session: AsyncSession, user_id: int, reflection_id: int | None,
+                   at_step: int | None) -> Reflection | None:
+    if reflection_id is None:
+        return await reflections.open_of(session, user_id)
+    reflection = await reflections.get_owned(session, reflection_id, user_id)
+    if reflection is None or reflection.status != "open":
+        return None
+    if at_step is not None and reflection.step != at_step:
+        return None  # a button from an earlier question
+    return reflection
+
+
+class Cancelled(StrEnum):
+    EDIT = "edit"  # an edit was abandoned; the reflection is as it was
+    PARKED = "parked"
+    NOTHING = "nothing"
+
+
+@_stale_is_none
+async def cancel(db: Database, user_id: int) -> tuple[Cancelled, Reflection | None] | None:
+    """/cancel: stop an edit, or park the reflection in progress. Nothing is lost either way."""
+    async with db.session.begin() as session:
+        pending = await users.pending_input(session, user_id)
+        if pending is not None and pending[1] != STEP_INPUT:
+            await users.stop_expecting(session, user_id, pending[0])
+            reflection = await reflections.get_owned(session, pending[0], user_id)
+            if reflection is not None:
+                return Cancelled.EDIT, reflection
+        reflection = await reflections.open_of(session, user_id)
+        if reflection is None:
+            return Cancelled.NOTHING, None
+        reflection.status = "parked"
+        reflection.updated_at = utcnow()
+        await users.stop_expecting(session, user_id, reflection.id)
+        return Cancelled.PARKED, reflection
+
+
+@_stale_is_none
+async def use_note(db: Database, library: Library, user_id: int, reflection_id: int,
+                   at_step: int) -> Reflection | None:
+    """Answer the current question with the captured text, so nothing is typed twice."""
+    async with db.session.begin() as session:
+        reflection = await _current(session, user_id, reflection_id, at_step)
+        if reflection is None:
+            return None
+        template = template_of(library, reflection)
+        text = (await _moment_text(session, reflection)).strip()
+        if not text or stage_of(reflection, template) is not Stage.STEP:
+            return None
+        step = template.steps[reflection.step]
+        reflection.answers = {**reflection.answers, step.id: text[: step.max_length]}
+        reflection.step += 1
+        await _touch(session, reflection)
+        await _expect_step(session, reflection, template)
+        return reflection
+
+
+@_stale_is_none
+async def choose_template(db: Database, library: Library, user_id: int, reflection_id: int,
+                          template_id: str) -> Reflection | None:
+    """Switch template before the first answer (afterwards answers would be lost)."""
+    if template_id not in library.templates:
+        return None
+    async with db.session.begin() as session:
+        reflection = await _current(session, user_id, reflection_id, 0)
+        if reflection is None or reflection.answers:
+            return None
+        reflection.template_id = template_id
+        await _touch(session, reflection)
+        await _expect_step(session, reflection, library.templates[template_id])
+        return reflection
+
+
+# --- the summary card and editing ------------------------------------------------------------
+
+
+async def _editable(session: AsyncSession, library: Library, user_id: int,
+                    reflection_id: int) -> Reflection | None:
+    """A draft at its summary card, or a saved entry: the two things that can be edited."""
+    reflection = await reflections.get_owned(session, reflection_id, user_id)
+    if reflection is None:
+        return None
+    if reflection.status == "saved":
+        return reflection
+    at_card = stage_of(reflection, template_of(library, reflection)) is Stage.REVIEW
+    return reflection if reflection.status == "open" and at_card else None
+
+
+async def editable(db: Database, library: Library, user_id: int,
+                   reflection_id: int) -> Reflection | None:
+    async with db.session() as session:
+        return await _editable(session, library, user_id, reflection_id)
+
+
+async def stop_editing(db: Database, library: Library, user_id: int,
+                       reflection_id: int) -> Reflection | None:
+    """Leave an edit menu: the next text message is a new note again."""
+    async with db.session.begin() as session:
+        reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is not None:
+            await users.stop_expecting(session, user_id, reflection.id)
+        return reflection
+
+
+@_stale_is_none
+async def expect_edit(db: Database, library: Library, user_id: int, reflection_id: int,
+                      field: str) -> Reflection | None:
+    """Make the user's next text message the new value of a section, the date, the time or
+    the tags."""
+    async with db.session.begin() as session:
+        reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is None:
+            return None
+        if field.startswith(SECTION_INPUT):
+            step_id = field.removeprefix(SECTION_INPUT)
+            if template_of(library, reflection).step(step_id) is None:
+                return None
+        elif field not in EDIT_INPUTS:
+            return None
+        await users.expect_input(session, user_id, reflection.id, field)
+        return reflection
+
+
+@_stale_is_none
+async def set_minutes(db: Database, library: Library, user_id: int, reflection_id: int,
+                      minutes: int | None) -> Reflection | None:
+    """A time button: answers the time question, or edits the time on the card."""
+    async with db.session.begin() as session:
+        reflection = await reflections.get_owned(session, reflection_id, user_id)
+        if reflection is None or reflection.status not in ("open", "saved"):
+            return None
+        template = template_of(library, reflection)
+        stage = stage_of(reflection, template)
+        if reflection.status == "open" and stage is Stage.STEP:
+            return None
+        reflection.minutes = minutes
+        if reflection.status == "open" and stage is Stage.TIME:
+            reflection.step += 1
+        await _touch(session, reflection)
+        await users.stop_expecting(session, user_id, reflection.id)
+        return reflection
+
+
+@_stale_is_none
+async def set_date(db: Database, library: Library, user_id: int, reflection_id: int,
+                   days_ago: int, today: date) -> Reflection | None:
+    if not 0 <= days_ago <= MAX_DAYS_BACK:
+        return None
+    return await _edit(db, library, user_id, reflection_id,
+                       activity_date=today - timedelta(days=days_ago))
+
+
+@_stale_is_none
+async def set_activity(db: Database, library: Library, user_id: int, reflection_id: int,
+                       activity: str) -> Reflection | None:
+    if activity not in library.activities:
+        return None
+    return await _edit(db, library, user_id, reflection_id, activity_type=activity)
+
+
+@_stale_is_none
+async def add_proposed_tags(db: Database, library: Library, user_id: int, reflection_id: int,
+                            language: str) -> Reflection | None:
+    async with db.session.begin() as session:
+        reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is None:
+            return None
+        moment_text = await _moment_text(session, reflection)
+        extra = proposed_tags(library, reflection, language, moment_text)
+        if not extra:
+            return None
+        reflection.tags = [*reflection.tags, *extra]
+        _reindex(reflection, moment_text)
+        return reflection
+
+
+async def _edit(db: Database, library: Library, user_id: int, reflection_id: int,
+                **values: object) -> Reflection | None:
+    async with db.session.begin() as session:
+        reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is None:
+            return None
+        for name, value in values.items():
+            setattr(reflection, name, value)
+        await _touch(session, reflection)
+        await users.stop_expecting(session, user_id, reflection.id)
+        return reflection
+
+
+@_stale_is_none
+async def save(db: Database, library: Library, user_id: int,
+               reflection_id: int) -> Reflection | None:
+    """The summary card's Save: the draft becomes a log entry, its moment is reflected."""
+    async with db.session.begin() as session:
+        reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is None or reflection.status != "open":
+            return None
+        reflection.status = "saved"
+        reflection.saved_at = utcnow()
+        await _touch(session, reflection)
+        if reflection.moment_id is not None:
+            await moments.transition(session, reflection.moment_id, user_id,
+                                     ("new", "kept"), "reflected")
+        await users.stop_expecting(session, user_id, reflection.id)
+        return reflection
+
+
+@_stale_is_none
+async def discard(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
+    """Throw a draft away. Its moment stays in the inbox: only the answers go."""
+    async with db.session.begin() as session:
+        reflection = await reflections.get_owned(session, reflection_id, user_id)
+        if reflection is None or reflection.status not in reflections.DRAFT_STATUSES:
+            return None
+        if reflection.moment_id is not None:
+            await moments.transition(session, reflection.moment_id, user_id, ("new",), "kept")
+        await users.stop_expecting(session, user_id, reflection.id)
+        await session.delete(reflection)
+        return reflection

@@ -1,0 +1,230 @@
+"""End to end: guided reflection with every template, from capture to the log."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.i18n import translator
+from bot.library import load_library
+from storage.engine import Database
+from storage.models import LearningMoment, Reflection
+from tests.chat import Chat
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram
+
+LIBRARY = load_library()
+LANGUAGES = ("en", "ru", "uk", "es")
+# Every template in two languages, rotating so that all four languages are walked.
+TEMPLATE_RUNS = [(template_id, LANGUAGES[(2 * n + k) % 4])
+                 for n, template_id in enumerate(LIBRARY.templates) for k in (0, 1)]
+TIME_TYPED = {"en": ("an hour and a half", 90), "ru": ("полчаса", 30),
+              "uk": ("півтори години", 90), "es": ("1 hora", 60)}
+
+
+async def reflections_of(db: Database, user_id: int) -> list[Reflection]:
+    async with db.session() as session:
+        return list(await session.scalars(
+            select(Reflection).where(Reflection.user_id == user_id).order_by(Reflection.id)))
+
+
+async def moment_status(db: Database, moment_id: int) -> str:
+    async with db.session() as session:
+        return await session.scalar(select(LearningMoment.status)
+                                    .where(LearningMoment.id == moment_id))
+
+
+async def start_reflection(chat: Chat, note: str) -> None:
+    """Capture a note and press its "reflect now" button."""
+    [ack] = await chat.say(note)
+    await chat.press("📝", ack)
+
+
+@pytest.mark.parametrize(("template_id", "language"), TEMPLATE_RUNS)
+async def test_every_template_walks_to_the_log(
+        template_id: str, language: str, bot: RunningBot, telegram: FakeTelegram,
+        db: Database) -> None:
+    template = LIBRARY.templates[template_id]
+    _ = translator(language).gettext
+    chat = Chat(telegram, 3100 + list(LIBRARY.templates).index(template_id) * 4
+                + LANGUAGES.index(language), language)
+    await start_reflection(chat, "Шпаргалка: qSOFA ≥2 → думать о сепсисе 🩺")
+    # Pick this template from the menu, whatever was suggested.
+    [menu] = await chat.press("🔄")
+    [first] = await chat.press(template.name.in_(language), menu)
+    total = len(template.steps) + 1
+    answers: dict[str, str] = {}
+    for number, step in enumerate(template.steps, start=1):
+        question = chat.text()
+        assert f"{number}/{total}" in question.splitlines()[0]
+        assert step.prompt.in_(language) in question
+        assert step.hint.in_(language) in question
+        if not step.required and number % 2 == 0:
+            await chat.say("/skip")
+            continue
+        answers[step.id] = f"{step.id} answer in {language}: ✓ مرحبا"
+        await chat.say(answers[step.id])
+    assert f"{total}/{total}" in chat.text()
+    typed, minutes = TIME_TYPED[language]
+    [card] = await chat.say(typed)
+    for step in template.steps:
+        assert step.title.in_(language) in card.params["text"]
+    for answer in answers.values():
+        assert answer in card.params["text"]
+    [saved] = await chat.press("💾", card)
+    assert "/log" in saved.params["text"]
+
+    [reflection] = await reflections_of(db, chat.id)
+    assert (reflection.status, reflection.template_id) == ("saved", template_id)
+    assert reflection.answers == answers
+    assert reflection.minutes == minutes
+    assert await moment_status(db, reflection.moment_id) == "reflected"
+    [log] = await chat.say("/log")
+    assert template.name.in_(language) in log.params["text"]
+    assert first.params["text"] != log.params["text"]
+
+
+async def choose(chat: Chat, template_id: str) -> None:
+    [menu] = await chat.press("🔄")
+    await chat.press(LIBRARY.templates[template_id].name.in_(chat_language(chat)), menu)
+
+
+def chat_language(chat: Chat) -> str:
+    return chat.user.user.get("language_code", "en")
+
+
+async def test_back_skip_and_cancel(bot: RunningBot, telegram: FakeTelegram,
+                                    db: Database) -> None:
+    chat = Chat(telegram, 3201)
+    await start_reflection(chat, "Difficult night shift on the ward")
+    await choose(chat, "gibbs")
+    [refused] = await chat.say("/skip")
+    assert "needs an answer" in refused.params["text"]
+    [first_again] = await chat.say("/back")
+    assert "first question" in first_again.params["text"]
+    [feelings] = await chat.say("Two admissions at once")
+    assert "2/7" in feelings.params["text"]
+    [evaluation] = await chat.say("/skip")  # feelings is optional
+    assert "3/7" in evaluation.params["text"]
+    # /back returns to the skipped step, and again to the answered one, showing its answer.
+    await chat.say("/back")
+    [description] = await chat.say("/back")
+    assert "1/7" in description.params["text"]
+    assert "Two admissions at once" in description.params["text"]
+    [feelings] = await chat.press("Keep answer", description)
+    assert "2/7" in feelings.params["text"]
+    # A button from an earlier question no longer works.
+    await chat.press_data(chat.button("Keep answer", description), description, expect=0)
+    assert chat.alert == "This button has expired."
+    [stopped] = await chat.say("/cancel")
+    assert "/reflect" in stopped.params["text"]
+    [draft] = await reflections_of(db, chat.id)
+    assert (draft.status, draft.step, draft.answers) == (
+        "parked", 1, {"description": "Two admissions at once"})
+    # While parked, text is a new note again, not an answer.
+    [ack] = await chat.say("Potassium replacement rates")
+    assert "Kept your note" in ack.params["text"]
+    [choice] = await chat.say("/reflect")
+    assert any("Draft" in label for label in chat.labels(choice))
+    [resumed] = await chat.press("Draft", choice)
+    assert "2/7" in resumed.params["text"]
+    [nothing] = await chat.say("/cancel")
+    [again] = await chat.say("/cancel")
+    assert "Nothing to cancel" in again.params["text"]
+    assert nothing.params["text"] != again.params["text"]
+
+
+async def test_restart_mid_reflection_continues_at_the_same_step(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3202, "uk")
+    await start_reflection(chat, "Розбір випадку: пацієнт з гіперкаліємією")
+    await choose(chat, "case_review")
+    [second] = await chat.say("Пацієнт з K 7,1 на гемодіалізі")
+    assert "2/4" in second.params["text"]
+    await bot.stop()
+    restarted = await RunningBot(bot.config, bot.db).start(telegram)
+    try:
+        [third] = await chat.say("Кальцій глюконат першим")
+        assert "3/4" in third.params["text"]
+        assert LIBRARY.templates["case_review"].steps[2].prompt.uk in third.params["text"]
+    finally:
+        await restarted.stop()
+    [draft] = await reflections_of(db, chat.id)
+    assert list(draft.answers.values()) == ["Пацієнт з K 7,1 на гемодіалізі",
+                                            "Кальцій глюконат першим"]
+
+
+async def test_a_redelivered_answer_is_applied_once(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3203)
+    await start_reflection(chat, "Grand round on heart failure")
+    answer = chat.user.message(text="ESC 2026 heart failure session")
+    telegram.push({"message": answer})
+    await chat._replies(1)
+    telegram.push({"message": answer})  # Telegram redelivers after a crash
+    [ack] = await chat.say("/reflect")
+    assert "2/4" in ack.params["text"]
+    [draft] = await reflections_of(db, chat.id)
+    assert draft.step == 1
+
+
+async def test_second_reflection_asks_to_finish_or_park(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3204, "es")
+    [first_ack] = await chat.say("Curso de ecografía pulmonar")
+    [second_ack] = await chat.say("Caso de neumonía en guardia")
+    await chat.press("📝", first_ack)
+    [busy] = await chat.press("📝", second_ack)
+    assert len(chat.labels(busy)) == 2
+    [finish_question] = await chat.press("▶", busy)
+    assert "1/4" in finish_question.params["text"]
+    [started] = await chat.press("⏸", busy)
+    assert "1/4" in started.params["text"]
+    first, second = await reflections_of(db, chat.id)
+    assert (first.status, second.status) == ("parked", "open")
+    assert second.template_id == "case_review" and first.template_id == "event"
+
+
+async def test_use_my_note_and_reflect_with_text(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3205)
+    [question] = await chat.say("/reflect Looked up the NICE guideline on cellulitis dosing")
+    assert "1/4" in question.params["text"]
+    [second] = await chat.press("Use my note", question)
+    assert "2/4" in second.params["text"]
+    [draft] = await reflections_of(db, chat.id)
+    assert draft.template_id == "point_of_care"
+    assert draft.answers == {"question": "Looked up the NICE guideline on cellulitis dosing"}
+
+
+async def test_reflect_with_nothing_waiting_explains(
+        bot: RunningBot, telegram: FakeTelegram) -> None:
+    chat = Chat(telegram, 3206, "ru")
+    [reply] = await chat.say("/reflect")
+    assert "/reflect" in reply.params["text"] and "Nothing" not in reply.params["text"]
+
+
+async def test_very_long_answers_are_kept_and_split_safely(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3207)
+    await start_reflection(chat, "Night shift learning")
+    await choose(chat, "gibbs")
+    too_long = "Д" * 4096
+    [refusal] = await chat.say(too_long)
+    assert "4096" in refusal.params["text"] and "2000" in refusal.params["text"]
+    async with db.session() as session:
+        kept = await session.scalar(select(LearningMoment).where(
+            LearningMoment.user_id == chat.id, LearningMoment.text == too_long))
+    assert kept is not None and kept.status == "new"
+    answers = {}
+    for step in LIBRARY.templates["gibbs"].steps:
+        answers[step.id] = (f"{step.id}: " + "слово 🩺 " * 400)[:step.max_length]
+        await chat.say(answers[step.id])
+    replies = await chat.say("30 min", expect=4)
+    for reply in replies:
+        assert len(reply.params["text"].encode("utf-16-le")) // 2 <= 4096
+    whole = "\n".join(reply.params["text"] for reply in replies)
+    for answer in answers.values():
+        assert answer.strip() in whole.replace("\n", " ") or answer.strip() in whole
+    assert "💾 Save" in chat.labels(replies[-1])
+    assert all("reply_markup" not in reply.params for reply in replies[:-1])
