@@ -59,14 +59,19 @@ class NewMoment:
 
 @dataclass(frozen=True)
 class Capture:
-    moment_id: int
+    moment_id: int | None  # None: not stored, because it answers a question (see below)
     created: bool
     already_acknowledged: bool
     language: str
 
 
-async def store_capture(db: Database, sender: Sender, moment: NewMoment) -> Capture:
-    return await _writers(db).captures.submit((sender, moment))
+async def store_capture(
+    db: Database, sender: Sender, moment: NewMoment, may_answer: bool = False
+) -> Capture:
+    """Store the moment. With `may_answer` (a text message), store nothing if the sender is
+    in the middle of a reflection question: the message is their answer. Asking in the same
+    transaction as the capture keeps the answer check free."""
+    return await _writers(db).captures.submit((sender, moment, may_answer))
 
 
 async def remember_ack(db: Database, moment_id: int, ack_message_id: int) -> None:
@@ -74,22 +79,28 @@ async def remember_ack(db: Database, moment_id: int, ack_message_id: int) -> Non
 
 
 async def _store_batch(
-    db: Database, items: Sequence[tuple[Sender, NewMoment]]
+    db: Database, items: Sequence[tuple[Sender, NewMoment, bool]]
 ) -> list[Capture]:
     people = {sender.user_id: (sender.user_id, sender.first_name, sender.language_code)
-              for sender, _ in items}
+              for sender, _, _ in items}
     async with db.session.begin() as session:
-        chosen = await users.upsert_users(session, list(people.values()))
+        known = await users.upsert_users(session, list(people.values()))
+        answers = {(moment.chat_id, moment.message_id) for sender, moment, may_answer in items
+                   if may_answer and known[sender.user_id].expecting_input}
+        kept = [(sender, moment) for sender, moment, _ in items
+                if (moment.chat_id, moment.message_id) not in answers]
         created = await moments.insert_moments(
             session, [{"user_id": sender.user_id, **moment.row_values()}
-                      for sender, moment in items])
-        seen_before = {(moment.chat_id, moment.message_id) for _, moment in items} - created.keys()
+                      for sender, moment in kept]) if kept else {}
+        seen_before = {(moment.chat_id, moment.message_id) for _, moment in kept} - created.keys()
         earlier = await moments.find_by_sources(session, seen_before) if seen_before else {}
     results, reported_new = [], set()
-    for sender, moment in items:
+    for sender, moment, _ in items:
         key = (moment.chat_id, moment.message_id)
-        language = pick_language(chosen[sender.user_id], sender.language_code)
-        if key in created:
+        language = pick_language(known[sender.user_id].language, sender.language_code)
+        if key in answers:
+            results.append(Capture(None, False, False, language))
+        elif key in created:
             first = key not in reported_new
             reported_new.add(key)
             results.append(Capture(created[key], first, False, language))
@@ -109,7 +120,7 @@ async def _store_acks(db: Database, acks: Sequence[tuple[int, int]]) -> list[Non
 class _Writers:
     """Captures and acknowledgements are group-committed: one transaction per burst."""
 
-    captures: GroupCommit[tuple[Sender, NewMoment], Capture]
+    captures: GroupCommit[tuple[Sender, NewMoment, bool], Capture]
     acks: GroupCommit[tuple[int, int], None]
 
 

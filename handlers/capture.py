@@ -155,23 +155,29 @@ def sender_of(update: Update) -> Sender:
     return Sender(user.id, user.first_name, user.language_code)
 
 
-async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Keep the message as a learning moment, then acknowledge it (once)."""
+async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                          may_answer: bool = False) -> bool:
+    """Keep the message as a learning moment, then acknowledge it (once). With `may_answer`,
+    return False without storing anything if it answers a reflection question instead."""
     message = update.effective_message
     assert message is not None
     moment = moment_from_message(message)
     assert moment is not None  # the handler's filters admit only what we keep
     db = database(context)
-    stored = await capture.store_capture(db, sender_of(update), moment)
+    stored = await capture.store_capture(db, sender_of(update), moment, may_answer)
+    if stored.moment_id is None:
+        return False
     if stored.already_acknowledged:
-        return
+        return True
+    moment_id = stored.moment_id
     sent = await patiently(lambda: context.bot.send_message(
         chat_id=moment.chat_id,
         text=ack_text(moment, "new", stored.language),
-        reply_markup=ack_keyboard(stored.moment_id, "new", stored.language),
+        reply_markup=ack_keyboard(moment_id, "new", stored.language),
         reply_parameters=ReplyParameters(moment.message_id, allow_sending_without_reply=True),
     ))
-    await capture.remember_ack(db, stored.moment_id, sent.message_id)
+    await capture.remember_ack(db, moment_id, sent.message_id)
+    return True
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,6 +12,7 @@ from handlers.reflect import answer_text
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
-    if message.text is not None and await answer_text(update, context):
+    if await capture_message(update, context, may_answer=message.text is not None):
         return
-    await capture_message(update, context)
+    if not await answer_text(update, context):  # the question was gone after all
+        await capture_message(update, context)

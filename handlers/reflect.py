@@ -77,6 +77,7 @@ async def on_reflect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         new = moment_from_message(message)
         assert new is not None
         stored = await capture.store_capture(db, sender_of(update), replace(new, text=typed))
+        assert stored.moment_id is not None
         await reflect_on(context, message.chat_id, user.id, stored.moment_id, language)
         return
     in_progress = await reflections.open_reflection(db, user.id)

@@ -1,6 +1,7 @@
 """User rows: created on first contact, language kept when chosen."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,27 +10,39 @@ from storage.models import User, utcnow
 from storage.upsert import insert_for
 
 
+@dataclass(frozen=True)
+class Known:
+    """What capture needs to know about a sender, read back by the same upsert."""
+
+    language: str | None  # chosen with /language, if ever
+    expecting_input: bool  # their next text message answers a reflection question
+
+
 async def upsert_users(
     session: AsyncSession, people: Sequence[tuple[int, str | None, str | None]]
-) -> dict[int, str | None]:
-    """Create or refresh users from (id, first name, Telegram language); return each one's
-    chosen language, if any. Each id may appear once."""
+) -> dict[int, Known]:
+    """Create or refresh users from (id, first name, Telegram language). Each id may appear
+    once."""
     now = utcnow()
-    statement = insert_for(session, User.__table__)
+    table = User.__table__
+    statement = insert_for(session, table)
     statement = statement.on_conflict_do_update(
         index_elements=["id"],
         set_={"first_name": statement.excluded.first_name,
               "telegram_language": statement.excluded.telegram_language},
-    ).returning(User.__table__.c.id, User.__table__.c.language)
+    ).returning(table.c.id, table.c.language, table.c.input_field)
     rows = [{"id": user_id, "first_name": first_name, "telegram_language": telegram_language,
              "created_at": now} for user_id, first_name, telegram_language in people]
-    return {row.id: row.language for row in await session.execute(statement, rows)}
+    return {row.id: Known(row.language, row.input_field is not None)
+            for row in await session.execute(statement, rows)}
 
 
 async def upsert_user(
     session: AsyncSession, user_id: int, first_name: str | None, telegram_language: str | None
 ) -> str | None:
-    return (await upsert_users(session, [(user_id, first_name, telegram_language)]))[user_id]
+    """Create or refresh one user; return their chosen language, if any."""
+    return (await upsert_users(session, [(user_id, first_name, telegram_language)]))[
+        user_id].language
 
 
 async def chosen_language(session: AsyncSession, user_id: int) -> str | None:
