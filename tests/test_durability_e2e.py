@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from bot.config import Config
 from storage import journal
 from storage.engine import Database
-from storage.models import JournalEntry, LearningMoment
+from storage.models import JournalEntry, LearningMoment, Reflection
+from tests.chat import Chat
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
 from tests.processes import kill, start_cpdbot, start_echo_bot, write_config
@@ -199,3 +200,38 @@ async def test_unreachable_telegram_is_retried_and_sigterm_still_stops_cleanly(
     assert process.returncode == 0, log
     assert "cannot reach Telegram (NetworkError)" in log and "stopped cleanly" in log
     assert "Unclosed" not in log and "Traceback" not in log
+
+
+async def test_a_killed_bot_continues_a_reflection_where_it_was(
+        telegram: FakeTelegram, database_url: str, db: Database, tmp_path: Path) -> None:
+    config_path = write_config(tmp_path / "config.toml", telegram, database_url)
+    chat = Chat(telegram, 9501, "ru")
+    first = await start_cpdbot(config_path)
+    try:
+        [ack] = await chat.say("Разбор случая на обходе: гиперкалиемия")
+        [question] = await chat.press("📝", ack)
+        assert "1/4" in question.params["text"]
+        [second_question] = await chat.say("K 7,1 у пациента на гемодиализе")
+        assert "2/4" in second_question.params["text"]
+    finally:
+        await kill(first)
+    chat.user.send_text("Глюконат кальция — первым делом")  # sent while the bot is down
+    second = await start_cpdbot(config_path)
+    try:
+        await telegram.wait_until(lambda: "3/4" in chat.text(), 20, "the third question")
+        replayed = chat.messages[chat.seen:-1]
+        chat.seen = len(chat.messages)
+        # A press still in flight at the kill is replayed: it can only re-show question 2.
+        assert all(m.params["text"] == second_question.params["text"] for m in replayed)
+        [time_question] = await chat.say("ЭКГ до и после")
+        [card] = await chat.say("20 мин")
+        assert "ЭКГ до и после" in card.params["text"] and "20 мин" in card.params["text"]
+        await chat.press("💾", card)
+    finally:
+        second.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(second.wait(), 20) == 0
+    async with db.session() as session:
+        [(status, answers)] = (await session.execute(
+            select(Reflection.status, Reflection.answers))).all()
+    assert status == "saved" and len(answers) == 3
+    assert time_question.params["text"] != card.params["text"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from bot.i18n import translator
 from bot.library import load_library
 from storage.engine import Database
-from storage.models import LearningMoment, Reflection
+from storage.models import LearningMoment, Reflection, utcnow
 from tests.chat import Chat
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
@@ -228,3 +230,17 @@ async def test_very_long_answers_are_kept_and_split_safely(
         assert answer.strip() in whole.replace("\n", " ") or answer.strip() in whole
     assert "💾 Save" in chat.labels(replies[-1])
     assert all("reply_markup" not in reply.params for reply in replies[:-1])
+
+
+async def test_an_idle_draft_is_parked_and_the_message_kept_as_a_note(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3208)
+    await start_reflection(chat, "Morning teaching")
+    async with db.session.begin() as session:
+        [draft] = await session.scalars(select(Reflection).where(Reflection.user_id == chat.id))
+        draft.updated_at = utcnow() - timedelta(days=2)
+    ack, notice = await chat.say("A new pearl, days later", expect=2)
+    assert "Kept your note" in ack.params["text"]
+    assert "/reflect" in notice.params["text"]
+    [draft] = await reflections_of(db, chat.id)
+    assert (draft.status, draft.answers) == ("parked", {})
