@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.reflections import _stale_is_none
+from bot.reflections import none_if_lost_race
 from bot.text import clean_text
 from storage import reflections
 from storage.engine import Database
@@ -65,7 +65,7 @@ async def recently_deleted(db: Database, user_id: int, limit: int = 10) -> list[
                                                     limit))
 
 
-@_stale_is_none
+@none_if_lost_race
 async def delete(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
@@ -76,7 +76,7 @@ async def delete(db: Database, user_id: int, reflection_id: int) -> Reflection |
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def restore(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
     """Undo a delete, within 30 days."""
     async with db.session.begin() as session:

@@ -3,8 +3,9 @@
 A reflection walks through its template's steps, then the time spent, then a summary card
 where the clinician saves it to their log. The row holds the template, the step and the
 answers; the user's row holds what their next text message answers. So a restart, or another
-instance, carries on at the same step. Every write is conditional on the row's version, and a
-text answer also on its message id, so a stale button or a redelivered message changes nothing.
+instance, carries on at the same step. Every write to a reflection is conditional on its
+version, and a text answer also on its message id, so a stale button or a redelivered message
+changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,8 +30,10 @@ from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
 
-# A draft untouched this long is parked rather than fed the user's next note as an answer.
+# A draft untouched this long is parked rather than fed the user's next note as an answer;
+# an edit prompt left this long is forgotten. Either way the message is kept as a new note.
 IDLE_AFTER = timedelta(hours=24)
+EDIT_IDLE_AFTER = timedelta(hours=1)
 STEP_INPUT = "step"
 EDIT_INPUTS = ("date", "minutes", "tags")
 SECTION_INPUT = "section:"
@@ -51,7 +55,7 @@ def stage_of(reflection: Reflection, template: Template) -> Stage:
 
 
 def progress(reflection: Reflection, template: Template) -> tuple[int, int]:
-    """("2", "4"): the question being asked, of all of them including the time spent."""
+    """(2, 4): the question being asked, of all of them including the time spent."""
     total = len(template.steps) + 1
     return min(reflection.step + 1, total), total
 
@@ -61,16 +65,17 @@ def template_of(library: Library, reflection: Reflection) -> Template:
     return library.templates.get(reflection.template_id) or next(iter(library.templates.values()))
 
 
-def _stale_is_none(
+def none_if_lost_race(
     operation: Callable[P, Awaitable[T | None]],
 ) -> Callable[P, Awaitable[T | None]]:
-    """A write that lost a race with another (a double tap, a second instance) did nothing."""
+    """A write that lost a race with another (a double tap, a second instance) did nothing:
+    the row's version moved on, or another reflection was opened first."""
 
     @wraps(operation)
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> T | None:
         try:
             return await operation(*args, **kwargs)
-        except StaleDataError:
+        except (StaleDataError, IntegrityError):
             return None
 
     return guarded
@@ -126,7 +131,18 @@ async def _expect_step(session: AsyncSession, reflection: Reflection, template: 
                              reflection.id if field else None, field)
 
 
-@_stale_is_none
+async def _done_editing(session: AsyncSession, library: Library, user_id: int,
+                        reflection_id: int) -> None:
+    """Stop treating text as a new value for this reflection. If a draft is open at a
+    question (an entry was edited in the middle of it), text answers that question again."""
+    await users.stop_expecting(session, user_id, reflection_id)
+    if await users.pending_input(session, user_id) is None:
+        in_progress = await reflections.open_of(session, user_id)
+        if in_progress is not None:
+            await _expect_step(session, in_progress, template_of(library, in_progress))
+
+
+@none_if_lost_race
 async def begin(db: Database, library: Library, user_id: int, moment_id: int) -> Begin | None:
     """Start (or pick up) the reflection on a moment; None if the moment isn't the user's."""
     async with db.session.begin() as session:
@@ -141,6 +157,7 @@ async def begin(db: Database, library: Library, user_id: int, moment_id: int) ->
             return Begin(blocked_by=in_progress)
         reflection = existing or _new_reflection(library, moment)
         reflection.status = "open"
+        reflection.updated_at = utcnow()  # picked up now, so not idle
         session.add(reflection)
         await session.flush()
         await _expect_step(session, reflection, template_of(library, reflection))
@@ -159,7 +176,7 @@ def _new_reflection(library: Library, moment: LearningMoment) -> Reflection:
     return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
     """Put an open draft aside; its answers stay, and /reflect picks it up again."""
     async with db.session.begin() as session:
@@ -172,7 +189,7 @@ async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | N
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def resume(db: Database, library: Library, user_id: int,
                  reflection_id: int) -> Begin | None:
     """Continue a draft: the open one, or a parked one if nothing else is open."""
@@ -185,8 +202,8 @@ async def resume(db: Database, library: Library, user_id: int,
             if in_progress is not None:
                 return Begin(blocked_by=in_progress)
             reflection.status = "open"
-            reflection.updated_at = utcnow()
-            await session.flush()
+        reflection.updated_at = utcnow()  # picked up now, so not idle
+        await session.flush()
         await _expect_step(session, reflection, template_of(library, reflection))
         return Begin(reflection)
 
@@ -199,6 +216,11 @@ async def open_reflection(db: Database, user_id: int) -> Reflection | None:
 async def parked(db: Database, user_id: int, limit: int = 5) -> list[Reflection]:
     async with db.session() as session:
         return list(await reflections.parked_of(session, user_id, limit))
+
+
+async def was_an_answer(db: Database, user_id: int, message_id: int) -> bool:
+    async with db.session() as session:
+        return await reflections.answered_since(session, user_id, message_id)
 
 
 async def owned(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
@@ -223,12 +245,11 @@ class Outcome(StrEnum):
 class Answered:
     outcome: Outcome
     reflection: Reflection
-    field: str = STEP_INPUT
     limit: int = 0
     date_problem: DateProblem | None = None
 
 
-@_stale_is_none
+@none_if_lost_race
 async def take_input(
     db: Database, library: Library, user_id: int, message_id: int, text: str, today: date
 ) -> Answered | None:
@@ -243,17 +264,21 @@ async def take_input(
             await users.stop_expecting(session, user_id, reflection_id)
             return None
         if reflection.last_message_id is not None and message_id <= reflection.last_message_id:
-            return Answered(Outcome.REPEATED, reflection, field)
-        if field == STEP_INPUT and utcnow() - reflection.updated_at > IDLE_AFTER:
+            return Answered(Outcome.REPEATED, reflection)
+        idle = utcnow() - reflection.updated_at
+        if field == STEP_INPUT and idle > IDLE_AFTER:
             reflection.status = "parked"
             await users.stop_expecting(session, user_id, reflection_id)
-            return Answered(Outcome.PARKED, reflection, field)
+            return Answered(Outcome.PARKED, reflection)
+        if field != STEP_INPUT and idle > EDIT_IDLE_AFTER:
+            await _done_editing(session, library, user_id, reflection_id)
+            return None
         answered = _apply(library, reflection, field, clean_text(text).strip(), today)
         if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
             reflection.last_message_id = message_id
             await _touch(session, reflection)
             if answered.outcome is Outcome.EDITED:
-                await users.stop_expecting(session, user_id, reflection_id)
+                await _done_editing(session, library, user_id, reflection_id)
             else:
                 await _expect_step(session, reflection, template_of(library, reflection))
         return answered
@@ -267,34 +292,35 @@ def _apply(library: Library, reflection: Reflection, field: str, text: str,
         if stage is Stage.STEP:
             step = template.steps[reflection.step]
             if len(text) > step.max_length:
-                return Answered(Outcome.TOO_LONG, reflection, field, limit=step.max_length)
+                return Answered(Outcome.TOO_LONG, reflection, limit=step.max_length)
             reflection.answers = {**reflection.answers, step.id: text}
         elif stage is Stage.TIME:
             minutes = parse_duration(text)
             if minutes is None:
-                return Answered(Outcome.BAD_DURATION, reflection, field)
+                return Answered(Outcome.BAD_DURATION, reflection)
             reflection.minutes = minutes
         reflection.step = min(reflection.step + 1, len(template.steps) + 1)
-        return Answered(Outcome.NEXT, reflection, field)
+        return Answered(Outcome.NEXT, reflection)
     if field.startswith(SECTION_INPUT):
         step = template.step(field.removeprefix(SECTION_INPUT))
-        limit = step.max_length if step else max(s.max_length for s in template.steps)
-        if len(text) > limit:
-            return Answered(Outcome.TOO_LONG, reflection, field, limit=limit)
-        reflection.answers = {**reflection.answers, field.removeprefix(SECTION_INPUT): text}
+        if step is None:  # the template file changed since the edit began
+            return Answered(Outcome.EDITED, reflection)
+        if len(text) > step.max_length:
+            return Answered(Outcome.TOO_LONG, reflection, limit=step.max_length)
+        reflection.answers = {**reflection.answers, step.id: text}
     elif field == "date":
         found = parse_date(text, today)
         if isinstance(found, DateProblem):
-            return Answered(Outcome.BAD_DATE, reflection, field, date_problem=found)
+            return Answered(Outcome.BAD_DATE, reflection, date_problem=found)
         reflection.activity_date = found
     elif field == "minutes":
         minutes = parse_duration(text)
         if minutes is None:
-            return Answered(Outcome.BAD_DURATION, reflection, field)
+            return Answered(Outcome.BAD_DURATION, reflection)
         reflection.minutes = minutes
     elif field == "tags":
         reflection.tags = parse_tags(text)
-    return Answered(Outcome.EDITED, reflection, field)
+    return Answered(Outcome.EDITED, reflection)
 
 
 class Move(StrEnum):
@@ -310,7 +336,7 @@ class Moved:
     reflection: Reflection | None = None
 
 
-@_stale_is_none
+@none_if_lost_race
 async def skip(db: Database, library: Library, user_id: int,
                reflection_id: int | None = None, at_step: int | None = None) -> Moved | None:
     """Move on without a new answer: past an optional question, the time spent, or one
@@ -333,7 +359,7 @@ async def skip(db: Database, library: Library, user_id: int,
         return Moved(Move.DONE, reflection)
 
 
-@_stale_is_none
+@none_if_lost_race
 async def back(db: Database, library: Library, user_id: int,
                reflection_id: int | None = None, at_step: int | None = None) -> Moved | None:
     async with db.session.begin() as session:
@@ -367,16 +393,16 @@ class Cancelled(StrEnum):
     NOTHING = "nothing"
 
 
-@_stale_is_none
-async def cancel(db: Database, user_id: int) -> tuple[Cancelled, Reflection | None] | None:
+@none_if_lost_race
+async def cancel(db: Database, library: Library,
+                 user_id: int) -> tuple[Cancelled, Reflection | None] | None:
     """/cancel: stop an edit, or park the reflection in progress. Nothing is lost either way."""
     async with db.session.begin() as session:
         pending = await users.pending_input(session, user_id)
         if pending is not None and pending[1] != STEP_INPUT:
-            await users.stop_expecting(session, user_id, pending[0])
+            await _done_editing(session, library, user_id, pending[0])
             reflection = await reflections.get_owned(session, pending[0], user_id)
-            if reflection is not None:
-                return Cancelled.EDIT, reflection
+            return (Cancelled.EDIT, reflection) if reflection else (Cancelled.NOTHING, None)
         reflection = await reflections.open_of(session, user_id)
         if reflection is None:
             return Cancelled.NOTHING, None
@@ -386,7 +412,7 @@ async def cancel(db: Database, user_id: int) -> tuple[Cancelled, Reflection | No
         return Cancelled.PARKED, reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def use_note(db: Database, library: Library, user_id: int, reflection_id: int,
                    at_step: int) -> Reflection | None:
     """Answer the current question with the captured text, so nothing is typed twice."""
@@ -406,7 +432,7 @@ async def use_note(db: Database, library: Library, user_id: int, reflection_id: 
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def choose_template(db: Database, library: Library, user_id: int, reflection_id: int,
                           template_id: str) -> Reflection | None:
     """Switch template before the first answer (afterwards answers would be lost)."""
@@ -449,11 +475,11 @@ async def stop_editing(db: Database, library: Library, user_id: int,
     async with db.session.begin() as session:
         reflection = await _editable(session, library, user_id, reflection_id)
         if reflection is not None:
-            await users.stop_expecting(session, user_id, reflection.id)
+            await _done_editing(session, library, user_id, reflection.id)
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def expect_edit(db: Database, library: Library, user_id: int, reflection_id: int,
                       field: str) -> Reflection | None:
     """Make the user's next text message the new value of a section, the date, the time or
@@ -468,31 +494,34 @@ async def expect_edit(db: Database, library: Library, user_id: int, reflection_i
                 return None
         elif field not in EDIT_INPUTS:
             return None
+        reflection.updated_at = utcnow()  # the edit prompt's idle clock starts now
         await users.expect_input(session, user_id, reflection.id, field)
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def set_minutes(db: Database, library: Library, user_id: int, reflection_id: int,
                       minutes: int | None) -> Reflection | None:
     """A time button: answers the time question, or edits the time on the card."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        if reflection is None or reflection.status not in ("open", "saved"):
-            return None
-        template = template_of(library, reflection)
-        stage = stage_of(reflection, template)
-        if reflection.status == "open" and stage is Stage.STEP:
+        answering = (reflection is not None and reflection.status == "open"
+                     and stage_of(reflection, template_of(library, reflection)) is Stage.TIME)
+        if not answering:
+            reflection = await _editable(session, library, user_id, reflection_id)
+        if reflection is None:
             return None
         reflection.minutes = minutes
-        if reflection.status == "open" and stage is Stage.TIME:
-            reflection.step += 1
         await _touch(session, reflection)
-        await users.stop_expecting(session, user_id, reflection.id)
+        if answering:
+            reflection.step += 1
+            await _expect_step(session, reflection, template_of(library, reflection))
+        else:
+            await _done_editing(session, library, user_id, reflection.id)
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def set_date(db: Database, library: Library, user_id: int, reflection_id: int,
                    days_ago: int, today: date) -> Reflection | None:
     if not 0 <= days_ago <= MAX_DAYS_BACK:
@@ -501,7 +530,7 @@ async def set_date(db: Database, library: Library, user_id: int, reflection_id: 
                        activity_date=today - timedelta(days=days_ago))
 
 
-@_stale_is_none
+@none_if_lost_race
 async def set_activity(db: Database, library: Library, user_id: int, reflection_id: int,
                        activity: str) -> Reflection | None:
     if activity not in library.activities:
@@ -509,7 +538,7 @@ async def set_activity(db: Database, library: Library, user_id: int, reflection_
     return await _edit(db, library, user_id, reflection_id, activity_type=activity)
 
 
-@_stale_is_none
+@none_if_lost_race
 async def add_proposed_tags(db: Database, library: Library, user_id: int, reflection_id: int,
                             language: str) -> Reflection | None:
     async with db.session.begin() as session:
@@ -534,11 +563,11 @@ async def _edit(db: Database, library: Library, user_id: int, reflection_id: int
         for name, value in values.items():
             setattr(reflection, name, value)
         await _touch(session, reflection)
-        await users.stop_expecting(session, user_id, reflection.id)
+        await _done_editing(session, library, user_id, reflection.id)
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def save(db: Database, library: Library, user_id: int,
                reflection_id: int) -> Reflection | None:
     """The summary card's Save: the draft becomes a log entry, its moment is reflected."""
@@ -556,7 +585,7 @@ async def save(db: Database, library: Library, user_id: int,
         return reflection
 
 
-@_stale_is_none
+@none_if_lost_race
 async def discard(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
     """Throw a draft away. Its moment stays in the inbox: only the answers go."""
     async with db.session.begin() as session:

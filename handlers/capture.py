@@ -20,7 +20,7 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import capture
+from bot import capture, reflections
 from bot.capture import NewMoment, Sender
 from bot.i18n import N_, translator
 from bot.text import preview
@@ -190,6 +190,13 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     db = database(context)
     edited = await capture.apply_edit(db, moment)
     if edited is None:
+        user = update.effective_user
+        assert user is not None
+        if await reflections.was_an_answer(db, user.id, message.message_id):
+            _ = translator(await language_of(context, user)).gettext
+            await message.reply_text(_("Editing the message doesn't change your answer. Use "
+                                       "“Edit a section” on the summary card or in /log."))
+            return
         await capture_message(update, context)
         return
     if edited.ack_message_id is None:

@@ -53,12 +53,17 @@ async def patiently(call: Callable[[], Awaitable[T]]) -> T:
         return await call()
 
 
+# Edits that fail for reasons the user can't act on: the message already says this, or it is
+# gone or too old to edit. The action the edit reflects has already happened.
+_HARMLESS_EDIT_ERRORS = ("not modified", "message to edit not found", "can't be edited")
+
+
 async def edit_quietly(edit: Awaitable[object]) -> None:
-    """Editing a message to what it already says is not an error worth reporting."""
+    """Tidy a message up if Telegram lets us; never fail an action over it."""
     try:
         await edit
     except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
+        if not any(reason in exc.message.lower() for reason in _HARMLESS_EDIT_ERRORS):
             raise
 
 

@@ -12,7 +12,9 @@ from handlers.reflect import answer_text
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
-    if await capture_message(update, context, may_answer=message.text is not None):
+    # A forwarded post is always a new note, never an answer to a question.
+    may_answer = message.text is not None and message.forward_origin is None
+    if await capture_message(update, context, may_answer=may_answer):
         return
     if not await answer_text(update, context):  # the question was gone after all
         await capture_message(update, context)

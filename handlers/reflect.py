@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -9,16 +10,19 @@ from telegram.ext import ContextTypes
 
 from bot import capture, moments, reflections
 from bot.dates import DateProblem
-from bot.i18n import translator
-from bot.reflections import Answered, Begin, Cancelled, Move, Outcome, Stage
+from bot.i18n import N_, translator
+from bot.library import Library
+from bot.reflections import Answered, Begin, Cancelled, Move, Moved, Outcome, Stage
 from bot.text import preview
 from handlers import reflection_views as views
 from handlers.callback_data import moment_button, reflection_button
-from handlers.capture import capture_message, moment_from_message, sender_of
+from handlers.capture import KIND_ICONS, capture_message, moment_from_message, sender_of
 from handlers.common import database, language_of, library, send_screen, today
+from storage.engine import Database
 from storage.models import Reflection
 
 CANDIDATES_SHOWN = 6
+KEPT_IN_INBOX = N_("(Your message is kept in /inbox too, in case it was a note.)")
 
 
 async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: Reflection,
@@ -104,8 +108,10 @@ async def on_reflect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     keyboard = [[InlineKeyboardButton("⏸ " + _("Draft:") + " " + _draft_label(draft, language),
                                       callback_data=reflection_button("go", draft.id))]
                 for draft in drafts]
-    keyboard += [[InlineKeyboardButton("📝 " + preview(moment.text or moment.kind, 50),
-                                       callback_data=moment_button("reflect", moment.id))]
+    keyboard += [[InlineKeyboardButton(
+        f"{KIND_ICONS.get(moment.kind, '📝')} "
+        + (preview(moment.text, 50) if moment.text.strip() else _("(no caption)")),
+        callback_data=moment_button("reflect", moment.id))]
                  for moment in waiting[: CANDIDATES_SHOWN - len(drafts)]]
     await message.reply_text(_("What do you want to reflect on?"),
                              reply_markup=InlineKeyboardMarkup(keyboard))
@@ -138,28 +144,37 @@ async def _reply_to_answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
         await present(context, message.chat_id, reflection, language)
     elif answered.outcome is Outcome.TOO_LONG:
-        new = moment_from_message(message)
-        assert new is not None
-        await capture.store_capture(database(context), sender_of(update), new)
+        await _keep_as_note(update, context)
         await message.reply_text(_(
             "That is {length} characters; this answer takes up to {limit}. I kept the whole "
             "text in your /inbox, so nothing is lost. Please send a shorter answer."
         ).format(length=len(message.text or ""), limit=answered.limit))
     elif answered.outcome is Outcome.BAD_DURATION:
+        await _keep_as_note(update, context)
         await message.reply_text(_("I couldn't read a time from that. Try “20 min”, “1.5 h” "
-                                   "or “полчаса”, or pick a button."))
+                                   "or “полчаса”, or pick a button.") + " " + _(KEPT_IN_INBOX))
     elif answered.outcome is Outcome.BAD_DATE:
+        await _keep_as_note(update, context)
         await message.reply_text({
             DateProblem.IN_FUTURE: _("That date is in the future. A reflection can be dated "
                                      "today or earlier."),
             DateProblem.TOO_OLD: _("That is more than 12 months ago. Pick a date within the "
                                    "last year."),
         }.get(answered.date_problem, _("I couldn't read a date. Try “12.03”, “yesterday” or "
-                                       "“3 days ago”.")))
+                                       "“3 days ago”.")) + " " + _(KEPT_IN_INBOX))
     elif answered.outcome is Outcome.PARKED:
         await capture_message(update, context)
         await message.reply_text(_("⏸ Your unfinished reflection was idle, so I parked it. "
                                    "/reflect picks it up again."))
+
+
+async def _keep_as_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A message that could not be used as an answer is stored anyway, silently."""
+    message = update.effective_message
+    assert message is not None
+    new = moment_from_message(message)
+    assert new is not None
+    await capture.store_capture(database(context), sender_of(update), new)
 
 
 async def on_skip(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -170,18 +185,21 @@ async def on_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _move(update, context, reflections.back)
 
 
-async def _move(update: Update, context: ContextTypes.DEFAULT_TYPE, move: object) -> None:
+async def _move(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                move: Callable[[Database, Library, int], Awaitable[Moved | None]]) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     language = await language_of(context, user)
-    moved = await move(database(context), library(context), user.id)  # type: ignore[operator]
+    moved = await move(database(context), library(context), user.id)
     await report_move(context, message.chat_id, moved, language)
 
 
 async def report_move(context: ContextTypes.DEFAULT_TYPE, chat_id: int,
-                      moved: reflections.Moved | None, language: str) -> None:
+                      moved: Moved | None, language: str) -> None:
     _ = translator(language).gettext
-    if moved is None or moved.move is Move.NOTHING:
+    if moved is not None and moved.move is Move.NOTHING and moved.reflection is not None:
+        await present(context, chat_id, moved.reflection, language)  # at its summary card
+    elif moved is None or moved.move is Move.NOTHING:
         await context.bot.send_message(chat_id, _(
             "There is no question to answer right now. /reflect starts a reflection."))
     elif moved.move is Move.REQUIRED:
@@ -197,7 +215,7 @@ async def on_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     language = await language_of(context, user)
-    result = await reflections.cancel(database(context), user.id)
+    result = await reflections.cancel(database(context), library(context), user.id)
     await report_cancel(context, message.chat_id, result, language)
 
 

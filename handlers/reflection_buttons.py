@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import reflection_log, reflections
+from bot import moments, reflection_log, reflections
 from bot.i18n import translator
 from bot.library import Library
 from bot.reflections import SECTION_INPUT, Cancelled
@@ -32,8 +32,7 @@ from storage.models import Reflection
 @dataclass(frozen=True)
 class Press:
     context: ContextTypes.DEFAULT_TYPE
-    chat_id: int
-    user_id: int
+    user_id: int  # also the chat: reflections happen in private chats only
     reflection_id: int
     argument: str | None
     language: str
@@ -53,13 +52,13 @@ class Press:
         return translator(self.language).gettext(message)
 
     async def show(self, screen: views.Screen) -> bool:
-        await send_screen(self.context.bot, self.chat_id, screen)
+        await send_screen(self.context.bot, self.user_id, screen)
         return True
 
     async def present(self, reflection: Reflection | None) -> bool:
         if reflection is None:
             return False
-        await present(self.context, self.chat_id, reflection, self.language)
+        await present(self.context, self.user_id, reflection, self.language)
         return True
 
 
@@ -74,7 +73,7 @@ async def on_reflection_button(update: Update, context: ContextTypes.DEFAULT_TYP
         await answer_expired(update, context)
         return
     user = query.from_user
-    press = Press(context, user.id, user.id, button.reflection_id, button.argument,
+    press = Press(context, user.id, button.reflection_id, button.argument,
                   await language_of(context, user))
     if not await ACTIONS[button.action](press):
         await answer_expired(update, context)
@@ -93,16 +92,17 @@ async def _continue(press: Press) -> bool:
     begun = await reflections.resume(press.db, press.library, press.user_id, press.reflection_id)
     if begun is None:
         return False
-    await present_begin(press.context, press.chat_id, begun, None, press.language)
+    await present_begin(press.context, press.user_id, begun, None, press.language)
     return True
 
 
 async def _park_and_start(press: Press) -> bool:
     moment_id = press.number()
-    if moment_id is None:
+    if moment_id is None or await moments.owned_moment(press.db, press.user_id,
+                                                       moment_id) is None:
         return False
     await reflections.park(press.db, press.user_id, press.reflection_id)
-    return await reflect_on(press.context, press.chat_id, press.user_id, moment_id,
+    return await reflect_on(press.context, press.user_id, press.user_id, moment_id,
                             press.language)
 
 
@@ -114,7 +114,7 @@ def _moving(move: Callable[..., Awaitable[reflections.Moved | None]]) -> Action:
                            press.number())
         if moved is None:
             return False
-        await report_move(press.context, press.chat_id, moved, press.language)
+        await report_move(press.context, press.user_id, moved, press.language)
         return True
 
     return action
@@ -142,7 +142,7 @@ async def _stop(press: Press) -> bool:
     parked = await reflections.park(press.db, press.user_id, press.reflection_id)
     if parked is None:
         return False
-    await report_cancel(press.context, press.chat_id, (Cancelled.PARKED, parked),
+    await report_cancel(press.context, press.user_id, (Cancelled.PARKED, parked),
                         press.language)
     return True
 

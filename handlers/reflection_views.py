@@ -53,6 +53,9 @@ def question(library: Library, reflection: Reflection, moment: LearningMoment | 
     note = moment.text.strip() if moment else ""
     if reflection.step == 0 and note:
         lines += ["", _("Your note:") + f" «{preview(note, 300)}»"]
+    if reflection.step == 0 and not reflection.answers:
+        lines += ["", _("I suggested this template for your note; “Another template” "
+                        "changes it.")]
     current = reflection.answers.get(step.id)
     if current:
         lines += ["", _("Your answer so far:") + f" «{preview(current, 300)}»",
@@ -60,7 +63,7 @@ def question(library: Library, reflection: Reflection, moment: LearningMoment | 
     elif not step.required:
         lines += ["", _("Optional: /skip moves on.")]
     row: list[InlineKeyboardButton] = []
-    if reflection.step == 0 and note and not current:
+    if reflection.step == 0 and note and not current and len(note) <= step.max_length:
         row.append(_button("📋 " + _("Use my note"), "nt", reflection.id, reflection.step))
     if current:
         row.append(_button("✓ " + _("Keep answer"), "sk", reflection.id, reflection.step))

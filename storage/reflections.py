@@ -86,3 +86,10 @@ async def purge_deleted(session: AsyncSession, user_id: int, before: datetime) -
         Reflection.user_id == user_id, Reflection.status == "deleted",
         Reflection.deleted_at < before))
     return result.rowcount or 0
+
+
+async def answered_since(session: AsyncSession, user_id: int, message_id: int) -> bool:
+    """Whether a reflection took an answer from this message or a later one: an edited
+    message that was never a moment is then one of the user's answers."""
+    return await session.scalar(select(func.count()).select_from(Reflection).where(
+        Reflection.user_id == user_id, Reflection.last_message_id >= message_id)) > 0

@@ -12,17 +12,14 @@ from storage.models import LearningMoment, Reflection, utcnow
 from tests.chat import Chat
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram
-from tests.test_reflection_e2e import choose, reflections_of, start_reflection
+from tests.test_reflection_e2e import (
+    choose,
+    reflections_of,
+    save_quick_note,
+    start_reflection,
+)
 
 LIBRARY = load_library()
-
-
-async def save_quick_note(chat: Chat, note: str, answer: str) -> None:
-    await start_reflection(chat, note)
-    await choose(chat, "quick_note")
-    await chat.say(answer)
-    [card] = await chat.say("/skip")  # no time
-    await chat.press("💾", card)
 
 
 async def entry(db: Database, reflection_id: int) -> Reflection:

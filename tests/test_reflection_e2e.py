@@ -91,6 +91,14 @@ async def choose(chat: Chat, template_id: str) -> None:
     await chat.press(LIBRARY.templates[template_id].name.in_(chat_language(chat)), menu)
 
 
+async def save_quick_note(chat: Chat, note: str, answer: str) -> None:
+    await start_reflection(chat, note)
+    await choose(chat, "quick_note")
+    await chat.say(answer)
+    [card] = await chat.say("/skip")  # no time
+    await chat.press("💾", card)
+
+
 def chat_language(chat: Chat) -> str:
     return chat.user.user.get("language_code", "en")
 
@@ -244,3 +252,90 @@ async def test_an_idle_draft_is_parked_and_the_message_kept_as_a_note(
     assert "/reflect" in notice.params["text"]
     [draft] = await reflections_of(db, chat.id)
     assert (draft.status, draft.answers) == ("parked", {})
+
+
+async def age(db: Database, user_id: int, delta: timedelta) -> None:
+    """Make the user's reflections look untouched for `delta`."""
+    async with db.session.begin() as session:
+        for reflection in await session.scalars(
+                select(Reflection).where(Reflection.user_id == user_id)):
+            reflection.updated_at = utcnow() - delta
+
+
+async def test_a_draft_picked_up_again_after_days_takes_answers(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3209)
+    [ack] = await chat.say("Teaching session on ECGs")
+    await chat.press("📝", ack)
+    await chat.say("/cancel")
+    await age(db, chat.id, timedelta(days=3))
+    [question] = await chat.press("📝", ack)
+    assert "1/4" in question.params["text"]
+    [second] = await chat.say("ST elevation criteria")
+    assert "2/4" in second.params["text"]
+
+
+async def test_messages_that_are_not_answers_are_still_kept(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3210)
+    await start_reflection(chat, "Audit of discharge letters")
+    await choose(chat, "quick_note")
+    # A forwarded post is a new note even mid-question.
+    [ack] = await chat.say("Channel post about AKI", forward_origin={
+        "type": "channel", "date": 1700000000, "message_id": 5,
+        "chat": {"id": -100123, "type": "channel", "title": "Nephro pearls"}})
+    assert "Nephro pearls" in ack.params["text"]
+    await chat.say("Letters need a medication section")
+    [refused] = await chat.say("no idea really")  # not a duration
+    assert "/inbox" in refused.params["text"]
+    async with db.session() as session:
+        texts = set(await session.scalars(
+            select(LearningMoment.text).where(LearningMoment.user_id == chat.id)))
+    assert {"Channel post about AKI", "no idea really"} <= texts
+    assert "Letters need a medication section" not in texts
+
+
+async def test_an_edited_answer_is_not_a_new_note(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3211)
+    await start_reflection(chat, "Ward round pearl")
+    answer = chat.user.message(text="Typo in my answr")
+    telegram.push({"message": answer})
+    await chat._replies(1)
+    chat.user.edit(answer, text="Typo in my answer")
+    [reply] = await chat._replies(1)
+    assert "Edit a section" in reply.params["text"]
+    async with db.session() as session:
+        texts = set(await session.scalars(
+            select(LearningMoment.text).where(LearningMoment.user_id == chat.id)))
+    assert texts == {"Ward round pearl"}
+
+
+async def test_editing_an_entry_mid_reflection_returns_to_the_draft(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3212)
+    await save_quick_note(chat, "First note", "First learning")
+    [ack] = await chat.say("Second note")
+    await chat.press("📝", ack)
+    [log] = await chat.say("/log")
+    [view] = await chat.press("1", log)
+    await chat.press("📅", view)
+    await chat.say("yesterday")
+    [question] = await chat.say("An answer to the open draft")
+    assert "2/" in question.params["text"]
+    *_, draft = await reflections_of(db, chat.id)
+    assert list(draft.answers.values()) == ["An answer to the open draft"]
+
+
+async def test_an_abandoned_edit_prompt_does_not_swallow_a_later_note(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3213)
+    await save_quick_note(chat, "Note", "Learning")
+    [log] = await chat.say("/log")
+    [view] = await chat.press("1", log)
+    await chat.press("#️⃣", view)
+    await age(db, chat.id, timedelta(hours=2))
+    [ack] = await chat.say("Great talk on sepsis and fluids today")
+    assert "Kept your note" in ack.params["text"]
+    [entry] = await reflections_of(db, chat.id)
+    assert entry.tags == []
