@@ -86,7 +86,9 @@ async def on_reflect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     in_progress = await reflections.open_reflection(db, user.id)
     if in_progress is not None:
-        await present(context, message.chat_id, in_progress, language)
+        begun = await reflections.resume(db, library(context), user.id, in_progress.id)
+        if begun is not None:
+            await present_begin(context, message.chat_id, begun, None, language)
         return
     drafts = await reflections.parked(db, user.id, CANDIDATES_SHOWN)
     drafted = {draft.moment_id for draft in drafts}
