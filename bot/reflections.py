@@ -176,6 +176,12 @@ def _new_reflection(library: Library, moment: LearningMoment) -> Reflection:
     return reflection
 
 
+async def _park(session: AsyncSession, reflection: Reflection) -> None:
+    reflection.status = "parked"
+    reflection.updated_at = utcnow()
+    await users.stop_expecting(session, reflection.user_id, reflection.id)
+
+
 @none_if_lost_race
 async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
     """Put an open draft aside; its answers stay, and /reflect picks it up again."""
@@ -183,9 +189,7 @@ async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | N
         reflection = await reflections.get_owned(session, reflection_id, user_id)
         if reflection is None or reflection.status != "open":
             return None
-        reflection.status = "parked"
-        reflection.updated_at = utcnow()
-        await users.stop_expecting(session, user_id, reflection_id)
+        await _park(session, reflection)
         return reflection
 
 
@@ -267,8 +271,7 @@ async def take_input(
             return Answered(Outcome.REPEATED, reflection)
         idle = utcnow() - reflection.updated_at
         if field == STEP_INPUT and idle > IDLE_AFTER:
-            reflection.status = "parked"
-            await users.stop_expecting(session, user_id, reflection_id)
+            await _park(session, reflection)
             return Answered(Outcome.PARKED, reflection)
         if field != STEP_INPUT and idle > EDIT_IDLE_AFTER:
             await _done_editing(session, library, user_id, reflection_id)
@@ -406,9 +409,7 @@ async def cancel(db: Database, library: Library,
         reflection = await reflections.open_of(session, user_id)
         if reflection is None:
             return Cancelled.NOTHING, None
-        reflection.status = "parked"
-        reflection.updated_at = utcnow()
-        await users.stop_expecting(session, user_id, reflection.id)
+        await _park(session, reflection)
         return Cancelled.PARKED, reflection
 
 
@@ -425,7 +426,9 @@ async def use_note(db: Database, library: Library, user_id: int, reflection_id: 
         if not text or stage_of(reflection, template) is not Stage.STEP:
             return None
         step = template.steps[reflection.step]
-        reflection.answers = {**reflection.answers, step.id: text[: step.max_length]}
+        if len(text) > step.max_length:  # the button is only offered when the note fits
+            return None
+        reflection.answers = {**reflection.answers, step.id: text}
         reflection.step += 1
         await _touch(session, reflection)
         await _expect_step(session, reflection, template)
