@@ -142,21 +142,19 @@ async def _reply_to_answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
     message = update.effective_message
     assert message is not None
     _ = translator(language).gettext
-    reflection = answered.reflection
+    if answered.outcome in (Outcome.TOO_LONG, Outcome.BAD_DURATION, Outcome.BAD_DATE):
+        await _keep_as_note(update, context)  # unusable as an answer, but never lost
     if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
-        await present(context, message.chat_id, reflection, language)
+        await present(context, message.chat_id, answered.reflection, language)
     elif answered.outcome is Outcome.TOO_LONG:
-        await _keep_as_note(update, context)
         await message.reply_text(_(
             "That is {length} characters; this answer takes up to {limit}. I kept the whole "
             "text in your /inbox, so nothing is lost. Please send a shorter answer."
         ).format(length=len(message.text or ""), limit=answered.limit))
     elif answered.outcome is Outcome.BAD_DURATION:
-        await _keep_as_note(update, context)
         await message.reply_text(_("I couldn't read a time from that. Try “20 min”, “1.5 h” "
                                    "or “полчаса”, or pick a button.") + " " + _(KEPT_IN_INBOX))
     elif answered.outcome is Outcome.BAD_DATE:
-        await _keep_as_note(update, context)
         await message.reply_text({
             DateProblem.IN_FUTURE: _("That date is in the future. A reflection can be dated "
                                      "today or earlier."),
@@ -171,7 +169,7 @@ async def _reply_to_answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 async def _keep_as_note(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A message that could not be used as an answer is stored anyway, silently."""
+    """Store the message as a moment without acknowledging it; the reply explains."""
     message = update.effective_message
     assert message is not None
     new = moment_from_message(message)
