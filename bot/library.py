@@ -32,11 +32,11 @@ class DataFileError(Exception):
     """A data file that cannot be used, printed as `file: key: problem`."""
 
 
-class _Strict(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Localised(_Strict):
+class Localised(Strict):
     """One text in every supported language."""
 
     en: Phrase
@@ -48,7 +48,7 @@ class Localised(_Strict):
         return getattr(self, language if language in SUPPORTED_LANGUAGES else "en")
 
 
-class Step(_Strict):
+class Step(Strict):
     id: Identifier
     required: bool
     max_length: Annotated[int, Field(ge=20, le=LONGEST_ANSWER)]
@@ -57,7 +57,7 @@ class Step(_Strict):
     hint: Localised
 
 
-class Template(_Strict):
+class Template(Strict):
     id: Identifier
     order: int
     source: Phrase
@@ -79,7 +79,7 @@ class Template(_Strict):
         return next((step for step in self.steps if step.id == step_id), None)
 
 
-class Activity(_Strict):
+class Activity(Strict):
     name: Localised
     kinds: list[str]
     keywords: list[Phrase]
@@ -94,16 +94,16 @@ class Activity(_Strict):
         return kinds
 
 
-class Topic(_Strict):
+class Topic(Strict):
     tag: Localised
     keywords: Annotated[list[Phrase], Field(min_length=1)]
 
 
-class _Activities(_Strict):
+class _Activities(Strict):
     activities: dict[Identifier, Activity]
 
 
-class _Topics(_Strict):
+class _Topics(Strict):
     topics: dict[Identifier, Topic]
 
 
@@ -123,18 +123,18 @@ def library_dir(configured: str) -> Path:
 
 @cache
 def load_library(directory: Path = BUILT_IN_DIR) -> Library:
-    activities = _validated(directory / "activities.toml", _Activities,
+    activities = validated_file(directory / "activities.toml", _Activities,
                             lambda raw: {"activities": raw}).activities
     if FALLBACK_ACTIVITY not in activities:
         raise DataFileError(f"{directory / 'activities.toml'}: {FALLBACK_ACTIVITY}: "
                             "the fallback activity type is missing")
-    topics = _validated(directory / "topics.toml", _Topics, lambda raw: {"topics": raw}).topics
+    topics = validated_file(directory / "topics.toml", _Topics, lambda raw: {"topics": raw}).topics
     templates: list[Template] = []
     files = sorted((directory / "templates").glob("*.toml"))
     if not files:
         raise DataFileError(f"{directory / 'templates'}: no template files (*.toml) found")
     for path in files:
-        template = _validated(path, Template, lambda raw: raw)
+        template = validated_file(path, Template, lambda raw: raw)
         if template.id != path.stem:
             raise DataFileError(f"{path}: id: must match the file name ({path.stem!r})")
         unknown = [name for name in template.suggested_for if name not in activities]
@@ -145,7 +145,7 @@ def load_library(directory: Path = BUILT_IN_DIR) -> Library:
     return Library({t.id: t for t in templates}, activities, topics)
 
 
-def _validated(path: Path, model: type[Any], shape: Any) -> Any:
+def validated_file(path: Path, model: type[Any], shape: Any) -> Any:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -158,10 +158,15 @@ def _validated(path: Path, model: type[Any], shape: Any) -> Any:
         return model.model_validate(shape(raw))
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        location = [part for part in error["loc"] if part not in ("activities", "topics")]
+        location = list(error["loc"])
+        if location and location[0] in ("activities", "topics"):  # the shape()'s own wrapper
+            location = location[1:]
         key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                      for part in location).lstrip(".") or "(top level)"
+                      for part in location).lstrip(".")
         problem = error["msg"].removeprefix("Value error, ")
+        if not key:  # a whole-file check names its own key: "rules[2].category: ..."
+            key, found, rest = problem.partition(": ")
+            key, problem = (key, rest) if found else ("(top level)", problem)
         if error["type"] == "missing":
             problem = "missing"
         elif error["type"] == "extra_forbidden":

@@ -1,0 +1,1 @@
+"""Files a clinician or an administrator takes away: CSV, XLSX, PDF, JSON and xAPI."""

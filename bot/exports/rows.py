@@ -1,0 +1,50 @@
+"""What every export writer reads: CPD records as plain rows, and a portfolio around them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """One CPD record, with the names already in the reader's language."""
+
+    record_id: int
+    user_id: int
+    user_name: str
+    activity_date: date
+    title: str
+    activity_type: str  # the id from prompts/activities.toml
+    activity_name: str
+    category: str  # the id from the framework file
+    category_name: str
+    minutes: int | None
+    credits: Decimal  # what counts, after the framework's caps
+    unit: str  # credit | hour | point
+    framework_id: str
+    source: str  # reflection | import
+    ai_assisted: bool
+    explanation: str  # how the credits were reached, in words
+    tags: tuple[str, ...]
+    # (section title, answer) in template order; None where the text is not to be shared.
+    reflection: tuple[tuple[str, str], ...] | None
+    template_id: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """The PDF for an appraiser: a cover with totals, then every entry."""
+
+    language: str
+    name: str
+    framework_name: str
+    unit_name: str  # "credits", "hours", "points", already translated
+    period_from: date
+    period_to: date
+    totals: list[tuple[str, Decimal]]  # (category name, credits), in framework order
+    total: Decimal
+    entries: Iterable[RecordRow]
