@@ -3,31 +3,19 @@
 A framework says what a regulator or college counts: the unit, the yearly and cycle targets,
 the categories with their caps and minimums, and the rules that turn an activity into credits.
 Adding a country means adding a file. Values the shared reference could not confirm carry an
-`unconfirmed` note, which the bot shows wherever it explains a figure. A broken file stops
-start-up with `DataFileError` naming the file and the key.
+`unconfirmed` note, which the bot shows wherever it explains a figure. The files are loaded
+with the rest of the library (`bot.library.load_library`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.library import (
-    BUILT_IN_DIR,
-    DataFileError,
-    Identifier,
-    Library,
-    Localised,
-    Phrase,
-    Strict,
-    load_library,
-    validated_file,
-)
+from bot.data_files import Identifier, Localised, Phrase, Strict
 
 Unit = Literal["credit", "hour", "point"]
 Amount = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=9, decimal_places=2)]
@@ -150,41 +138,13 @@ class Framework(Strict):
     def target_for(self, profession: str | None) -> Decimal | None:
         return self.year.target_by_profession.get(profession or "", self.year.target)
 
+    def names_used(self) -> list[tuple[str, list[str], list[str]]]:
+        """(where, activity types, template ids) named by the rules and item counts, for the
+        loader to check against the other data files."""
+        return ([(f"rules[{i}]", rule.activities, rule.templates)
+                 for i, rule in enumerate(self.rules)]
+                + [(f"item_counts[{i}]", count.activities, count.templates)
+                   for i, count in enumerate(self.item_counts)])
+
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
-
-
-@cache
-def load_frameworks(directory: Path = BUILT_IN_DIR) -> dict[str, Framework]:
-    """Every framework file, checked against the templates and activity types it names."""
-    library = load_library(directory)
-    files = sorted((directory / "frameworks").glob("*.toml"))
-    if not files:
-        raise DataFileError(f"{directory / 'frameworks'}: no framework files (*.toml) found")
-    frameworks: list[Framework] = []
-    for path in files:
-        framework = validated_file(path, Framework, lambda raw: raw)
-        if framework.id != path.stem:
-            raise DataFileError(f"{path}: id: must match the file name ({path.stem!r})")
-        _check_names(path, framework, library)
-        frameworks.append(framework)
-    if GENERIC_FRAMEWORK not in {framework.id for framework in frameworks}:
-        raise DataFileError(f"{directory / 'frameworks'}: {GENERIC_FRAMEWORK}.toml: the "
-                            "fallback framework is missing")
-    frameworks.sort(key=lambda framework: (framework.order, framework.id))
-    return {framework.id: framework for framework in frameworks}
-
-
-def _check_names(path: Path, framework: Framework, library: Library) -> None:
-    named = [(f"rules[{i}]", rule.activities, rule.templates)
-             for i, rule in enumerate(framework.rules)]
-    named += [(f"item_counts[{i}]", count.activities, count.templates)
-              for i, count in enumerate(framework.item_counts)]
-    for where, activities, templates in named:
-        for activity in activities:
-            if activity not in library.activities:
-                raise DataFileError(f"{path}: {where}.activities: unknown activity type "
-                                    f"{activity!r}")
-        for template in templates:
-            if template not in library.templates:
-                raise DataFileError(f"{path}: {where}.templates: unknown template {template!r}")

@@ -1,4 +1,5 @@
-"""The data files in `prompts/`: reflection templates, activity types and topic tags.
+"""The data files in `prompts/`: reflection templates, activity types, topic tags and CPD
+credit frameworks.
 
 They are read once at start-up and checked strictly, because a clinician half-way through a
 reflection must never meet a missing question or translation. A broken file stops start-up
@@ -7,45 +8,22 @@ with `DataFileError`: the file, the key and what is wrong.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 import prompts
-from bot.i18n import SUPPORTED_LANGUAGES
+from bot.data_files import DataFileError, Identifier, Localised, Phrase, Strict, validated_file
+from bot.frameworks import GENERIC_FRAMEWORK, Framework
 
 BUILT_IN_DIR = Path(prompts.__file__).parent
 CAPTURE_KINDS = ("text", "link", "photo", "document", "voice", "audio", "video", "video_note")
 # Room for the step's header, hint and buttons inside one 4096-character Telegram message.
 LONGEST_ANSWER = 4000
 MOST_STEPS = 12
-
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
-Phrase = Annotated[str, Field(min_length=1, max_length=600)]
-
-
-class DataFileError(Exception):
-    """A data file that cannot be used, printed as `file: key: problem`."""
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Localised(Strict):
-    """One text in every supported language."""
-
-    en: Phrase
-    ru: Phrase
-    uk: Phrase
-    es: Phrase
-
-    def in_(self, language: str) -> str:
-        return getattr(self, language if language in SUPPORTED_LANGUAGES else "en")
 
 
 class Step(Strict):
@@ -112,6 +90,7 @@ class Library:
     templates: dict[str, Template]  # in display order
     activities: dict[str, Activity]  # in display order; "other" is the fallback
     topics: dict[str, Topic]
+    frameworks: dict[str, Framework]  # in display order; GENERIC_FRAMEWORK is the fallback
 
 
 FALLBACK_ACTIVITY = "other"
@@ -142,33 +121,30 @@ def load_library(directory: Path = BUILT_IN_DIR) -> Library:
             raise DataFileError(f"{path}: suggested_for: unknown activity type {unknown[0]!r}")
         templates.append(template)
     templates.sort(key=lambda template: (template.order, template.id))
-    return Library({t.id: t for t in templates}, activities, topics)
+    frameworks = _frameworks(directory, activities, {template.id for template in templates})
+    return Library({t.id: t for t in templates}, activities, topics, frameworks)
 
 
-def validated_file(path: Path, model: type[Any], shape: Any) -> Any:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{path}: cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{path}: not valid TOML ({exc})") from None
-    try:
-        return model.model_validate(shape(raw))
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        location = list(error["loc"])
-        if location and location[0] in ("activities", "topics"):  # the shape()'s own wrapper
-            location = location[1:]
-        key = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                      for part in location).lstrip(".")
-        problem = error["msg"].removeprefix("Value error, ")
-        if not key:  # a whole-file check names its own key: "rules[2].category: ..."
-            key, found, rest = problem.partition(": ")
-            key, problem = (key, rest) if found else ("(top level)", problem)
-        if error["type"] == "missing":
-            problem = "missing"
-        elif error["type"] == "extra_forbidden":
-            problem = "unknown key"
-        raise DataFileError(f"{path}: {key}: {problem}") from None
+def _frameworks(directory: Path, activities: dict[str, Activity],
+                templates: set[str]) -> dict[str, Framework]:
+    files = sorted((directory / "frameworks").glob("*.toml"))
+    found: list[Framework] = []
+    for path in files:
+        framework = validated_file(path, Framework, lambda raw: raw)
+        if framework.id != path.stem:
+            raise DataFileError(f"{path}: id: must match the file name ({path.stem!r})")
+        for where, named_activities, named_templates in framework.names_used():
+            for activity in named_activities:
+                if activity not in activities:
+                    raise DataFileError(f"{path}: {where}.activities: unknown activity type "
+                                        f"{activity!r}")
+            for template in named_templates:
+                if template not in templates:
+                    raise DataFileError(f"{path}: {where}.templates: unknown template "
+                                        f"{template!r}")
+        found.append(framework)
+    if GENERIC_FRAMEWORK not in {framework.id for framework in found}:
+        raise DataFileError(f"{directory / 'frameworks' / GENERIC_FRAMEWORK}.toml: file not "
+                            "found (the fallback framework)")
+    found.sort(key=lambda framework: (framework.order, framework.id))
+    return {framework.id: framework for framework in found}

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot import credit_records
+from bot.library import Library
 from bot.reflections import none_if_lost_race
 from bot.text import clean_text
 from storage import reflections
@@ -66,18 +68,22 @@ async def recently_deleted(db: Database, user_id: int, limit: int = 10) -> list[
 
 
 @none_if_lost_race
-async def delete(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
+async def delete(db: Database, library: Library, user_id: int,
+                 reflection_id: int) -> Reflection | None:
+    """Delete an entry: its CPD record stops counting until it is restored."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
         if reflection is None or reflection.status != "saved":
             return None
         reflection.status = "deleted"
         reflection.deleted_at = utcnow()
+        await credit_records.sync_reflection(session, library, reflection, f"user:{user_id}")
         return reflection
 
 
 @none_if_lost_race
-async def restore(db: Database, user_id: int, reflection_id: int) -> Reflection | None:
+async def restore(db: Database, library: Library, user_id: int,
+                  reflection_id: int) -> Reflection | None:
     """Undo a delete, within 30 days."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
@@ -87,4 +93,5 @@ async def restore(db: Database, user_id: int, reflection_id: int) -> Reflection 
             return None
         reflection.status = "saved"
         reflection.deleted_at = None
+        await credit_records.sync_reflection(session, library, reflection, f"user:{user_id}")
         return reflection

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot import credit_records
 from bot.classify import hashtags, parse_tags, suggest_activity, suggest_template, topic_tags
 from bot.dates import MAX_DAYS_BACK, DateProblem, parse_date
 from bot.durations import parse_duration
@@ -97,8 +98,12 @@ def _reindex(reflection: Reflection, moment_text: str) -> None:
     reflection.updated_at = utcnow()
 
 
-async def _touch(session: AsyncSession, reflection: Reflection) -> None:
+async def _touch(session: AsyncSession, library: Library, reflection: Reflection) -> None:
+    """After any change: refresh the search columns, and a log entry's CPD record."""
     _reindex(reflection, await _moment_text(session, reflection))
+    if reflection.status == "saved":
+        await credit_records.sync_reflection(session, library, reflection,
+                                             f"user:{reflection.user_id}")
 
 
 def all_tags(reflection: Reflection) -> list[str]:
@@ -279,7 +284,7 @@ async def take_input(
         answered = _apply(library, reflection, field, clean_text(text).strip(), today)
         if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
             reflection.last_message_id = message_id
-            await _touch(session, reflection)
+            await _touch(session, library, reflection)
             if answered.outcome is Outcome.EDITED:
                 await _done_editing(session, library, user_id, reflection_id)
             else:
@@ -357,7 +362,7 @@ async def skip(db: Database, library: Library, user_id: int,
             if step.required and not reflection.answers.get(step.id):
                 return Moved(Move.REQUIRED, reflection)
         reflection.step += 1
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         await _expect_step(session, reflection, template)
         return Moved(Move.DONE, reflection)
 
@@ -373,7 +378,7 @@ async def back(db: Database, library: Library, user_id: int,
             return Moved(Move.FIRST, reflection)
         template = template_of(library, reflection)
         reflection.step = min(reflection.step, len(template.steps) + 1) - 1
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         await _expect_step(session, reflection, template)
         return Moved(Move.DONE, reflection)
 
@@ -430,7 +435,7 @@ async def use_note(db: Database, library: Library, user_id: int, reflection_id: 
             return None
         reflection.answers = {**reflection.answers, step.id: text}
         reflection.step += 1
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         await _expect_step(session, reflection, template)
         return reflection
 
@@ -446,7 +451,7 @@ async def choose_template(db: Database, library: Library, user_id: int, reflecti
         if reflection is None or reflection.answers:
             return None
         reflection.template_id = template_id
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         await _expect_step(session, reflection, library.templates[template_id])
         return reflection
 
@@ -515,7 +520,7 @@ async def set_minutes(db: Database, library: Library, user_id: int, reflection_i
         if reflection is None:
             return None
         reflection.minutes = minutes
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         if answering:
             reflection.step += 1
             await _expect_step(session, reflection, template_of(library, reflection))
@@ -565,7 +570,7 @@ async def _edit(db: Database, library: Library, user_id: int, reflection_id: int
             return None
         for name, value in values.items():
             setattr(reflection, name, value)
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         await _done_editing(session, library, user_id, reflection.id)
         return reflection
 
@@ -580,7 +585,7 @@ async def save(db: Database, library: Library, user_id: int,
             return None
         reflection.status = "saved"
         reflection.saved_at = utcnow()
-        await _touch(session, reflection)
+        await _touch(session, library, reflection)
         if reflection.moment_id is not None:
             await moments.transition(session, reflection.moment_id, user_id,
                                      ("new", "kept"), "reflected")

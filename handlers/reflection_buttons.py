@@ -250,7 +250,7 @@ async def _ask_delete(press: Press) -> bool:
 
 
 async def _delete(press: Press) -> bool:
-    deleted = await reflection_log.delete(press.db, press.user_id, press.reflection_id)
+    deleted = await reflection_log.delete(press.db, press.library, press.user_id, press.reflection_id)
     if deleted is None:
         return False
     _ = press.gettext
@@ -261,7 +261,7 @@ async def _delete(press: Press) -> bool:
 
 
 async def _restore(press: Press) -> bool:
-    restored = await reflection_log.restore(press.db, press.user_id, press.reflection_id)
+    restored = await reflection_log.restore(press.db, press.library, press.user_id, press.reflection_id)
     if restored is None:
         return False
     await press.show(("↩️ " + press.gettext("Restored to your log."), None))

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -64,6 +66,16 @@ class User(Base):
     # What the user's next text message answers: a step of a reflection, or an edit of one.
     input_reflection_id: Mapped[int | None] = mapped_column(BigInteger)
     input_field: Mapped[str | None] = mapped_column(String(40))
+    # CPD settings, from onboarding in /start and /settings.
+    time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA; None means UTC
+    framework_id: Mapped[str | None] = mapped_column(String(24))  # None: the hours log
+    profession: Mapped[str | None] = mapped_column(String(16))  # doctor | nurse | other
+    # The appraisal, revalidation or cycle date: the end of the current cycle.
+    cycle_end: Mapped[date | None] = mapped_column(Date)
+    annual_target: Mapped[int | None] = mapped_column(Integer)  # hundredths; overrides
+    share_reflections: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())  # with admins
+    setup_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LearningMoment(Base):
@@ -138,6 +150,58 @@ class Reflection(Base):
     version: Mapped[int] = mapped_column(Integer)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CpdRecord(Base):
+    """What a regulator counts: an activity with its date, time, category and credits.
+
+    Made from a saved reflection (or an imported line) by `bot.credit_records`, the one writer.
+    Credits are kept in hundredths so sums are exact on every backend. `raw` is what the
+    framework's rule gives; `credits` is what counts after the caps of its year and cycle.
+    """
+
+    __tablename__ = "cpd_records"
+    __table_args__ = (
+        Index("ix_cpd_record_user_date", "user_id", "status", "activity_date"),
+        Index("ix_cpd_record_date", "activity_date"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    reflection_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("reflections.id", ondelete="SET NULL"), unique=True)
+    source: Mapped[str] = mapped_column(String(16))  # reflection | import
+    status: Mapped[str] = mapped_column(String(8), default="active")  # active | void
+    framework_id: Mapped[str] = mapped_column(String(24))
+    activity_date: Mapped[date] = mapped_column(Date)
+    activity_type: Mapped[str] = mapped_column(String(24))
+    template_id: Mapped[str | None] = mapped_column(String(24))
+    title: Mapped[str] = mapped_column(String(300))
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(24))
+    unit: Mapped[str] = mapped_column(String(8))
+    raw: Mapped[int] = mapped_column(Integer)  # hundredths, before caps
+    credits: Mapped[int] = mapped_column(Integer)  # hundredths, after caps
+    # How the figure came about: the rule, rate, time, rounding and any cap (see bot.credits).
+    rule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who changed a CPD record or exported records, and what the figures were."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_subject", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))  # user:<id> | admin:<id> | cli | system
+    action: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)  # whose data, if one user's
+    record_id: Mapped[int | None] = mapped_column(BigInteger)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class JournalEntry(Base):

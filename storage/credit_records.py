@@ -1,0 +1,46 @@
+"""CPD record rows and the audit log, as the writer and the reports need them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import AuditEvent, CpdRecord
+
+
+async def for_reflection(session: AsyncSession, reflection_id: int) -> CpdRecord | None:
+    return await session.scalar(select(CpdRecord).where(CpdRecord.reflection_id == reflection_id))
+
+
+async def active_of(session: AsyncSession, user_id: int,
+                    framework_id: str | None = None) -> Sequence[CpdRecord]:
+    """A user's counting records, oldest first, optionally of one framework."""
+    query = select(CpdRecord).where(CpdRecord.user_id == user_id, CpdRecord.status == "active")
+    if framework_id is not None:
+        query = query.where(CpdRecord.framework_id == framework_id)
+    return (await session.scalars(
+        query.order_by(CpdRecord.activity_date, CpdRecord.id))).all()
+
+
+async def active_between(session: AsyncSession, user_id: int, start: date,
+                         end: date) -> Sequence[CpdRecord]:
+    return (await session.scalars(
+        select(CpdRecord)
+        .where(CpdRecord.user_id == user_id, CpdRecord.status == "active",
+               CpdRecord.activity_date >= start, CpdRecord.activity_date <= end)
+        .order_by(CpdRecord.activity_date, CpdRecord.id))).all()
+
+
+def audit(session: AsyncSession, actor: str, action: str, *, user_id: int | None = None,
+          record_id: int | None = None, **detail: Any) -> None:
+    session.add(AuditEvent(actor=actor, action=action, user_id=user_id, record_id=record_id,
+                           detail=detail))
+
+
+async def audit_trail(session: AsyncSession, user_id: int) -> Sequence[AuditEvent]:
+    return (await session.scalars(select(AuditEvent).where(AuditEvent.user_id == user_id)
+                                  .order_by(AuditEvent.id))).all()
