@@ -9,9 +9,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bot.cpd_periods import Period, cpd_year, cycle, expected_by
+from bot.credit_records import framework_of, today_for, user_target
 from bot.credits import from_hundredths
 from bot.frameworks import Framework
-from storage.models import CpdRecord
+from bot.library import Library
+from storage import credit_records, moments, reflections
+from storage.engine import Database
+from storage.models import CpdRecord, User
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,50 @@ def streak_weeks(activity_dates: Sequence[date], today: date) -> int:
         streak += 1
         current -= timedelta(days=7)
     return streak
+
+
+@dataclass(frozen=True)
+class Summary:
+    framework: Framework
+    year: Standing
+    cycle: Standing | None
+    reflections: int
+    waiting: int  # moments not reflected on yet
+    streak: int  # weeks
+    months: list[date]  # first day of each month of this CPD year, up to today
+    monthly: dict[str, list[Decimal]]  # category -> credits per month
+    today: date
+
+
+def _months(period: Period, today: date) -> list[date]:
+    months, month = [], period.start.replace(day=1)
+    while month <= min(today, period.end):
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+async def summary(db: Database, library: Library, user_id: int) -> Summary | None:
+    async with db.session() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            return None
+        records = await credit_records.active_of(session, user_id)
+        dates = await reflections.saved_dates(session, user_id)
+        waiting = await moments.count_inbox(session, user_id)
+    framework = framework_of(library, user.framework_id)
+    today = today_for(user)
+    year, cycle_standing = year_and_cycle(framework, records, cycle_end=user.cycle_end,
+                                          target=user_target(framework, user), today=today)
+    months = _months(year.period, today)
+    monthly = {name: [Decimal(0)] * len(months) for name in framework.categories}
+    for record in records:
+        if record.framework_id != framework.id or record.activity_date not in year.period:
+            continue
+        index = (record.activity_date.year - months[0].year) * 12 + (
+            record.activity_date.month - months[0].month)
+        if 0 <= index < len(months):
+            series = monthly.setdefault(record.category, [Decimal(0)] * len(months))
+            series[index] += from_hundredths(record.credits)
+    return Summary(framework, year, cycle_standing, len(dates), waiting,
+                   streak_weeks(dates, today), months, monthly, today)

@@ -27,6 +27,7 @@ from bot.dates import MAX_DAYS_BACK, DateProblem, parse_date
 from bot.durations import parse_duration
 from bot.library import Library, Template
 from bot.text import clean_text
+from bot.timezones import local_date
 from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
@@ -160,7 +161,8 @@ async def begin(db: Database, library: Library, user_id: int, moment_id: int) ->
         in_progress = await reflections.open_of(session, user_id)
         if in_progress is not None and in_progress is not existing:
             return Begin(blocked_by=in_progress)
-        reflection = existing or _new_reflection(library, moment)
+        reflection = existing or _new_reflection(library, moment,
+                                                  await users.time_zone_of(session, user_id))
         reflection.status = "open"
         reflection.updated_at = utcnow()  # picked up now, so not idle
         session.add(reflection)
@@ -169,14 +171,14 @@ async def begin(db: Database, library: Library, user_id: int, moment_id: int) ->
         return Begin(reflection)
 
 
-def _new_reflection(library: Library, moment: LearningMoment) -> Reflection:
+def _new_reflection(library: Library, moment: LearningMoment, zone: str | None) -> Reflection:
     activity = suggest_activity(library, moment.kind, moment.text)
     now = utcnow()
     reflection = Reflection(
         user_id=moment.user_id, moment_id=moment.id,
         template_id=suggest_template(library, activity), status="open", step=0, answers={},
-        activity_type=activity, activity_date=moment.sent_at.date(), minutes=None, tags=[],
-        started_at=now)
+        activity_type=activity, activity_date=local_date(moment.sent_at, zone), minutes=None,
+        tags=[], started_at=now)
     _reindex(reflection, moment.text)
     return reflection
 

@@ -99,6 +99,8 @@ def parse_full_date(text: str) -> date | None:
         day, month, year = (int(part) for part in match.groups())
     else:
         return None
+    if not 2000 <= year <= 2100:
+        return None
     try:
         return date(year, month, day)
     except ValueError:

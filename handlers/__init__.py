@@ -21,6 +21,9 @@ from handlers import (
     other,
     reflect,
     reflection_buttons,
+    settings,
+    start,
+    summary,
 )
 
 KEPT_CONTENT = (
@@ -39,7 +42,7 @@ def register(application: Application) -> None:
     new_message = filters.UpdateType.MESSAGE
     application.add_handlers([
         MessageHandler(~private & new_message, other.on_group_message),
-        CommandHandler("start", commands.on_start, filters=private & new_message),
+        CommandHandler("start", start.on_start, filters=private & new_message),
         CommandHandler("help", commands.on_help, filters=private & new_message),
         CommandHandler("inbox", inbox.on_inbox, filters=private & new_message),
         CommandHandler("reflect", reflect.on_reflect, filters=private & new_message),
@@ -48,16 +51,21 @@ def register(application: Application) -> None:
         CommandHandler("back", reflect.on_back, filters=private & new_message),
         CommandHandler("cancel", reflect.on_cancel, filters=private & new_message),
         CommandHandler("language", commands.on_language, filters=private & new_message),
+        CommandHandler("settings", settings.on_settings, filters=private & new_message),
+        CommandHandler("summary", summary.on_summary, filters=private & new_message),
         MessageHandler(private & new_message & filters.COMMAND, other.on_unknown_command),
         MessageHandler(private & new_message & KEPT_CONTENT, incoming.on_message),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & KEPT_CONTENT,
                        capture.on_edited_message),
+        MessageHandler(private & new_message & filters.LOCATION & ~filters.VENUE,
+                       settings.on_location),
         MessageHandler(private & new_message, other.on_unsupported),
         CallbackQueryHandler(moment_buttons.on_moment_button, pattern=callback_data.MOMENT_PATTERN),
         CallbackQueryHandler(inbox.on_inbox_button, pattern=callback_data.INBOX_PATTERN),
         CallbackQueryHandler(reflection_buttons.on_reflection_button,
                              pattern=callback_data.REFLECTION_PATTERN),
         CallbackQueryHandler(log.on_log_button, pattern=callback_data.LOG_PATTERN),
+        CallbackQueryHandler(settings.on_settings_button, pattern=callback_data.SETTING_PATTERN),
         CallbackQueryHandler(commands.on_language_button,
                              pattern=callback_data.LANGUAGE_PATTERN),
         CallbackQueryHandler(other.answer_expired),

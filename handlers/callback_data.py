@@ -98,3 +98,23 @@ def parse_log_button(data: str | None) -> tuple[int, str] | tuple[None, None]:
     match = _LOG.fullmatch(data or "")
     return (int(match[1]), match[2] or "") if match else (None, None)
 
+
+
+# Settings and onboarding: "st:<action>[:<argument>]"; the argument is a framework id,
+# a profession or an IANA zone name.
+SETTING_ACTIONS = frozenset({"ms", "fw", "fs", "pr", "ps", "tz", "zs", "zt", "zl", "cd", "cx",
+                             "tg", "tx", "sh", "ln"})
+_SETTING = re.compile(r"^st:([a-z]{2})(?::([A-Za-z0-9_/+-]{1,48}))?$")
+SETTING_PATTERN = r"^st:"
+
+
+def setting_button(action: str, argument: str | None = None) -> str:
+    assert action in SETTING_ACTIONS
+    return f"st:{action}" if argument is None else f"st:{action}:{argument}"
+
+
+def parse_setting_button(data: str | None) -> tuple[str, str | None] | None:
+    match = _SETTING.fullmatch(data or "")
+    if not match or match[1] not in SETTING_ACTIONS:
+        return None
+    return match[1], match[2]

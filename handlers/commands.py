@@ -1,11 +1,11 @@
-"""/start, /help and /language, plus the localised command menus."""
+"""/help and /language, plus the localised command menus."""
 
 from __future__ import annotations
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, pick_language, translator
+from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translator
 from handlers.callback_data import language_button, parse_language_button
 from handlers.common import database, language_of
 from handlers.other import answer_expired
@@ -16,6 +16,9 @@ COMMANDS = [
     ("reflect", N_("Reflect on something you learned")),
     ("inbox", N_("Moments waiting for reflection")),
     ("log", N_("Your saved reflections; /log word searches")),
+    ("summary", N_("Your CPD credits, pace and chart")),
+    ("export", N_("Download your portfolio: PDF, Excel, CSV, JSON")),
+    ("settings", N_("Framework, time zone, cycle date, target")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),
 ]
@@ -29,23 +32,6 @@ async def publish_command_menus(bot: Bot) -> None:
         await bot.set_my_commands(commands, language_code=language)
     _ = translator("en").gettext
     await bot.set_my_commands([BotCommand(name, _(text)) for name, text in COMMANDS])
-
-
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    async with database(context).session.begin() as session:
-        chosen = await users.upsert_user(session, user.id, user.first_name, user.language_code)
-    _ = translator(pick_language(chosen, user.language_code)).gettext
-    await message.reply_text("\n".join([
-        _("Hello, {name}! I keep what you learn and help you turn it into CPD.").format(
-            name=user.first_name),
-        "1. " + _("Send me anything you just learned: a line, a link, a photo of a slide, "
-                  "a voice note or a forwarded post."),
-        "2. " + _("I keep it at once. Reflect on it now, or later from /inbox."),
-        "3. " + _("Leave out anything that identifies a patient. "
-                  "/language changes the language, /help shows the rest."),
-    ]))
 
 
 async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 from bot.i18n import pick_language
 from bot.library import Library
 from bot.text import split_message
+from bot.timezones import local_date
 from storage import users
 from storage.engine import Database
 from storage.models import utcnow
@@ -30,9 +31,14 @@ def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     return context.application.bot_data["library"]
 
 
-def today() -> date:
-    """The date reflections are dated against (UTC until users have a time zone)."""
-    return utcnow().date()
+def today_in(zone: str | None) -> date:
+    return local_date(utcnow(), zone)
+
+
+async def today_for(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> date:
+    """The user's own date today, in their time zone (UTC until they set one)."""
+    async with database(context).session() as session:
+        return today_in(await users.time_zone_of(session, user_id))
 
 
 async def language_of(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> str:

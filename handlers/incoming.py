@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from handlers.capture import capture_message
 from handlers.reflect import answer_text
+from handlers.settings import answer_setting
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -16,5 +17,6 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     may_answer = message.text is not None and message.forward_origin is None
     if await capture_message(update, context, may_answer=may_answer):
         return
-    if not await answer_text(update, context):  # the question was gone after all
-        await capture_message(update, context)
+    if await answer_setting(update, context) or await answer_text(update, context):
+        return
+    await capture_message(update, context)  # the question was gone after all

@@ -17,7 +17,7 @@ from bot.text import preview
 from handlers import reflection_views as views
 from handlers.callback_data import moment_button, reflection_button
 from handlers.capture import KIND_ICONS, capture_message, moment_from_message, sender_of
-from handlers.common import database, language_of, library, send_screen, today
+from handlers.common import database, language_of, library, send_screen, today_for
 from storage.engine import Database
 from storage.models import Reflection
 
@@ -129,7 +129,8 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> boo
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None and message.text is not None
     answered = await reflections.take_input(database(context), library(context), user.id,
-                                            message.message_id, message.text, today())
+                                            message.message_id, message.text,
+                                            await today_for(context, user.id))
     if answered is None:
         return False
     language = await language_of(context, user)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
@@ -22,7 +23,7 @@ from handlers.callback_data import (
     parse_reflection_button,
     reflection_button,
 )
-from handlers.common import database, edit_quietly, language_of, library, send_screen, today
+from handlers.common import database, edit_quietly, language_of, library, send_screen, today_for
 from handlers.other import answer_expired
 from handlers.reflect import present, present_begin, reflect_on, report_cancel, report_move
 from storage.engine import Database
@@ -36,6 +37,7 @@ class Press:
     reflection_id: int
     argument: str | None
     language: str
+    today: date  # in the user's time zone
 
     @property
     def db(self) -> Database:
@@ -74,7 +76,7 @@ async def on_reflection_button(update: Update, context: ContextTypes.DEFAULT_TYP
         return
     user = query.from_user
     press = Press(context, user.id, button.reflection_id, button.argument,
-                  await language_of(context, user))
+                  await language_of(context, user), await today_for(context, user.id))
     if not await ACTIONS[button.action](press):
         await answer_expired(update, context)
         return
@@ -182,7 +184,7 @@ async def _set_date(press: Press) -> bool:
     if days is None:
         return False
     return await press.present(await reflections.set_date(
-        press.db, press.library, press.user_id, press.reflection_id, days, today()))
+        press.db, press.library, press.user_id, press.reflection_id, days, press.today))
 
 
 async def _set_activity(press: Press) -> bool:
@@ -250,7 +252,8 @@ async def _ask_delete(press: Press) -> bool:
 
 
 async def _delete(press: Press) -> bool:
-    deleted = await reflection_log.delete(press.db, press.library, press.user_id, press.reflection_id)
+    deleted = await reflection_log.delete(press.db, press.library, press.user_id,
+                                          press.reflection_id)
     if deleted is None:
         return False
     _ = press.gettext
@@ -261,7 +264,8 @@ async def _delete(press: Press) -> bool:
 
 
 async def _restore(press: Press) -> bool:
-    restored = await reflection_log.restore(press.db, press.library, press.user_id, press.reflection_id)
+    restored = await reflection_log.restore(press.db, press.library, press.user_id,
+                                            press.reflection_id)
     if restored is None:
         return False
     await press.show(("↩️ " + press.gettext("Restored to your log."), None))
@@ -280,7 +284,7 @@ ACTIONS: dict[str, Action] = {
         press.library, reflection, press.language)),
     "sc": _menu(SECTION_INPUT, _section_prompt),
     "dt": _menu("date", lambda press, reflection: views.date_menu(
-        reflection, today(), press.language)),
+        reflection, press.today, press.language)),
     "tm": _menu("minutes", lambda press, reflection: views.time_menu(reflection, press.language)),
     "tt": _menu("tags", lambda press, reflection: views.tags_prompt(reflection, press.language)),
     "v": _view, "dl": _ask_delete, "dy": _delete, "un": _restore,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -93,3 +93,9 @@ async def answered_since(session: AsyncSession, user_id: int, message_id: int) -
     message that was never a moment is then one of the user's answers."""
     return await session.scalar(select(func.count()).select_from(Reflection).where(
         Reflection.user_id == user_id, Reflection.last_message_id >= message_id)) > 0
+
+
+async def saved_dates(session: AsyncSession, user_id: int) -> Sequence[date]:
+    """The activity dates of every saved reflection, for counts and streaks."""
+    return (await session.scalars(select(Reflection.activity_date).where(
+        Reflection.user_id == user_id, Reflection.status == "saved"))).all()

@@ -49,6 +49,10 @@ async def chosen_language(session: AsyncSession, user_id: int) -> str | None:
     return await session.scalar(select(User.language).where(User.id == user_id))
 
 
+async def time_zone_of(session: AsyncSession, user_id: int) -> str | None:
+    return await session.scalar(select(User.time_zone).where(User.id == user_id))
+
+
 async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
     await session.execute(update(User).where(User.id == user_id).values(language=language))
 
@@ -74,3 +78,19 @@ async def stop_expecting(session: AsyncSession, user_id: int, reflection_id: int
     await session.execute(
         update(User).where(User.id == user_id, User.input_reflection_id == reflection_id)
         .values(input_reflection_id=None, input_field=None))
+
+
+SETTING_INPUT = "setting:"
+
+
+async def pending_setting(session: AsyncSession, user_id: int) -> str | None:
+    """The setting ("zone", "cycle", "target", ...) the user's next message gives, if any."""
+    field = await session.scalar(select(User.input_field).where(
+        User.id == user_id, User.input_reflection_id.is_(None)))
+    return field.removeprefix(SETTING_INPUT) if field and field.startswith(SETTING_INPUT) else None
+
+
+async def expect_setting(session: AsyncSession, user_id: int, name: str | None) -> None:
+    """Wait for a typed setting, or stop waiting (None). A pending reflection answer is
+    dropped; /reflect shows the draft and asks again."""
+    await expect_input(session, user_id, None, f"{SETTING_INPUT}{name}" if name else None)

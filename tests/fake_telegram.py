@@ -237,7 +237,8 @@ class FakeTelegram:
         }
         if text is not None:
             message["text"] = str(text)
-        if "reply_markup" in params:
+        # Like Telegram, a message carries only an inline keyboard, not a reply keyboard.
+        if "inline_keyboard" in (params.get("reply_markup") or {}):
             message["reply_markup"] = params["reply_markup"]
         for name, content in files.items():
             message["document"] = {"file_id": f"sent-{name}-{len(content)}",

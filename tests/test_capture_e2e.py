@@ -220,7 +220,8 @@ async def test_unsupported_kinds_get_a_friendly_answer_and_are_not_kept(
         "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
         "allows_multiple_answers": False, "allows_revoting": False})
     user.send(contact={"phone_number": "+380000000", "first_name": "Nurse"})
-    user.send(location={"latitude": 50.45, "longitude": 30.52})
+    user.send(venue={"location": {"latitude": 50.45, "longitude": 30.52}, "title": "Clinic",
+                     "address": "Khreshchatyk 1"})
     replies = await telegram.wait_for_sent(730, 4)
     assert all("No puedo guardar" in reply.params["text"] for reply in replies)
     assert "ubicación" in replies[3].params["text"]

@@ -1,0 +1,117 @@
+"""/summary: credits this year and this cycle against the targets, the pace, and a chart."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import progress
+from bot.chart import monthly_chart
+from bot.frameworks import Framework
+from bot.i18n import translator
+from bot.progress import Standing, Summary
+from handlers.common import database, language_of, library
+from handlers.settings import UNIT_NAMES
+
+
+def number(value: Decimal, language: str) -> str:
+    return format_decimal(value.normalize(), format="#,##0.##", locale=language)
+
+
+def day(value: date, language: str) -> str:
+    return format_date(value, format="medium", locale=language)
+
+
+def _line_name(framework: Framework, name_id: str, language: str) -> str:
+    kind, _, index = name_id.partition(":")
+    if kind == "combined":
+        return framework.combined_minimums[int(index)].name.in_(language)
+    if kind == "count":
+        return framework.item_counts[int(index)].name.in_(language)
+    category = framework.categories.get(name_id)
+    return category.name.in_(language) if category else name_id
+
+
+def _standing_lines(framework: Framework, standing: Standing, heading: str,
+                    language: str) -> list[str]:
+    _ = translator(language).gettext
+    unit = _(UNIT_NAMES[framework.unit])
+    period = f"{day(standing.period.start, language)} – {day(standing.period.end, language)}"
+    if standing.target is not None:
+        total = _("{earned} of {target} {unit}").format(
+            earned=number(standing.total, language), target=number(standing.target, language),
+            unit=unit)
+    else:
+        total = f"{number(standing.total, language)} {unit}"
+    lines = [f"{heading} ({period}): {total}"]
+    for line in [*standing.categories, *standing.combined, *standing.counts]:
+        if len(standing.categories) == 1 and line in standing.categories and not line.minimum:
+            continue  # one category and no minimum: the total says it all
+        text = f"• {_line_name(framework, line.name_id, language)}: {number(line.earned, language)}"
+        if line.minimum:
+            text += " " + _("(at least {minimum})").format(minimum=number(line.minimum, language))
+            text += " ✅" if not line.short_by else " " + _("— {short} to go").format(
+                short=number(line.short_by, language))
+        elif line.maximum is not None:
+            text += " " + _("(counts up to {maximum})").format(
+                maximum=number(line.maximum, language))
+        lines.append(text)
+    if standing.expected is not None and standing.target:
+        gap = standing.total - standing.expected
+        when = day(standing.period.end, language)
+        if standing.total >= standing.target:
+            lines.append("🏁 " + _("Target reached."))
+        elif gap < 0:
+            lines.append("⏳ " + _("{amount} {unit} behind pace for {date}").format(
+                amount=number(-gap, language), unit=unit, date=when))
+        else:
+            lines.append("✅ " + _("On pace for {date} ({amount} {unit} ahead)").format(
+                date=when, amount=number(gap, language), unit=unit))
+    return lines
+
+
+def summary_text(result: Summary, language: str) -> str:
+    _ = translator(language).gettext
+    framework = result.framework
+    lines = ["📊 " + _("CPD: {framework}").format(framework=framework.name.in_(language)), ""]
+    lines += _standing_lines(framework, result.year, _("This year"), language)
+    if result.cycle is not None:
+        lines += ["", *_standing_lines(framework, result.cycle, _("This cycle"), language)]
+    lines += ["", "📝 " + _("Reflections saved: {count}").format(count=result.reflections),
+              "📥 " + _("Moments waiting in /inbox: {count}").format(count=result.waiting),
+              "🔥 " + _("Streak: {weeks} weeks in a row").format(weeks=result.streak)]
+    if framework.unconfirmed:
+        lines += ["", "⚠️ " + _("Some values of this framework are not yet confirmed; "
+                                "/settings shows which framework you use.")]
+    return "\n".join(lines)
+
+
+def chart_png(result: Summary, language: str) -> bytes:
+    _ = translator(language).gettext
+    framework = result.framework
+    target = result.year.target
+    return monthly_chart(
+        [format_date(month, format="LLL yyyy", locale=language) for month in result.months],
+        [(framework.categories[name].name.in_(language) if name in framework.categories
+          else name, values) for name, values in result.monthly.items() if any(values)],
+        title=_("Credits by month, this CPD year"), unit_label=_(UNIT_NAMES[framework.unit]),
+        monthly_target=(target / 12).quantize(Decimal("0.01")) if target else None,
+        target_label=_("Monthly pace for the target"))
+
+
+async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    language = await language_of(context, user)
+    result = await progress.summary(database(context), library(context), user.id)
+    if result is None:
+        return
+    await message.reply_text(summary_text(result, language))
+    png = await asyncio.to_thread(chart_png, result, language)
+    await message.reply_photo(png, filename="cpd-summary.png")
