@@ -36,6 +36,7 @@ def build_application(
         .build()
     )
     application.bot_data["db"] = db
+    application.bot_data["config"] = config
     application.bot_data["library"] = load_library(library_dir(config.prompts.dir))
     handlers.register(application)
     return application

@@ -1,4 +1,5 @@
-"""`cpdbot run | migrate`: configuration errors exit 2 with one line, never a traceback."""
+"""`cpdbot run | migrate | export`: configuration errors exit 2 with one line, never a
+traceback."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import date
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import InvalidToken
@@ -14,7 +16,11 @@ from telegram.error import InvalidToken
 from bot import __version__
 from bot.app import serve
 from bot.config import Config, ConfigError, load_config
-from bot.library import DataFileError, library_dir, load_library
+from bot.exports.files import FORMATS, PERSONAL_ONLY, write_export
+from bot.exports.records import Query, Text
+from bot.i18n import SUPPORTED_LANGUAGES
+from bot.library import DataFileError, Library, library_dir, load_library
+from storage import credit_records
 from storage.engine import Database, describe_backend
 from storage.migrate import upgrade
 
@@ -56,11 +62,34 @@ def _parser() -> argparse.ArgumentParser:
                         "else ./config.toml)")
     parser.add_argument("--version", action="version", version=f"cpdbot {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("run", "run the bot (long polling)"),
-                       ("migrate", "apply database migrations and exit")):
-        sub = commands.add_parser(name, help=text)
+    subs = {name: commands.add_parser(name, help=text) for name, text in (
+        ("run", "run the bot (long polling)"),
+        ("migrate", "apply database migrations and exit"),
+        ("export", "write CPD records for a period to a file"))}
+    for sub in subs.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    export = subs["export"]
+    who = export.add_mutually_exclusive_group(required=True)
+    who.add_argument("--user", type=int, metavar="TELEGRAM_ID", help="one clinician's records")
+    who.add_argument("--all", action="store_true", help="every clinician's records")
+    export.add_argument("--from", dest="start", type=_iso_date, required=True,
+                        metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD")
+    export.add_argument("--format", choices=sorted(FORMATS), required=True)
+    export.add_argument("--output", required=True, metavar="PATH", help="a file, or - for stdout")
+    export.add_argument("--language", choices=SUPPORTED_LANGUAGES, default="en",
+                        help="language of names and explanations (default en)")
+    export.add_argument("--with-text", action="store_true",
+                        help="with --all: include the reflective text of clinicians who "
+                             "share it (a clinician's own export always has it)")
     return parser
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-31") from None
 
 
 def _fail(message: str) -> int:
@@ -88,11 +117,44 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         log.info("database is up to date: %s", describe_backend(config.storage.url))
         return 0
+    if args.command == "export":
+        try:
+            library = load_library(library_dir(config.prompts.dir))
+        except DataFileError as exc:
+            return _fail(f"data file error: {exc}")
+        return asyncio.run(_export(config, library, args))
     try:
         asyncio.run(_run(config))
     except InvalidToken:
         return _fail("config error: telegram.token: Telegram rejected this token; "
                      "check it with @BotFather")
+    return 0
+
+
+async def _export(config: Config, library: Library, args: argparse.Namespace) -> int:
+    if args.end < args.start:
+        return _fail("export: --to is before --from")
+    if args.format in PERSONAL_ONLY and args.user is None:
+        return _fail(f"export: {args.format} is one clinician's portfolio; use --user")
+    text = Text.ALL if args.user is not None else (Text.SHARED if args.with_text else Text.NONE)
+    query = Query(args.start, args.end, args.user, text, args.language)
+    db = Database(config.storage.url)
+    try:
+        if args.output == "-":
+            count = await write_export(db, library, query, args.format, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        else:
+            with await asyncio.to_thread(open, args.output, "wb") as out:
+                count = await write_export(db, library, query, args.format, out)
+        async with db.session.begin() as session:
+            credit_records.audit(session, "cli", "export", user_id=args.user,
+                                 format=args.format, start=args.start.isoformat(),
+                                 end=args.end.isoformat(), records=count, text=str(text))
+    except OSError as exc:
+        return _fail(f"export: cannot write {args.output} ({exc.strerror})")
+    finally:
+        await db.dispose()
+    print(f"cpdbot: exported {count} records", file=sys.stderr)
     return 0
 
 

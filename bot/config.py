@@ -77,6 +77,11 @@ class AdminConfig(_Section):
     telegram_ids: list[int] = Field(default_factory=list)
 
 
+class ExportsConfig(_Section):
+    # Telegram refuses documents over 50 MB from bots; larger exports are refused with advice.
+    max_document_mb: Annotated[float, Field(gt=0, le=50)] = 50
+
+
 class LoggingConfig(_Section):
     level: Annotated[str, Field(pattern="^(DEBUG|INFO|WARNING|ERROR)$")] = "INFO"
 
@@ -88,6 +93,7 @@ class Config(_Section):
     prompts: PromptsConfig = Field(default_factory=PromptsConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
+    exports: ExportsConfig = Field(default_factory=ExportsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     def require_token(self) -> str:

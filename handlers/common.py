@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, User
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.config import Config
 from bot.i18n import pick_language
 from bot.library import Library
 from bot.text import split_message
@@ -27,6 +28,10 @@ def database(context: ContextTypes.DEFAULT_TYPE) -> Database:
     return context.application.bot_data["db"]
 
 
+def config(context: ContextTypes.DEFAULT_TYPE) -> Config:
+    return context.application.bot_data["config"]
+
+
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     return context.application.bot_data["library"]
 
@@ -39,6 +44,14 @@ async def today_for(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> date:
     """The user's own date today, in their time zone (UTC until they set one)."""
     async with database(context).session() as session:
         return today_in(await users.time_zone_of(session, user_id))
+
+
+async def register_user(context: ContextTypes.DEFAULT_TYPE, user: User) -> str:
+    """Create or refresh the user's row (a command may be their first message); return
+    their language."""
+    async with database(context).session.begin() as session:
+        chosen = await users.upsert_user(session, user.id, user.first_name, user.language_code)
+    return pick_language(chosen, user.language_code)
 
 
 async def language_of(context: ContextTypes.DEFAULT_TYPE, user: User | None) -> str:

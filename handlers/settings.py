@@ -18,19 +18,27 @@ from telegram import (
 from telegram.ext import ContextTypes
 
 from bot import settings
+from bot.credit_text import UNIT_NAMES
 from bot.credits import from_hundredths
 from bot.i18n import LANGUAGE_NAMES, translator
 from bot.settings import Settings
 from bot.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
 from handlers.callback_data import parse_setting_button, setting_button
 from handlers.commands import on_language
-from handlers.common import database, edit_quietly, language_of, library, today_in
+from handlers.common import (
+    database,
+    edit_quietly,
+    language_of,
+    library,
+    register_user,
+    today_in,
+)
+from handlers.export import answer_dates
 from handlers.other import answer_expired
 from storage import users
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 PROFESSION_NAMES = {"doctor": "Doctor", "nurse": "Nurse or midwife", "other": "Other"}
-UNIT_NAMES = {"credit": "credits", "hour": "hours", "point": "points"}
 
 
 def _button(text: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
@@ -180,10 +188,9 @@ async def start_setup(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
 async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    language = await language_of(context, user)
+    language = await register_user(context, user)
     current = await settings.read(database(context), user.id)
-    if current is None:
-        return
+    assert current is not None
     text, keyboard = menu_screen(context, current, language)
     await message.reply_text(text, reply_markup=keyboard)
 
@@ -284,9 +291,12 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     db, books = database(context), library(context)
     async with db.session.begin() as session:
         name = await users.pending_setting(session, user.id)
-        if name is None or name not in ("zone", "cycle", "target"):
+        if name is None or name not in ("zone", "cycle", "target", "exdates", "axdates"):
             return False
         await users.expect_setting(session, user.id, None)
+    if name.endswith("dates"):
+        await answer_dates(update, context, name[:2])
+        return True
     language = await language_of(context, user)
     _ = translator(language).gettext
     text = message.text or ""

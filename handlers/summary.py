@@ -7,21 +7,16 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot import progress
 from bot.chart import monthly_chart
+from bot.credit_text import UNIT_NAMES, amount
 from bot.frameworks import Framework
 from bot.i18n import translator
 from bot.progress import Standing, Summary
-from handlers.common import database, language_of, library
-from handlers.settings import UNIT_NAMES
-
-
-def number(value: Decimal, language: str) -> str:
-    return format_decimal(value.normalize(), format="#,##0.##", locale=language)
+from handlers.common import database, library, register_user
 
 
 def day(value: date, language: str) -> str:
@@ -45,22 +40,22 @@ def _standing_lines(framework: Framework, standing: Standing, heading: str,
     period = f"{day(standing.period.start, language)} – {day(standing.period.end, language)}"
     if standing.target is not None:
         total = _("{earned} of {target} {unit}").format(
-            earned=number(standing.total, language), target=number(standing.target, language),
+            earned=amount(standing.total, language), target=amount(standing.target, language),
             unit=unit)
     else:
-        total = f"{number(standing.total, language)} {unit}"
+        total = f"{amount(standing.total, language)} {unit}"
     lines = [f"{heading} ({period}): {total}"]
     for line in [*standing.categories, *standing.combined, *standing.counts]:
         if len(standing.categories) == 1 and line in standing.categories and not line.minimum:
             continue  # one category and no minimum: the total says it all
-        text = f"• {_line_name(framework, line.name_id, language)}: {number(line.earned, language)}"
+        text = f"• {_line_name(framework, line.name_id, language)}: {amount(line.earned, language)}"
         if line.minimum:
-            text += " " + _("(at least {minimum})").format(minimum=number(line.minimum, language))
+            text += " " + _("(at least {minimum})").format(minimum=amount(line.minimum, language))
             text += " ✅" if not line.short_by else " " + _("— {short} to go").format(
-                short=number(line.short_by, language))
+                short=amount(line.short_by, language))
         elif line.maximum is not None:
             text += " " + _("(counts up to {maximum})").format(
-                maximum=number(line.maximum, language))
+                maximum=amount(line.maximum, language))
         lines.append(text)
     if standing.expected is not None and standing.target:
         gap = standing.total - standing.expected
@@ -69,10 +64,10 @@ def _standing_lines(framework: Framework, standing: Standing, heading: str,
             lines.append("🏁 " + _("Target reached."))
         elif gap < 0:
             lines.append("⏳ " + _("{amount} {unit} behind pace for {date}").format(
-                amount=number(-gap, language), unit=unit, date=when))
+                amount=amount(-gap, language), unit=unit, date=when))
         else:
             lines.append("✅ " + _("On pace for {date} ({amount} {unit} ahead)").format(
-                date=when, amount=number(gap, language), unit=unit))
+                date=when, amount=amount(gap, language), unit=unit))
     return lines
 
 
@@ -108,10 +103,9 @@ def chart_png(result: Summary, language: str) -> bytes:
 async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    language = await language_of(context, user)
+    language = await register_user(context, user)
     result = await progress.summary(database(context), library(context), user.id)
-    if result is None:
-        return
+    assert result is not None
     await message.reply_text(summary_text(result, language))
     png = await asyncio.to_thread(chart_png, result, language)
     await message.reply_photo(png, filename="cpd-summary.png")

@@ -26,6 +26,7 @@ from storage.migrate import upgrade
 from tests.fake_telegram import FakeTelegram
 
 POSTGRES_URL = os.environ.get("CPDBOT_TEST_DATABASE_URL", "")
+ADMIN_ID = 9000  # the administrator in every test bot's config
 
 
 def run_blocking(factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -101,6 +102,7 @@ def config(telegram: FakeTelegram, database_url: str) -> Config:
         "telegram": {"token": telegram.token, "base_url": telegram.base_url,
                      "base_file_url": telegram.base_file_url, "poll_timeout": 1},
         "storage": {"url": database_url},
+        "admin": {"telegram_ids": [ADMIN_ID]},
     })
 
 

@@ -1,0 +1,165 @@
+"""One export, any format: the records stream from the database into a writer thread.
+
+The same function serves `/export`, `/admin_export` and `cpdbot export`, so the files a
+clinician, an administrator and an operator get are the same.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+
+from bot.credit_records import framework_of
+from bot.credit_text import UNIT_NAMES
+from bot.credits import from_hundredths
+from bot.exports.csv_export import write_csv
+from bot.exports.pdf_export import write_pdf
+from bot.exports.records import Query, Text, in_thread, record_batches
+from bot.exports.rows import Portfolio, RecordRow
+from bot.exports.xapi import write_statements
+from bot.exports.xlsx_export import write_xlsx
+from bot.i18n import translator
+from bot.library import Library
+from storage.engine import Database
+from storage.models import CpdRecord, LearningMoment, Reflection, User, utcnow
+
+
+@dataclass(frozen=True)
+class Format:
+    mime: str
+    suffix: str
+
+
+FORMATS = {
+    "pdf": Format("application/pdf", "pdf"),
+    "csv": Format("text/csv", "csv"),
+    "xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "json": Format("application/json", "json"),
+    "xapi": Format("application/json", "xapi.json"),
+}
+PERSONAL_ONLY = ("pdf",)  # a portfolio is one clinician's
+XAPI_HOME = "https://cpdbot.example/xapi"
+
+
+def _text_writer(out: BinaryIO, encoding: str,
+                 write: Callable[[io.TextIOWrapper], int]) -> int:
+    text = io.TextIOWrapper(out, encoding=encoding, newline="")
+    try:
+        return write(text)
+    finally:
+        text.flush()
+        text.detach()
+
+
+async def write_export(db: Database, library: Library, query: Query, fmt: str,
+                       out: BinaryIO) -> int:
+    """Write the records of `query` to `out` as `fmt`; returns the number of records."""
+    batches = record_batches(db, library, query)
+    with_text = query.text is not Text.NONE
+    if fmt == "csv":
+        # A byte-order mark makes Excel read the file as UTF-8, so Cyrillic shows correctly.
+        return await in_thread(batches, lambda rows: _text_writer(
+            out, "utf-8-sig", lambda text: write_csv(rows, text, with_reflection=with_text)))
+    if fmt == "xlsx":
+        return await in_thread(batches, lambda rows: write_xlsx(rows, out,
+                                                                with_reflection=with_text))
+    if fmt == "xapi":
+        return await in_thread(batches, lambda rows: _text_writer(
+            out, "utf-8", lambda text: write_statements(rows, text, home_page=XAPI_HOME,
+                                                        language=query.language)))
+    if fmt == "pdf":
+        assert query.user_id is not None
+        cover = await _cover(db, library, query)
+        return await in_thread(batches, lambda rows: write_pdf(_with_entries(cover, rows), out))
+    if fmt == "json":
+        if query.user_id is not None:
+            head = await _user_data(db, query.user_id)
+            return await in_thread(batches, lambda rows: _write_json(head, rows, out))
+        return await in_thread(batches, lambda rows: _write_json({}, rows, out))
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _with_entries(cover: Portfolio, rows: Iterator[RecordRow]) -> Portfolio:
+    return Portfolio(cover.language, cover.name, cover.framework_name, cover.unit_name,
+                     cover.period_from, cover.period_to, cover.totals, cover.total, rows)
+
+
+async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
+    _ = translator(query.language).gettext
+    async with db.session() as session:
+        user = await session.get(User, query.user_id)
+        sums = (await session.execute(
+            select(CpdRecord.framework_id, CpdRecord.category, func.sum(CpdRecord.credits))
+            .where(CpdRecord.user_id == query.user_id, CpdRecord.status == "active",
+                   CpdRecord.activity_date >= query.start, CpdRecord.activity_date <= query.end)
+            .group_by(CpdRecord.framework_id, CpdRecord.category))).all()
+    framework = framework_of(library, user.framework_id if user else None)
+    totals: dict[str, Decimal] = {}
+    for framework_id, category, credits in sums:
+        owner = framework_of(library, framework_id)
+        spec = owner.categories.get(category)
+        name = spec.name.in_(query.language) if spec else category
+        if owner.id != framework.id:
+            name = f"{name} ({owner.name.in_(query.language)})"
+        totals[name] = totals.get(name, Decimal(0)) + from_hundredths(int(credits or 0))
+    return Portfolio(query.language, (user.first_name if user else None) or "",
+                     framework.name.in_(query.language), _(UNIT_NAMES[framework.unit]),
+                     query.start, query.end, list(totals.items()),
+                     sum(totals.values(), Decimal(0)), iter(()))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _record_json(row: RecordRow) -> dict[str, Any]:
+    data = {name: _plain(getattr(row, name)) for name in RecordRow.__slots__}
+    data["reflection"] = ([{"section": title, "text": text} for title, text in row.reflection]
+                          if row.reflection is not None else None)
+    data["tags"] = list(row.tags)
+    return data
+
+
+def _write_json(head: dict[str, Any], rows: Iterator[RecordRow], out: BinaryIO) -> int:
+    """`{...head, "cpd_records": [...]}`, written record by record."""
+    document = {"exported_at": utcnow().isoformat(), "generator": "cpdbot", **head}
+    opening = json.dumps(document, ensure_ascii=False, indent=1)[:-2]
+    out.write((opening + ',\n "cpd_records": [\n').encode())
+    count = 0
+    for row in rows:
+        out.write(((",\n" if count else "") + json.dumps(_record_json(row),
+                                                          ensure_ascii=False)).encode())
+        count += 1
+    out.write(b"\n ]\n}\n")
+    return count
+
+
+async def _user_data(db: Database, user_id: int) -> dict[str, Any]:
+    """Everything else the bot keeps about one user: settings, moments, reflections."""
+    async with db.session() as session:
+        user = await session.get(User, user_id)
+        found_moments = (await session.scalars(select(LearningMoment).where(
+            LearningMoment.user_id == user_id).order_by(LearningMoment.id))).all()
+        found_reflections = (await session.scalars(select(Reflection).where(
+            Reflection.user_id == user_id).order_by(Reflection.id))).all()
+
+    def columns(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+        return {column.key: _plain(getattr(row, column.key))
+                for column in row.__table__.columns if column.key not in skip}
+
+    return {
+        "user": columns(user, ("input_reflection_id", "input_field")) if user else None,
+        "learning_moments": [columns(moment) for moment in found_moments],
+        "reflections": [columns(reflection, ("search_text", "tags_text", "version"))
+                        for reflection in found_reflections],
+    }

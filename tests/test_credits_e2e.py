@@ -1,0 +1,201 @@
+"""End to end: onboarding, reflections under several frameworks, /summary, exports, admins.
+
+Clinicians set up through /start's buttons against the real application and the fake
+Telegram server; the CLI export runs as a real `cpdbot` process on the same database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from bot.exports.xapi import problems
+from storage.engine import Database
+from storage.models import AuditEvent, CpdRecord, User
+from tests.chat import Chat
+from tests.conftest import ADMIN_ID, RunningBot
+from tests.fake_telegram import FakeTelegram
+from tests.processes import start_cpdbot
+
+
+async def onboard(chat: Chat, zone_label: str, framework: str, profession: str,
+                  cycle_date: str | None) -> None:
+    """/start, then answer every set-up question with buttons and one typed date."""
+    replies = await chat.say("/start", expect=2)
+    await chat.press(zone_label, replies[-1])
+    await chat.press(framework, expect=2)  # a note about the framework, then profession
+    await chat.press(profession)
+    if cycle_date is None:
+        await chat.press(chat.labels()[0])  # Skip
+    else:
+        await chat.say(cycle_date)
+
+
+async def reflect(chat: Chat, note: str, template: str | None, answers: list[str],
+                  time: str) -> None:
+    """Capture a note and reflect on it to the log, answering every question."""
+    [ack] = await chat.say(note)
+    await chat.press("📝", ack)
+    if template is not None:
+        [menu] = await chat.press("🔄")
+        await chat.press(template, menu)
+    for answer in answers:
+        await chat.say(answer)
+    [card] = await chat.say(time)
+    await chat.press("💾", card)
+
+
+async def records_of(db: Database, user_id: int) -> list[CpdRecord]:
+    async with db.session() as session:
+        return list(await session.scalars(select(CpdRecord).where(
+            CpdRecord.user_id == user_id).order_by(CpdRecord.id)))
+
+
+async def test_onboarding_stores_every_setting(bot: RunningBot, telegram: FakeTelegram,
+                                               db: Database) -> None:
+    chat = Chat(telegram, 5101, "uk")
+    await onboard(chat, "Київ", "Академія медичних", "Лікар", "31.03.2027")
+    assert "Збережено" in chat.text() or "Ваші налаштування" in chat.text()
+    async with db.session() as session:
+        user = await session.get(User, 5101)
+    assert (user.time_zone, user.framework_id, user.profession) == (
+        "Europe/Kyiv", "uk_aomrc", "doctor")
+    assert user.cycle_end.isoformat() == "2027-03-31" and user.setup_done_at is not None
+    # /start again asks nothing more.
+    replies = await chat.say("/start")
+    assert len(replies) == 1
+
+
+async def test_typed_city_and_shared_location_set_the_zone(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 5102, "es")
+    [menu] = await chat.say("/settings")
+    await chat.press("Zona horaria", menu)
+    await chat.press("⌨️")
+    await chat.say("ciudad de mexico")
+    async with db.session() as session:
+        assert (await session.get(User, 5102)).time_zone == "America/Mexico_City"
+    await chat.send(location={"latitude": 50.45, "longitude": 30.52}, expect=2)
+    async with db.session() as session:
+        assert (await session.get(User, 5102)).time_zone == "Europe/Kyiv"
+    await chat.press("Zona horaria", menu)
+    await chat.press("⌨️")
+    [reply] = await chat.say("Atlantis-under-the-sea")
+    assert "No encontré" in reply.params["text"]
+
+
+async def test_credits_follow_each_framework_and_exports_list_them(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
+    uk = Chat(telegram, 5201, "en", first_name="Alice")
+    await onboard(uk, "London", "Academy of Medical Royal Colleges", "Doctor", None)
+    await reflect(uk, "Sepsis update at the regional meeting", "What? So what? Now what?",
+                  ["Talk on qSOFA", "We miss early signs", "Use the new bundle"],
+                  "an hour and a half")
+    us = Chat(telegram, 5202, "ru", first_name="Борис")
+    await onboard(us, "Алматы", "AMA", "Врач", None)
+    await reflect(us, "Посмотрел дозировку ванкомицина в UpToDate",
+                  "У постели больного", ["Доза при ХБП?", "UpToDate", "Снизил дозу"], "5 мин")
+    await reflect(us, "Прочитал обзор по сепсису", "Что? И что? Что дальше?",
+                  ["Обзор", "Важно", "Применю"], "85 минут")
+
+    [uk_record] = await records_of(db, 5201)
+    assert (uk_record.framework_id, uk_record.category, uk_record.credits) == (
+        "uk_aomrc", "cpd", 150)
+    point_of_care, reading = await records_of(db, 5202)
+    # AMA: a finished point-of-care cycle is 0.5 per cycle; 85 min is 1.5 in quarter steps.
+    assert (point_of_care.category, point_of_care.credits) == ("ipoc", 50)
+    assert (reading.category, reading.credits) == ("category2", 150)
+
+    # /summary: the totals in words, and a chart as a PNG.
+    [text] = await us.say("/summary")
+    assert "AMA" in text.params["text"] and "2" in text.params["text"]
+    [photo] = await telegram.wait_for_sent(5202, 1, method="sendPhoto")
+    assert photo.files["photo"].startswith(b"\x89PNG")
+
+    # The operator's CSV of everyone lists those records with those credits.
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(f'[storage]\nurl = "{db.url}"\n', encoding="utf-8")
+    process = await start_cpdbot(config_path, "export", "--all", "--from", "2020-01-01",
+                                 "--to", "2030-12-31", "--format", "csv", "--output", "-")
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    rows = list(csv.DictReader(io.StringIO(stdout.decode("utf-8-sig"))))
+    mine = {(int(row["user_id"]), row["category"]): float(row["credits"]) for row in rows}
+    assert mine == {(5201, "cpd"): 1.5, (5202, "ipoc"): 0.5, (5202, "category2"): 1.5}
+    assert "reflection" not in rows[0]
+
+    # The clinician's PDF portfolio renders Cyrillic text.
+    [ask] = await us.say("/export")
+    [formats] = await us.press(us.labels(ask)[2], ask)  # the last 12 months
+    await us.press("PDF", formats, expect=0)
+    [document] = await telegram.wait_for_sent(5202, 1, method="sendDocument")
+    text = "\n".join(page.extract_text() for page in
+                     PdfReader(io.BytesIO(document.files["document"])).pages)
+    assert "Борис" in text and "ванкомицина" in text and "ХБП" in text
+
+
+async def test_admin_export_respects_sharing_and_the_admin_list(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    private = Chat(telegram, 5301, "en", first_name="Priya")
+    await reflect(private, "Private learning about a hard case", "Quick note",
+                  ["I felt out of my depth"], "20 min")
+    sharing = Chat(telegram, 5302, "en", first_name="Sam")
+    [menu] = await sharing.say("/settings")
+    await sharing.press("Sharing", menu, expect=2)
+    await reflect(sharing, "Shared learning on fluids", "Quick note",
+                  ["Balanced crystalloids first"], "30 min")
+
+    # A clinician who is not an administrator gets nothing, and neither do forged buttons.
+    [refused] = await private.say("/admin_export")
+    assert "administrators only" in refused.params["text"]
+    assert not refused.params.get("reply_markup")
+    await private.press_data("ax:f:20200101-20301231:csv", expect=0)
+    assert private.alert == "This button has expired."
+    assert telegram.sent(5301, "sendDocument") == []
+
+    admin = Chat(telegram, ADMIN_ID, "en", first_name="Admin")
+    [ask] = await admin.say("/admin_export")
+    [formats] = await admin.press("Last 12 months", ask)
+    await admin.press("Excel", formats, expect=0)
+    [document] = await telegram.wait_for_sent(ADMIN_ID, 1, method="sendDocument")
+    sheet = load_workbook(io.BytesIO(document.files["document"]), read_only=True).worksheets[0]
+    values = list(sheet.values)
+    header, rows = values[0], [dict(zip(values[0], row, strict=False)) for row in values[1:]]
+    by_user = {row["user_id"]: row for row in rows}
+    assert set(by_user) == {5301, 5302}
+    assert "out of my depth" not in (by_user[5301].get("reflection") or "")
+    assert "Balanced crystalloids first" in by_user[5302]["reflection"]
+    assert isinstance(by_user[5302]["credits"], (int, float))
+    async with db.session() as session:
+        audit = (await session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "admin_export"))).all()
+    assert [event.actor for event in audit] == [f"admin:{ADMIN_ID}"]
+    assert audit[0].detail["records"] == 2 and "reflection" in header
+
+
+async def test_user_exports_parse_back(bot: RunningBot, telegram: FakeTelegram,
+                                       db: Database) -> None:
+    chat = Chat(telegram, 5401, "en", first_name="Dana")
+    await reflect(chat, "=HYPERLINK(\"http://evil\") looked up DKA fluids", "Quick note",
+                  ["+1 lesson: check ketones"], "45 min")
+    for fmt in ("CSV", "JSON", "xAPI"):
+        [ask] = await chat.say("/export")
+        [formats] = await chat.press("Last 12 months", ask)
+        await chat.press(fmt, formats, expect=0)
+    documents = await telegram.wait_for_sent(5401, 3, method="sendDocument")
+    csv_rows = list(csv.DictReader(io.StringIO(documents[0].files["document"].decode(
+        "utf-8-sig"))))
+    assert csv_rows[0]["title"].startswith("'=HYPERLINK")
+    assert float(csv_rows[0]["credits"]) == 0.75
+    data = json.loads(documents[1].files["document"])
+    assert data["user"]["id"] == 5401 and len(data["learning_moments"]) == 1
+    assert data["cpd_records"][0]["credits"] == 0.75
+    statements = json.loads(documents[2].files["document"])
+    assert len(statements) == 1 and problems(statements[0]) == []
+    assert statements[0]["result"]["duration"] == "PT45M"
