@@ -20,7 +20,7 @@ from telegram.ext import ContextTypes
 from bot import settings
 from bot.credit_text import UNIT_NAMES
 from bot.credits import from_hundredths
-from bot.i18n import LANGUAGE_NAMES, translator
+from bot.i18n import LANGUAGE_NAMES, N_, translator
 from bot.settings import Settings
 from bot.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
 from handlers.callback_data import parse_setting_button, setting_button
@@ -38,7 +38,8 @@ from handlers.other import answer_expired
 from storage import users
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
-PROFESSION_NAMES = {"doctor": "Doctor", "nurse": "Nurse or midwife", "other": "Other"}
+PROFESSION_NAMES = {"doctor": N_("Doctor"), "nurse": N_("Nurse or midwife"),
+                    "other": N_("Other")}
 
 
 def _button(text: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
@@ -151,20 +152,31 @@ def setup_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language
     return cycle_screen(current, language)
 
 
+async def _ask_next(context: ContextTypes.DEFAULT_TYPE, chat_id: int, current: Settings,
+                    language: str, lead: str = "") -> bool:
+    """Ask onboarding's next question, if any. The cycle date is typed, so the user's next
+    message is taken as it (chats with the bot are private: the chat is the user)."""
+    step = settings.next_setup_step(current)
+    if step is None:
+        return False
+    if step == "cycle":
+        async with database(context).session.begin() as session:
+            await users.expect_setting(session, chat_id, "cycle")
+    text, keyboard = setup_screen(context, current, language, step)
+    await context.bot.send_message(chat_id, lead + text, reply_markup=keyboard)
+    return True
+
+
 async def _after_change(context: ContextTypes.DEFAULT_TYPE, chat_id: int, current: Settings,
                         language: str, note: str | None = None) -> None:
     """Onboarding goes on to the next question; otherwise the settings menu is shown."""
     _ = translator(language).gettext
-    step = settings.next_setup_step(current)
     if note:
         await context.bot.send_message(chat_id, note, reply_markup=ReplyKeyboardRemove())
-    if step is None:
-        if not current.setup_done:
-            return
-        text, keyboard = menu_screen(context, current, language)
-    else:
-        text, keyboard = setup_screen(context, current, language, step)
-    if step is None and note is None:
+    if await _ask_next(context, chat_id, current, language) or not current.setup_done:
+        return
+    text, keyboard = menu_screen(context, current, language)
+    if note is None:
         text = "✅ " + _("Saved.") + "\n\n" + text
     await context.bot.send_message(chat_id, text, reply_markup=keyboard)
 
@@ -175,14 +187,10 @@ async def start_setup(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
     current = await settings.read(database(context), user_id)
     if current is None:
         return
-    step = settings.next_setup_step(current)
-    if step is None:
-        return
     _ = translator(language).gettext
-    text, keyboard = setup_screen(context, current, language, step)
-    await context.bot.send_message(
-        chat_id, _("Let's set up CPD credits; it takes a minute. You can change any of it "
-                   "later in /settings.") + "\n\n" + text, reply_markup=keyboard)
+    await _ask_next(context, chat_id, current, language,
+                    _("Let's set up CPD credits; it takes a minute. You can change any of it "
+                      "later in /settings.") + "\n\n")
 
 
 async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -243,6 +251,8 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer()
         await on_language(update, context)
         return
+    async with db.session.begin() as session:
+        await users.forget_setting(session, user_id)
     changed: Settings | None = None
     note: str | None = None
     if action == "fs" and argument:

@@ -94,3 +94,10 @@ async def expect_setting(session: AsyncSession, user_id: int, name: str | None) 
     """Wait for a typed setting, or stop waiting (None). A pending reflection answer is
     dropped; /reflect shows the draft and asks again."""
     await expect_input(session, user_id, None, f"{SETTING_INPUT}{name}" if name else None)
+
+
+async def forget_setting(session: AsyncSession, user_id: int) -> None:
+    """Stop waiting for a typed setting (a button answered it), leaving reflections alone."""
+    await session.execute(update(User).where(
+        User.id == user_id, User.input_reflection_id.is_(None),
+        User.input_field.startswith(SETTING_INPUT)).values(input_field=None))

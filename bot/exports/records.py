@@ -7,13 +7,15 @@ administrator's export only for clinicians who chose to share it in /settings.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Text as SQLText
+from sqlalchemy import cast, select
 
 from bot.credit_text import explain
 from bot.credits import from_hundredths
@@ -47,7 +49,8 @@ async def record_batches(db: Database, library: Library,
     columns = [CpdRecord.id, CpdRecord.user_id, User.first_name, CpdRecord.activity_date,
                CpdRecord.title, CpdRecord.activity_type, CpdRecord.category, CpdRecord.minutes,
                CpdRecord.credits, CpdRecord.unit, CpdRecord.framework_id, CpdRecord.source,
-               CpdRecord.ai_assisted, CpdRecord.rule, CpdRecord.template_id,
+               CpdRecord.ai_assisted, cast(CpdRecord.rule, SQLText).label("rule"),
+               CpdRecord.template_id,
                CpdRecord.created_at, User.share_reflections]
     statement = select(*columns).join(User, User.id == CpdRecord.user_id)
     with_text = query.text is not Text.NONE
@@ -64,7 +67,7 @@ async def record_batches(db: Database, library: Library,
     async with db.engine.connect() as connection:
         result = await connection.stream(statement.execution_options(yield_per=BATCH))
         async for partition in result.partitions(BATCH):
-            yield [to_row(row) for row in partition]
+            yield [to_row(tuple(row)) for row in partition]
 
 
 def _row_maker(library: Library, query: Query) -> Callable[..., RecordRow]:
@@ -83,31 +86,41 @@ def _row_maker(library: Library, query: Query) -> Callable[..., RecordRow]:
         return tuple((step.title.in_(language), answers[step.id]) for step in template.steps
                      if answers.get(step.id))
 
-    def to_row(row: object) -> RecordRow:
-        values = row._mapping if hasattr(row, "_mapping") else row  # type: ignore[attr-defined]
-        credits = from_hundredths(values["credits"])
-        reflection = None
-        if (query.text is Text.ALL or (query.text is Text.SHARED
-                                       and values["share_reflections"])):
-            answers = values.get("answers")
-            reflection = section_texts(values["template_id"], answers) if answers else ()
-        tags = tuple((values.get("tags_text") or "").split()) if query.text is not Text.NONE \
-            else ()
+    explanations: dict[tuple[str, int, str, str], str] = {}
+
+    def explanation(rule_json: str, credits: int, category: str, framework_id: str) -> str:
+        """Records share a handful of rules, so each explanation is worded once (kept as
+        the JSON text, which also spares decoding it per row)."""
+        key = (rule_json, credits, category, framework_id)
+        found = explanations.get(key)
+        if found is None:
+            if len(explanations) > 100_000:
+                explanations.clear()
+            found = explanations[key] = explain(
+                json.loads(rule_json), from_hundredths(credits), category,
+                library.frameworks.get(framework_id), language)
+        return found
+
+    share_all = query.text is Text.ALL
+    with_text = query.text is not Text.NONE
+
+    def to_row(row: tuple) -> RecordRow:  # type: ignore[type-arg]
+        (record_id, user_id, first_name, activity_date, title, activity_type, category,
+         minutes, credits, unit, framework_id, source, ai_assisted, rule, template_id,
+         created_at, shares, *text) = row
+        reflection = tags = None
+        if with_text:
+            answers, tags_text = text
+            if share_all or shares:
+                reflection = section_texts(template_id, answers) if answers else ()
+            tags = tuple(tags_text.split()) if tags_text else ()
         return RecordRow(
-            record_id=values["id"], user_id=values["user_id"],
-            user_name=values["first_name"] or "", activity_date=values["activity_date"],
-            title=values["title"], activity_type=values["activity_type"],
-            activity_name=activity_names.get(values["activity_type"], values["activity_type"]),
-            category=values["category"],
-            category_name=category_names.get((values["framework_id"], values["category"]),
-                                             values["category"]),
-            minutes=values["minutes"], credits=credits, unit=values["unit"],
-            framework_id=values["framework_id"], source=values["source"],
-            ai_assisted=values["ai_assisted"],
-            explanation=explain(values["rule"], credits, values["category"],
-                                library.frameworks.get(values["framework_id"]), language),
-            tags=tags, reflection=reflection, template_id=values["template_id"],
-            recorded_at=values["created_at"])
+            record_id, user_id, first_name or "", activity_date, title, activity_type,
+            activity_names.get(activity_type, activity_type), category,
+            category_names.get((framework_id, category), category), minutes,
+            from_hundredths(credits), unit, framework_id, source, ai_assisted,
+            explanation(rule, credits, category, framework_id), tags or (), reflection,
+            template_id, created_at)
 
     return to_row
 
