@@ -23,6 +23,7 @@ test: $(BIN)/.installed
 ## Run the benchmarks and print their figures.
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.capture
+	$(BIN)/python -m benchmarks.export
 
 ## Re-extract translatable strings and merge them into every catalogue.
 messages: $(BIN)/.installed
