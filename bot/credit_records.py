@@ -21,6 +21,7 @@ from bot.frameworks import GENERIC_FRAMEWORK, Framework
 from bot.library import Library
 from bot.timezones import local_date
 from storage import credit_records, moments
+from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User, utcnow
 
 TITLE_LENGTH = 200
@@ -123,6 +124,13 @@ async def sync_reflection(session: AsyncSession, library: Library, reflection: R
                                  user_id=user.id, record_id=record.id, before=before,
                                  after=after, rule=record.rule)
     return record
+
+
+async def record_for(db: Database, user_id: int, reflection_id: int) -> CpdRecord | None:
+    """The CPD record of a user's own log entry, to show how its credits came about."""
+    async with db.session() as session:
+        record = await credit_records.for_reflection(session, reflection_id)
+    return record if record is not None and record.user_id == user_id else None
 
 
 async def _moment_text(session: AsyncSession, reflection: Reflection) -> str:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import capture, moments, reflections
+from bot import capture, credit_records, moments, reflections
 from bot.dates import DateProblem
 from bot.i18n import N_, translator
 from bot.library import Library
@@ -39,7 +39,10 @@ async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: 
     else:
         proposed = reflections.proposed_tags(lib, reflection, language,
                                              moment.text if moment else "")
-        screen = views.show(lib, reflection, proposed, language)
+        record = (await credit_records.record_for(database(context), reflection.user_id,
+                                                  reflection.id)
+                  if reflection.status == "saved" else None)
+        screen = views.show(lib, reflection, proposed, language, record)
     await send_screen(context.bot, chat_id, screen)
 
 

@@ -11,13 +11,15 @@ from datetime import date, timedelta
 from babel.dates import format_date, format_timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.credit_text import UNIT_NAMES, amount, explain
+from bot.credits import from_hundredths
 from bot.i18n import format_minutes, translator
 from bot.library import Library, Template
 from bot.reflection_log import LOG_PAGE_SIZE, LogPage
 from bot.reflections import Stage, all_tags, progress, stage_of, template_of
 from bot.text import preview
 from handlers.callback_data import DELETED_BUTTON, log_button, reflection_button
-from storage.models import LearningMoment, Reflection
+from storage.models import CpdRecord, LearningMoment, Reflection
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 TIME_CHOICES = (15, 30, 45, 60, 90, 120)
@@ -142,21 +144,37 @@ def _edit_rows(reflection: Reflection, proposed: list[str],
     return rows
 
 
+def credit_line(library: Library, record: CpdRecord, language: str) -> str:
+    """"🎓 1.5 credits (CPD): 1.5 h × 1 per hour = 1.5 credits (rounded to 0.25)"."""
+    _ = translator(language).gettext
+    framework = library.frameworks.get(record.framework_id)
+    credits = from_hundredths(record.credits)
+    category = framework.categories.get(record.category) if framework else None
+    return "🎓 " + _("{amount} {unit} ({category}): {how}").format(
+        amount=amount(credits, language),
+        unit=_(UNIT_NAMES.get(record.unit, record.unit)),
+        category=category.name.in_(language) if category else record.category,
+        how=explain(record.rule, credits, record.category, framework, language))
+
+
 def entry_view(library: Library, reflection: Reflection, proposed: list[str],
-               language: str) -> Screen:
-    """A saved log entry, in full, with everything that can be done to it."""
+               language: str, record: CpdRecord | None = None) -> Screen:
+    """A saved log entry, in full, with its credits and everything that can be done to it."""
     _ = translator(language).gettext
     text = "📓 " + _("Log entry") + "\n" + entry_text(library, reflection, language)
+    if record is not None:
+        text += "\n\n" + credit_line(library, record, language)
     keyboard = _edit_rows(reflection, proposed, language)
     keyboard.append([_button("🗑 " + _("Delete"), "dl", reflection.id),
                      InlineKeyboardButton("◀ " + _("Log"), callback_data=log_button(1))])
     return text, InlineKeyboardMarkup(keyboard)
 
 
-def show(library: Library, reflection: Reflection, proposed: list[str], language: str) -> Screen:
+def show(library: Library, reflection: Reflection, proposed: list[str], language: str,
+         record: CpdRecord | None = None) -> Screen:
     """The summary card for a draft, the full entry for a saved reflection."""
     if reflection.status == "saved":
-        return entry_view(library, reflection, proposed, language)
+        return entry_view(library, reflection, proposed, language, record)
     return summary_card(library, reflection, proposed, language)
 
 

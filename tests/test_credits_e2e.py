@@ -107,6 +107,11 @@ async def test_credits_follow_each_framework_and_exports_list_them(
     [uk_record] = await records_of(db, 5201)
     assert (uk_record.framework_id, uk_record.category, uk_record.credits) == (
         "uk_aomrc", "cpd", 150)
+    # /log explains the figure.
+    [log] = await uk.say("/log")
+    [entry] = await uk.press("1", log)
+    assert "🎓 1.5 credits (CPD): 1.5 h × 1 per hour = 1.5 credits (rounded to 0.25)" in (
+        entry.params["text"])
     point_of_care, reading = await records_of(db, 5202)
     # AMA: a finished point-of-care cycle is 0.5 per cycle; 85 min is 1.5 in quarter steps.
     assert (point_of_care.category, point_of_care.credits) == ("ipoc", 50)
