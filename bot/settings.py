@@ -20,8 +20,6 @@ from storage.engine import Database
 from storage.models import User, utcnow
 
 MAX_TARGET = Decimal(1000)
-# The order onboarding asks in; the cycle date can be skipped, so it ends the walk.
-SETUP_STEPS = ("zone", "framework", "profession", "cycle")
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,8 @@ async def read(db: Database, user_id: int) -> Settings | None:
 
 
 def next_setup_step(settings: Settings) -> str | None:
-    """What onboarding asks next, from what is already set: the state lives in the row."""
+    """What onboarding asks next, from what is already set: the state lives in the row.
+    The cycle date can be skipped, so it comes last and ends the walk."""
     if settings.setup_done:
         return None
     if settings.time_zone is None:
@@ -139,10 +138,6 @@ async def set_cycle_end(db: Database, library: Library, user_id: int,
                         cycle_end: date | None) -> Settings | None:
     return await _change(db, library, user_id, True, cycle_end=cycle_end,
                          setup_done_at=utcnow())
-
-
-async def finish_setup(db: Database, library: Library, user_id: int) -> Settings | None:
-    return await _change(db, library, user_id, False, setup_done_at=utcnow())
 
 
 async def set_target(db: Database, library: Library, user_id: int,

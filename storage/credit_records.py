@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -26,21 +25,7 @@ async def active_of(session: AsyncSession, user_id: int,
         query.order_by(CpdRecord.activity_date, CpdRecord.id))).all()
 
 
-async def active_between(session: AsyncSession, user_id: int, start: date,
-                         end: date) -> Sequence[CpdRecord]:
-    return (await session.scalars(
-        select(CpdRecord)
-        .where(CpdRecord.user_id == user_id, CpdRecord.status == "active",
-               CpdRecord.activity_date >= start, CpdRecord.activity_date <= end)
-        .order_by(CpdRecord.activity_date, CpdRecord.id))).all()
-
-
 def audit(session: AsyncSession, actor: str, action: str, *, user_id: int | None = None,
           record_id: int | None = None, **detail: Any) -> None:
     session.add(AuditEvent(actor=actor, action=action, user_id=user_id, record_id=record_id,
                            detail=detail))
-
-
-async def audit_trail(session: AsyncSession, user_id: int) -> Sequence[AuditEvent]:
-    return (await session.scalars(select(AuditEvent).where(AuditEvent.user_id == user_id)
-                                  .order_by(AuditEvent.id))).all()
