@@ -21,6 +21,7 @@ from bot.exports.files import FORMATS, write_export
 from bot.exports.records import Query, Text
 from bot.i18n import translator
 from bot.settings import parse_full_date, read
+from handlers.capture import capture_message
 from handlers.common import config, database, language_of, library, register_user, today_in
 from handlers.other import answer_expired
 from storage import credit_records, users
@@ -184,6 +185,7 @@ async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE,
     start = parse_full_date(match[1]) if match else None
     end = parse_full_date(match[2]) if match else None
     if start is None or end is None or end < start:
+        await capture_message(update, context)  # it may have been a note after all: keep it
         await message.reply_text(_("I couldn't read two dates. Send them like 01.04.2025 – "
                                    "31.03.2026, or press /export again."))
         return

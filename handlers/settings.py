@@ -24,6 +24,7 @@ from bot.i18n import LANGUAGE_NAMES, N_, translator
 from bot.settings import Settings
 from bot.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
 from handlers.callback_data import parse_setting_button, setting_button
+from handlers.capture import capture_message
 from handlers.commands import on_language
 from handlers.common import (
     database,
@@ -336,6 +337,7 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             "target": _("I couldn't read a target. Send a number from 1 to 1000, like 40."),
         }[name]
         retry = {"zone": "zt", "cycle": "cd", "target": "tg"}[name]
+        await capture_message(update, context)  # it may have been a note after all: keep it
         await message.reply_text(problem, reply_markup=InlineKeyboardMarkup(
             [[_button(_("Try again"), retry)]]))
         return True
