@@ -180,7 +180,8 @@ async def switch_framework(session: AsyncSession, library: Library, user: User,
     it; older ones keep the framework they were made under. Returns how many moved."""
     framework = framework_of(library, framework_id)
     user.framework_id = framework.id
-    current = cycle(framework, today_for(user), user.cycle_end, today_for(user))
+    today = today_for(user)
+    current = cycle(framework, today, user.cycle_end, today)
     moved = 0
     old_frameworks: set[str] = set()
     for record in await credit_records.active_of(session, user.id):

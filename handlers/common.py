@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardMarkup, Message, User
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
@@ -34,6 +34,12 @@ def config(context: ContextTypes.DEFAULT_TYPE) -> Config:
 
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     return context.application.bot_data["library"]
+
+
+def button_rows(buttons: list[InlineKeyboardButton],
+                width: int) -> list[list[InlineKeyboardButton]]:
+    """Lay buttons out `width` to a row, as a phone screen fits them."""
+    return [buttons[start:start + width] for start in range(0, len(buttons), width)]
 
 
 def today_in(zone: str | None) -> date:

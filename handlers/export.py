@@ -22,7 +22,15 @@ from bot.exports.records import Query, Text
 from bot.i18n import translator
 from bot.settings import parse_full_date, read
 from handlers.capture import capture_message
-from handlers.common import config, database, language_of, library, register_user, today_in
+from handlers.common import (
+    button_rows,
+    config,
+    database,
+    language_of,
+    library,
+    register_user,
+    today_in,
+)
 from handlers.other import answer_expired
 from storage import credit_records, users
 
@@ -42,10 +50,9 @@ def _period_keyboard(prefix: str, language: str) -> InlineKeyboardMarkup:
     first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == "ex"
              else [(_("This year"), "y"), (_("Last year"), "py")])
     choices = [*first, (_("Last 12 months"), "12"), (_("Choose dates"), "d")]
-    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
-                                  for text, code in choices[:2]],
-                                 [InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
-                                  for text, code in choices[2:]]])
+    return InlineKeyboardMarkup(button_rows(
+        [InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
+         for text, code in choices], 2))
 
 
 def _format_keyboard(prefix: str, period_code: str) -> InlineKeyboardMarkup:

@@ -19,6 +19,7 @@ from bot.reflection_log import LOG_PAGE_SIZE, LogPage
 from bot.reflections import Stage, all_tags, progress, stage_of, template_of
 from bot.text import preview
 from handlers.callback_data import DELETED_BUTTON, log_button, reflection_button
+from handlers.common import button_rows
 from storage.models import CpdRecord, LearningMoment, Reflection
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
@@ -30,10 +31,6 @@ def _button(label: str, action: str, reflection_id: int, argument: object = None
             ) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=reflection_button(action, reflection_id,
                                                                        argument))
-
-
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[start:start + width] for start in range(0, len(buttons), width)]
 
 
 def day_label(day: date, language: str) -> str:
@@ -88,7 +85,7 @@ def _time_question(reflection: Reflection, header: str, language: str) -> Screen
              _("Type it (“20 min”, “1.5 h”, “полчаса”) or pick one. Optional: /skip.")]
     if reflection.minutes:
         lines.append(_("Now: {time}").format(time=format_minutes(reflection.minutes, language)))
-    keyboard = _rows([_button(format_minutes(minutes, language), "m", reflection.id, minutes)
+    keyboard = button_rows([_button(format_minutes(minutes, language), "m", reflection.id, minutes)
                       for minutes in TIME_CHOICES], 3)
     keyboard.append([_button("◀ " + _("Back"), "bk", reflection.id, reflection.step),
                      _button("⏭ " + _("Skip"), "sk", reflection.id, reflection.step)])
@@ -220,7 +217,7 @@ def date_menu(reflection: Reflection, today: date, language: str) -> Screen:
     buttons = [_button(labels.get(days) or format_timedelta(timedelta(days=-days),
                                                             add_direction=True, locale=language),
                        "d", reflection.id, days) for days in DAYS_AGO_CHOICES]
-    keyboard = [*_rows(buttons, 3), back_row(reflection, language)]
+    keyboard = [*button_rows(buttons, 3), back_row(reflection, language)]
     text = "\n".join([
         "📅 " + _("When was it? Now: {date}.").format(
             date=day_label(reflection.activity_date, language)),
@@ -234,7 +231,7 @@ def time_menu(reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
     buttons = [_button(format_minutes(minutes, language), "m", reflection.id, minutes)
                for minutes in (*TIME_CHOICES, 180, 240)]
-    keyboard = _rows(buttons, 4)
+    keyboard = button_rows(buttons, 4)
     keyboard.append([_button("✖ " + _("No time"), "m", reflection.id, 0),
                      *back_row(reflection, language)])
     return "\n".join(["⏱ " + _("How long did it take?"),
@@ -247,7 +244,7 @@ def activity_menu(library: Library, reflection: Reflection, language: str) -> Sc
     buttons = [_button(("✓ " if name == reflection.activity_type else "")
                        + activity.name.in_(language), "a", reflection.id, name)
                for name, activity in library.activities.items()]
-    keyboard = [*_rows(buttons, 2), back_row(reflection, language)]
+    keyboard = [*button_rows(buttons, 2), back_row(reflection, language)]
     return "🏷 " + _("What kind of activity was it?"), InlineKeyboardMarkup(keyboard)
 
 

@@ -27,6 +27,7 @@ from handlers.callback_data import parse_setting_button, setting_button
 from handlers.capture import capture_message
 from handlers.commands import on_language
 from handlers.common import (
+    button_rows,
     database,
     edit_quietly,
     language_of,
@@ -45,10 +46,6 @@ PROFESSION_NAMES = {"doctor": N_("Doctor"), "nurse": N_("Nurse or midwife"),
 
 def _button(text: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=setting_button(action, argument))
-
-
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
 
 
 def _target_text(context: ContextTypes.DEFAULT_TYPE, current: Settings, language: str) -> str:
@@ -101,7 +98,7 @@ def zone_screen(current: Settings, language: str) -> Screen:
         zones = [current.time_zone, *zones]
     buttons = [_button(("✓ " if zone == current.time_zone else "") + zone_label(zone, language),
                        "zs", zone) for zone in zones[:8]]
-    keyboard = [*_rows(buttons, 2),
+    keyboard = [*button_rows(buttons, 2),
                 [_button("📍 " + _("Share my location"), "zl"),
                  _button("⌨️ " + _("Type a city"), "zt")]]
     return ("🕒 " + _("Which time zone are you in? It decides which day your entries fall on "
@@ -320,7 +317,7 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         elif zones:
             buttons = [_button(zone_label(zone, language), "zs", zone) for zone in zones]
             await message.reply_text(_("Which of these?"),
-                                     reply_markup=InlineKeyboardMarkup(_rows(buttons, 2)))
+                                     reply_markup=InlineKeyboardMarkup(button_rows(buttons, 2)))
             return True
     elif name == "cycle":
         day = settings.parse_full_date(text)
