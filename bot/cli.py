@@ -9,11 +9,12 @@ import logging
 import signal
 import sys
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import InvalidToken
 
-from bot import __version__
+from bot import __version__, record_import
 from bot.app import serve
 from bot.config import Config, ConfigError, load_config
 from bot.exports.files import FORMATS, PERSONAL_ONLY, write_export
@@ -23,6 +24,7 @@ from bot.library import DataFileError, Library, library_dir, load_library
 from storage import credit_records
 from storage.engine import Database, describe_backend
 from storage.migrate import upgrade
+from storage.models import User
 
 log = logging.getLogger("cpdbot")
 EXIT_CONFIG = 2
@@ -65,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     subs = {name: commands.add_parser(name, help=text) for name, text in (
         ("run", "run the bot (long polling)"),
         ("migrate", "apply database migrations and exit"),
-        ("export", "write CPD records for a period to a file"))}
+        ("export", "write CPD records for a period to a file"),
+        ("import", "add a clinician's past CPD records from a CSV or XLSX file"))}
     for sub in subs.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     export = subs["export"]
@@ -82,6 +85,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--with-text", action="store_true",
                         help="with --all: include the reflective text of clinicians who "
                              "share it (a clinician's own export always has it)")
+    imports = subs["import"]
+    imports.add_argument("--user", type=int, metavar="TELEGRAM_ID", required=True)
+    imports.add_argument("file", metavar="FILE", help="CSV or XLSX with columns date, title, "
+                         "activity, hours, credits")
+    imports.add_argument("--apply", action="store_true",
+                         help="add the records (without it, only show what would be added)")
+    imports.add_argument("--language", choices=SUPPORTED_LANGUAGES, default="en",
+                         help="language of the report (default en)")
     return parser
 
 
@@ -117,18 +128,48 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         log.info("database is up to date: %s", describe_backend(config.storage.url))
         return 0
-    if args.command == "export":
+    if args.command in ("export", "import"):
         try:
             library = load_library(library_dir(config.prompts.dir))
         except DataFileError as exc:
             return _fail(f"data file error: {exc}")
-        return asyncio.run(_export(config, library, args))
+        return asyncio.run((_export if args.command == "export" else _import)(
+            config, library, args))
     try:
         asyncio.run(_run(config))
     except InvalidToken:
         return _fail("config error: telegram.token: Telegram rejected this token; "
                      "check it with @BotFather")
     return 0
+
+
+async def _import(config: Config, library: Library, args: argparse.Namespace) -> int:
+    """A dry run unless --apply; exit 1 when a row has a problem (and nothing was added)."""
+    try:
+        data = await asyncio.to_thread(Path(args.file).read_bytes)
+    except OSError as exc:
+        return _fail(f"import: cannot read {args.file} ({exc.strerror})")
+    db = Database(config.storage.url)
+    try:
+        async with db.session() as session:
+            user = await session.get(User, args.user)
+        if user is None:
+            return _fail(f"import: no user {args.user}; they must send /start to the bot first")
+        if args.apply:
+            plan = await record_import.commit(db, library, user.id, data, args.file,
+                                              args.language, "cli")
+        else:
+            plan = await record_import.prepare(db, library, user, data, args.file,
+                                               args.language)
+    except record_import.ImportFileError as exc:
+        return _fail(f"import: {exc}")
+    finally:
+        await db.dispose()
+    print(record_import.plan_text(plan, library, user.framework_id, args.language,
+                                  done=args.apply))
+    if plan.ready and not args.apply:
+        print("Dry run: nothing was added. Run again with --apply to add these records.")
+    return 1 if plan.problems else 0
 
 
 async def _export(config: Config, library: Library, args: argparse.Namespace) -> int:

@@ -8,10 +8,10 @@ change to a record's credits is audited with the figures before and after.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +23,9 @@ from bot.timezones import local_date
 from storage import credit_records, moments
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User, utcnow
+
+if TYPE_CHECKING:
+    from bot.record_import import ImportedRow
 
 TITLE_LENGTH = 200
 
@@ -124,6 +127,31 @@ async def sync_reflection(session: AsyncSession, library: Library, reflection: R
                                  user_id=user.id, record_id=record.id, before=before,
                                  after=after, rule=record.rule)
     return record
+
+
+async def add_imported(session: AsyncSession, library: Library, user: User,
+                       rows: Sequence[ImportedRow], actor: str) -> list[CpdRecord]:
+    """Past records from a file, under the user's framework. Stated credits are kept as
+    they are; without them the framework's rules work the credits out from the hours."""
+    framework = framework_of(library, user.framework_id)
+    records = []
+    for row in rows:
+        record = CpdRecord(user_id=user.id, reflection_id=None, source="import",
+                           status="active", activity_date=row.activity_date,
+                           activity_type=row.activity_type, template_id=None, title=row.title,
+                           minutes=row.minutes, credits=0, ai_assisted=False,
+                           updated_at=utcnow())
+        _apply(record, framework, Entry(row.activity_date, row.activity_type, None,
+                                        row.minutes, True, row.credits))
+        session.add(record)
+        records.append(record)
+    await session.flush()
+    await reallocate(session, library, user, actor, [framework.id],
+                     quiet={record.id for record in records})
+    for record in records:
+        credit_records.audit(session, actor, "import", user_id=user.id, record_id=record.id,
+                             after=_figures(record), rule=record.rule)
+    return records
 
 
 async def record_for(db: Database, user_id: int, reflection_id: int) -> CpdRecord | None:

@@ -18,6 +18,7 @@ COMMANDS = [
     ("log", N_("Your saved reflections; /log word searches")),
     ("summary", N_("Your CPD credits, pace and chart")),
     ("export", N_("Download your portfolio: PDF, Excel, CSV, JSON")),
+    ("import", N_("Add past CPD records from a CSV or Excel file")),
     ("settings", N_("Framework, time zone, cycle date, target")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),

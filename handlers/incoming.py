@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.capture import capture_message
+from handlers.imports import take_import_file
 from handlers.reflect import answer_text
 from handlers.settings import answer_setting
 
@@ -15,6 +16,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert message is not None
     # A forwarded post is always a new note, never an answer to a question.
     may_answer = message.text is not None and message.forward_origin is None
+    if await take_import_file(update, context):
+        return
     if await capture_message(update, context, may_answer=may_answer):
         return
     if await answer_setting(update, context) or await answer_text(update, context):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -29,3 +30,12 @@ def audit(session: AsyncSession, actor: str, action: str, *, user_id: int | None
           record_id: int | None = None, **detail: Any) -> None:
     session.add(AuditEvent(actor=actor, action=action, user_id=user_id, record_id=record_id,
                            detail=detail))
+
+
+async def imported_keys(session: AsyncSession, user_id: int) -> set[tuple[date, str]]:
+    """(date, title) of the user's active imported records: a file sent twice adds nothing
+    twice."""
+    rows = await session.execute(select(CpdRecord.activity_date, CpdRecord.title).where(
+        CpdRecord.user_id == user_id, CpdRecord.source == "import",
+        CpdRecord.status == "active"))
+    return {(day, title) for day, title in rows}

@@ -8,8 +8,7 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from xml.etree import ElementTree
@@ -21,7 +20,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from bot.exports import xlsx_export
-from bot.exports.columns import COLUMNS, cells, reflection_text, utc_iso
+from bot.exports.columns import COLUMNS, cells, reflection_text
 from bot.exports.csv_export import csv_text, write_csv
 from bot.exports.pdf_export import _Document, write_pdf
 from bot.exports.rows import Portfolio, RecordRow
@@ -57,9 +56,9 @@ def record(**changes: object) -> RecordRow:
         tags=("sepsis", "icu"),
         reflection=SECTIONS,
         template_id="gibbs",
-        recorded_at=datetime(2024, 5, 1, 9, 30, 15, 123456, tzinfo=UTC),
+        recorded_at="2024-05-01T09:30:15Z",
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def sample() -> list[RecordRow]:
@@ -73,8 +72,7 @@ def sample() -> list[RecordRow]:
         record(record_id=4, title="مراجعة الحالة السريرية", activity_type="feedback", minutes=20),
         record(record_id=5, title="x" * 4096, explanation='says "quoted", with\nnew line'),
         record(record_id=6, title="bell\x07 and \x0bvtab", tags=(), credits=Decimal("1E+1")),
-        record(record_id=7, recorded_at=datetime(2024, 5, 1, 12, 0, tzinfo=timezone(
-            timedelta(hours=3))), activity_type="other"),
+        record(record_id=7, recorded_at="2024-05-01T09:00:00Z", activity_type="other"),
     ]  # fmt: skip
     rows += [record(record_id=100 + n, title=title) for n, title in enumerate(FORMULAS)]
     return rows
@@ -119,13 +117,6 @@ def test_cells_follow_the_columns() -> None:
     assert values[-1] == (
         "What happened: Пациент с сепсисом, лактат 4\n\nWhat I learned: Repeat at 2 h"
     )
-
-
-def test_utc_iso_converts_offsets_and_trusts_naive_times() -> None:
-    assert utc_iso(datetime(2024, 5, 1, 3, 0, tzinfo=timezone(timedelta(hours=3)))) == (
-        "2024-05-01T00:00:00Z"
-    )
-    assert utc_iso(datetime(2024, 5, 1, 3, 0, 7, 999)) == "2024-05-01T03:00:07Z"
 
 
 # --- CSV -----------------------------------------------------------------------------------

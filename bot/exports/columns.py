@@ -8,7 +8,7 @@ bool, str, None); each writer decides how a type is spelled in its format.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import TypeAlias
@@ -40,6 +40,40 @@ COLUMNS: tuple[str, ...] = (
 )
 REFLECTION = "reflection"  # text, last and only on request: "Title: text" sections
 
+# Each row is: record_id, then the user (id, name), then activity_date and title, then a run of
+# columns that repeat across many records (activity .. tags), then recorded_at. Writers spell
+# each user and each run once and reuse it, which halves their work per row.
+USER_CELLS = slice(COLUMNS.index("user_id"), COLUMNS.index("user_name") + 1)
+RUN_CELLS = slice(COLUMNS.index("activity_type"), COLUMNS.index("tags") + 1)
+assert COLUMNS[RUN_CELLS.stop] == "recorded_at" == COLUMNS[-1]
+assert COLUMNS[USER_CELLS.stop:RUN_CELLS.start] == ("activity_date", "title")
+assert COLUMNS[:USER_CELLS.start] == ("record_id",)
+
+
+def repeated_cells(spell: Callable[[list[Cell]], str]) -> Callable[[RecordRow], tuple[str, str]]:
+    """For a writer: a row's user cells and its run of repeating cells, each spelled by
+    `spell` once and reused for every row that shares them."""
+    users: dict[tuple[int, str], str] = {}
+    runs: dict[tuple[object, ...], str] = {}
+
+    def spelled(row: RecordRow) -> tuple[str, str]:
+        # Everything in the run follows from these fields.
+        key = (row.activity_type, row.activity_name, row.category, row.category_name,
+               row.minutes, row.credits, row.unit, row.framework_id, row.source,
+               row.ai_assisted, row.explanation, row.tags)
+        run = runs.get(key)
+        user = users.get((row.user_id, row.user_name))
+        if run is None or user is None:
+            values = cells(row, False)
+            if len(runs) > 100_000 or len(users) > 100_000:  # memory stays bounded
+                runs.clear()
+                users.clear()
+            run = runs[key] = spell(values[RUN_CELLS])
+            user = users[(row.user_id, row.user_name)] = spell(values[USER_CELLS])
+        return user, run
+
+    return spelled
+
 
 def header(with_reflection: bool) -> list[str]:
     return [*COLUMNS, REFLECTION] if with_reflection else list(COLUMNS)
@@ -52,54 +86,37 @@ def reflection_text(reflection: tuple[tuple[str, str], ...] | None) -> str:
     return "\n\n".join(f"{title}: {text}" for title, text in reflection)
 
 
-def utc_iso(moment: datetime) -> str:
-    """ISO 8601 in UTC to the second, with Z; a naive datetime is taken to be UTC already."""
-    if moment.tzinfo is not None and moment.tzinfo is not UTC:
-        moment = moment.astimezone(UTC)
-    # isoformat() starts YYYY-MM-DDTHH:MM:SS; cut there (microseconds, offset) - the fast way.
-    return moment.isoformat()[:19] + "Z"
-
-
 @lru_cache(maxsize=4096)
 def hours(minutes: int) -> float:
     """Minutes as hours to 2 dp; cached, as a few durations repeat across a million rows."""
     return round(minutes / 60, 2)
 
 
-def _as_is(text: str) -> str:
-    return text
-
-
-def cells(
-    row: RecordRow, with_reflection: bool, text: Callable[[str], Cell] = _as_is
-) -> list[Cell]:
-    """One record as its cell values, in COLUMNS order (plus the reflection on request).
-
-    text() spells each free-text cell for the target format (formula safety, quoting, XML
-    escaping) while the row is built, which is cheaper than a second pass over the list.
-    """
+def cells(row: RecordRow, with_reflection: bool) -> list[Cell]:
+    """One record as its cell values, in COLUMNS order (plus the reflection on request); each
+    writer spells them for its format."""
     minutes = row.minutes
     values: list[Cell] = [
         row.record_id,
         row.user_id,
-        text(row.user_name),
+        row.user_name,
         row.activity_date,
-        text(row.title),
-        text(row.activity_type),
-        text(row.activity_name),
-        text(row.category),
-        text(row.category_name),
+        row.title,
+        row.activity_type,
+        row.activity_name,
+        row.category,
+        row.category_name,
         minutes,
         None if minutes is None else hours(minutes),
         row.credits,
-        text(row.unit),
-        text(row.framework_id),
-        text(row.source),
+        row.unit,
+        row.framework_id,
+        row.source,
         row.ai_assisted,
-        text(row.explanation),
-        text(" ".join(row.tags)),
-        utc_iso(row.recorded_at),
+        row.explanation,
+        " ".join(row.tags),
+        row.recorded_at,
     ]
     if with_reflection:
-        values.append(text(reflection_text(row.reflection)))
+        values.append(reflection_text(row.reflection))
     return values

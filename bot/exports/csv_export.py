@@ -12,19 +12,15 @@ is csv's QUOTE_MINIMAL (the tests compare the two).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from decimal import Decimal
 from typing import TextIO
 
-from bot.exports.columns import COLUMNS, cells, header
+from bot.exports.columns import COLUMNS, Cell, header, reflection_text, repeated_cells
 from bot.exports.rows import RecordRow
 from bot.exports.safe_cells import SUSPECT_FIRST, cell_text
 
 __all__ = ["COLUMNS", "csv_text", "write_csv"]
 
-_MINUTES = COLUMNS.index("minutes")
-_HOURS = COLUMNS.index("hours")
-_CREDITS = COLUMNS.index("credits")
-_AI_ASSISTED = COLUMNS.index("ai_assisted")
 _BATCH = 512  # lines per out.write
 
 
@@ -37,21 +33,34 @@ def csv_text(value: str) -> str:
     return value
 
 
-def write_csv(rows: Iterable[RecordRow], out: TextIO, *, with_reflection: bool) -> int:
+def _cell(value: Cell) -> str:
+    """Numbers as plain numbers (never 1E+1), true/false, text formula-safe, empty for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return csv_text(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)  # ints, floats, dates (ISO)
+
+
+def write_csv(rows: Iterable[RecordRow], out: TextIO, *, with_reflection: bool,
+              with_header: bool = True) -> int:
     """Write a header and one line per record to out; return how many records."""
-    # Most text repeats from row to row (activity, category, framework, the user's name).
-    text = lru_cache(maxsize=512)(csv_text)
-    out.write(",".join(header(with_reflection)) + "\r\n")
+    repeated = repeated_cells(lambda values: ",".join(map(_cell, values)))
+    if with_header:
+        out.write(",".join(header(with_reflection)) + "\r\n")
     batch: list[str] = []
     count = 0
     for row in rows:
-        values = cells(row, with_reflection, text)
-        values[_AI_ASSISTED] = "true" if row.ai_assisted else "false"
-        if row.minutes is None:
-            values[_MINUTES] = values[_HOURS] = ""
-        if "E" in str(row.credits):  # Decimal("1E+1"), as normalize() leaves it
-            values[_CREDITS] = format(row.credits, "f")
-        batch.append(",".join(map(str, values)))  # ints, dates (ISO) and floats by str()
+        user, run = repeated(row)
+        line = (f"{row.record_id},{user},{row.activity_date},{csv_text(row.title)},{run},"
+                f"{row.recorded_at}")
+        if with_reflection:
+            line += "," + csv_text(reflection_text(row.reflection))
+        batch.append(line)
         count += 1
         if len(batch) == _BATCH:
             batch.append("")

@@ -6,7 +6,6 @@ clinician, an administrator and an operator get are the same.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,8 +18,9 @@ from bot.credit_records import framework_of
 from bot.credit_text import UNIT_NAMES
 from bot.credits import from_hundredths
 from bot.exports.csv_export import write_csv
+from bot.exports.parallel import slices, write_csv_in_parts
 from bot.exports.pdf_export import write_pdf
-from bot.exports.records import Query, Text, in_thread, record_batches
+from bot.exports.records import Query, Text, period_filter, text_writer, with_records
 from bot.exports.rows import Portfolio, RecordRow
 from bot.exports.xapi import write_statements
 from bot.exports.xlsx_export import write_xlsx
@@ -47,42 +47,40 @@ PERSONAL_ONLY = ("pdf",)  # a portfolio is one clinician's
 XAPI_HOME = "https://cpdbot.example/xapi"
 
 
-def _text_writer(out: BinaryIO, encoding: str,
-                 write: Callable[[io.TextIOWrapper], int]) -> int:
-    text = io.TextIOWrapper(out, encoding=encoding, newline="")
-    try:
-        return write(text)
-    finally:
-        text.flush()
-        text.detach()
-
-
 async def write_export(db: Database, library: Library, query: Query, fmt: str,
                        out: BinaryIO) -> int:
     """Write the records of `query` to `out` as `fmt`; returns the number of records."""
-    batches = record_batches(db, library, query)
     with_text = query.text is not Text.NONE
+    write: Callable[[Iterator[RecordRow]], int]
     if fmt == "csv":
+        parts = await slices(db, query)
+        if len(parts) > 1:
+            return await write_csv_in_parts(db, library, parts, out)
         # A byte-order mark makes Excel read the file as UTF-8, so Cyrillic shows correctly.
-        return await in_thread(batches, lambda rows: _text_writer(
-            out, "utf-8-sig", lambda text: write_csv(rows, text, with_reflection=with_text)))
-    if fmt == "xlsx":
-        return await in_thread(batches, lambda rows: write_xlsx(rows, out,
-                                                                with_reflection=with_text))
-    if fmt == "xapi":
-        return await in_thread(batches, lambda rows: _text_writer(
-            out, "utf-8", lambda text: write_statements(rows, text, home_page=XAPI_HOME,
-                                                        language=query.language)))
-    if fmt == "pdf":
+        def write(rows: Iterator[RecordRow]) -> int:
+            return text_writer(out, "utf-8-sig", lambda text: write_csv(
+                rows, text, with_reflection=with_text))
+    elif fmt == "xlsx":
+        def write(rows: Iterator[RecordRow]) -> int:
+            return write_xlsx(rows, out, with_reflection=with_text)
+    elif fmt == "xapi":
+        def write(rows: Iterator[RecordRow]) -> int:
+            return text_writer(out, "utf-8", lambda text: write_statements(
+                rows, text, home_page=XAPI_HOME, language=query.language))
+    elif fmt == "pdf":
         assert query.user_id is not None
         cover = await _cover(db, library, query)
-        return await in_thread(batches, lambda rows: write_pdf(_with_entries(cover, rows), out))
-    if fmt == "json":
-        if query.user_id is not None:
-            head = await _user_data(db, query.user_id)
-            return await in_thread(batches, lambda rows: _write_json(head, rows, out))
-        return await in_thread(batches, lambda rows: _write_json({}, rows, out))
-    raise ValueError(f"unknown format {fmt!r}")
+
+        def write(rows: Iterator[RecordRow]) -> int:
+            return write_pdf(_with_entries(cover, rows), out)
+    elif fmt == "json":
+        head = await _user_data(db, query.user_id) if query.user_id is not None else {}
+
+        def write(rows: Iterator[RecordRow]) -> int:
+            return _write_json(head, rows, out)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    return await with_records(db, library, query, write)
 
 
 def _with_entries(cover: Portfolio, rows: Iterator[RecordRow]) -> Portfolio:
@@ -96,8 +94,7 @@ async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
         user = await session.get(User, query.user_id)
         sums = (await session.execute(
             select(CpdRecord.framework_id, CpdRecord.category, func.sum(CpdRecord.credits))
-            .where(CpdRecord.user_id == query.user_id, CpdRecord.status == "active",
-                   CpdRecord.activity_date >= query.start, CpdRecord.activity_date <= query.end)
+            .where(*period_filter(query))
             .group_by(CpdRecord.framework_id, CpdRecord.category))).all()
     framework = framework_of(library, user.framework_id if user else None)
     totals: dict[str, Decimal] = {}
@@ -123,7 +120,7 @@ def _plain(value: Any) -> Any:
 
 
 def _record_json(row: RecordRow) -> dict[str, Any]:
-    data = {name: _plain(getattr(row, name)) for name in RecordRow.__slots__}
+    data = {name: _plain(getattr(row, name)) for name in RecordRow._fields}
     data["reflection"] = ([{"section": title, "text": text} for title, text in row.reflection]
                           if row.reflection is not None else None)
     data["tags"] = list(row.tags)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class RecordRow:
-    """One CPD record, with the names already in the reader's language."""
+class RecordRow(NamedTuple):
+    """One CPD record, with the names already in the reader's language. A named tuple, as a
+    million of them are made per large export and a frozen dataclass costs ~6 µs each."""
 
     record_id: int
     user_id: int
@@ -32,7 +33,7 @@ class RecordRow:
     # (section title, answer) in template order; None where the text is not to be shared.
     reflection: tuple[tuple[str, str], ...] | None
     template_id: str | None
-    recorded_at: datetime
+    recorded_at: str  # ISO 8601 UTC to the second: 2024-05-01T09:30:00Z
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from itertools import chain
-from typing import IO, BinaryIO, NamedTuple
+from typing import IO, BinaryIO
 
-from bot.exports.columns import cells, header
+from bot.exports.columns import Cell, header, reflection_text, repeated_cells
 from bot.exports.rows import RecordRow
 
 __all__ = ["SHEET_ROWS", "write_xlsx", "xml_text"]
@@ -64,11 +63,6 @@ _STYLES = (
 )
 
 
-class _Template(NamedTuple):
-    xml: str
-    dates: tuple[int, ...]  # positions of dates, which go in as Excel day numbers
-
-
 def xml_text(value: str) -> str:
     """Text for an inline string: cut to Excel's cell limit, illegal characters dropped,
     &, < and > escaped."""
@@ -81,73 +75,44 @@ def xml_text(value: str) -> str:
     return value
 
 
-def _inline(value: str) -> str | None:
-    """An inline string's text; None for empty text, which leaves the cell out."""
-    return xml_text(value) or None
-
-
-def _column_letters(count: int) -> list[str]:
-    letters = []
-    for n in range(1, count + 1):
-        name = ""
-        while n:
-            n, rest = divmod(n - 1, 26)
-            name = chr(65 + rest) + name
-        letters.append(name)
-    return letters
-
-
-def _row_template(shape: tuple[type, ...], letters: list[str], style: int = 0) -> _Template:
-    """The XML of a row whose cells have these types, as a str.format template.
-
-    {0} is the row number and {n} the n-th value; None leaves its cell out, and text comes
-    escaped already. One format() call per row is several times faster than building each
-    cell in Python, and a table has only a handful of shapes (minutes known or not).
-    """
-    parts = ['<row r="{0}">']
-    dates = []
-    for n, (letter, kind) in enumerate(zip(letters, shape, strict=True), 1):
-        cell = f'<c r="{letter}{{0}}"'
-        if kind is str:
-            s = f' s="{style}"' if style else ""
-            text = f'<is><t xml:space="preserve">{{{n}}}</t></is>'
-            parts.append(f'{cell}{s} t="inlineStr">{text}</c>')
-        elif kind is bool:
-            parts.append(f'{cell} t="b"><v>{{{n}:d}}</v></c>')
-        elif kind is int or kind is float:
-            parts.append(f"{cell}><v>{{{n}}}</v></c>")
-        elif kind is Decimal:
-            parts.append(f"{cell}><v>{{{n}:f}}</v></c>")
-        elif kind is date:
-            dates.append(n - 1)
-            parts.append(f'{cell} s="{_DATE}"><v>{{{n}}}</v></c>')
-        elif kind is not type(None):
-            raise TypeError(f"no XLSX spelling for {kind.__name__}")
-    parts.append("</row>")
-    return _Template("".join(parts), tuple(dates))
+def _cell(value: Cell) -> str:
+    """One cell's XML. Cells carry no reference ("A2"): each follows the one before, which
+    spreadsheet readers allow, so a run of cells reads the same on any row."""
+    if value is None:
+        return "<c/>"
+    if isinstance(value, str):
+        text = xml_text(value)
+        return (f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>' if text
+                else "<c/>")
+    if isinstance(value, bool):
+        return f'<c t="b"><v>{value:d}</v></c>'
+    if isinstance(value, date):
+        return f'<c s="{_DATE}"><v>{value.toordinal() - _EXCEL_EPOCH}</v></c>'
+    if isinstance(value, Decimal):
+        return f"<c><v>{value:f}</v></c>"
+    if isinstance(value, int | float):
+        return f"<c><v>{value}</v></c>"
+    raise TypeError(f"no XLSX spelling for {type(value).__name__}")
 
 
 def _write_sheet(
     part: IO[bytes], rows: Iterator[RecordRow], with_reflection: bool, limit: int
 ) -> int:
     """Header plus up to limit records from rows; return how many records."""
-    names = header(with_reflection)
-    letters = _column_letters(len(names))
-    text = lru_cache(maxsize=512)(_inline)  # most text repeats from row to row
-    templates: dict[tuple[type, ...], _Template] = {}
-    heading = _row_template((str,) * len(names), letters, _BOLD).xml.format(1, *names)
-    batch = [_SHEET_START, heading]
+    heading = "".join(f'<c s="{_BOLD}" t="inlineStr"><is><t>{name}</t></is></c>'
+                      for name in header(with_reflection))
+    batch = [_SHEET_START, f"<row>{heading}</row>"]
+    repeated = repeated_cells(lambda values: "".join(map(_cell, values)))
     count = 0
     for row in rows:
         count += 1
-        values = cells(row, with_reflection, text)
-        shape = tuple(map(type, values))
-        template = templates.get(shape) or templates.setdefault(
-            shape, _row_template(shape, letters)
-        )
-        for n in template.dates:
-            values[n] = values[n].toordinal() - _EXCEL_EPOCH  # Excel's day number
-        batch.append(template.xml.format(str(count + 1), *values))
+        user, run = repeated(row)
+        line = (f"<row><c><v>{row.record_id}</v></c>{user}"
+                f'<c s="{_DATE}"><v>{row.activity_date.toordinal() - _EXCEL_EPOCH}</v></c>'
+                f"{_cell(row.title)}{run}{_cell(row.recorded_at)}")
+        if with_reflection:
+            line += _cell(reflection_text(row.reflection))
+        batch.append(line + "</row>")
         if len(batch) >= _BATCH:
             part.write("".join(batch).encode())
             batch.clear()
