@@ -80,13 +80,18 @@ class ImportPlan:
         return bool(self.rows) and not self.problems
 
 
+def check_size(size: int, language: str) -> None:
+    """Refuse a file over the limit, before or after downloading it."""
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(translator(language).gettext(
+            "The file is over 5 MB. Split it, and send the parts one by one."))
+
+
 def read_table(data: bytes, file_name: str, language: str) -> list[list[Any]]:
     """The first sheet of an XLSX, or a CSV (comma, semicolon or tab; UTF-8 or Windows-1251),
     as rows of cells."""
     _ = translator(language).gettext
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is over 5 MB. Split it, and send the parts one by "
-                                "one."))
+    check_size(len(data), language)
     if data[:2] == b"PK" or file_name.lower().endswith(".xlsx"):
         return _xlsx_rows(data, _)
     for encoding in ("utf-8-sig", "cp1251"):

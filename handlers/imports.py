@@ -82,15 +82,12 @@ async def take_import_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def _download(context: ContextTypes.DEFAULT_TYPE, file_id: str | None,
                     size: int | None, language: str) -> bytes:
-    _ = translator(language).gettext
-    if (size or 0) > record_import.MAX_FILE_BYTES:
-        raise record_import.ImportFileError(_(
-            "The file is over 5 MB. Split it, and send the parts one by one."))
+    record_import.check_size(size or 0, language)
     try:
         file = await context.bot.get_file(file_id or "")
         return bytes(await file.download_as_bytearray())
     except TelegramError as error:
-        raise record_import.ImportFileError(_(
+        raise record_import.ImportFileError(translator(language).gettext(
             "I couldn't fetch the file from Telegram. Send it again in a minute.")) from error
 
 
