@@ -15,6 +15,7 @@ from bot.library import library_dir, load_library
 from bot.ordering import PerUserUpdateProcessor
 from bot.polling import DurablePoller
 from bot.telegram_http import AiohttpRequest
+from handlers import remind
 from handlers.commands import publish_command_menus
 from storage.engine import Database
 
@@ -39,6 +40,12 @@ def build_application(
     application.bot_data["config"] = config
     application.bot_data["library"] = load_library(library_dir(config.prompts.dir))
     handlers.register(application)
+    assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
+    # The one job, however many users: reminders are rows (see bot/reminder_sweep.py).
+    application.job_queue.run_repeating(
+        remind.sweep_job, interval=config.reminders.sweep_seconds, first=1,
+        name="reminder-sweep",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
     return application
 
 

@@ -71,6 +71,10 @@ class PromptsConfig(_Section):
 
 class RemindersConfig(_Section):
     sweep_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+    # Telegram allows about 30 messages a second overall; stay a little under it.
+    max_per_second: Annotated[int, Field(ge=1, le=30)] = 28
+    # A firing missed by more than this (the bot was down) is dropped, not sent late.
+    catch_up_minutes: Annotated[int, Field(ge=1, le=1440)] = 120
 
 
 class AdminConfig(_Section):

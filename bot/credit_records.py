@@ -9,7 +9,7 @@ change to a record's credits is audited with the figures before and after.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +41,8 @@ def user_target(framework: Framework, user: User) -> Decimal | None:
     return framework.target_for(user.profession)
 
 
-def today_for(user: User) -> date:
-    return local_date(utcnow(), user.time_zone)
+def today_for(user: User, now: datetime | None = None) -> date:
+    return local_date(now or utcnow(), user.time_zone)
 
 
 def reflection_complete(library: Library, reflection: Reflection) -> bool:

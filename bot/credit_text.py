@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.frameworks import Framework
 from bot.i18n import N_, translator
+from bot.progress import Standing
 
 UNIT_NAMES = {"credit": N_("credits"), "hour": N_("hours"), "point": N_("points")}
 
@@ -58,3 +61,34 @@ def explain(rule: dict[str, Any], credits: Decimal, category: str,
     if rule.get("unconfirmed"):
         text += "; " + _("rate not yet confirmed")
     return text
+
+
+def day(value: date, language: str) -> str:
+    return format_date(value, format="medium", locale=language)
+
+
+def line_name(framework: Framework, name_id: str, language: str) -> str:
+    """A standing line's name: a category, a combined minimum or an item count."""
+    kind, _, index = name_id.partition(":")
+    if kind == "combined":
+        return framework.combined_minimums[int(index)].name.in_(language)
+    if kind == "count":
+        return framework.item_counts[int(index)].name.in_(language)
+    category = framework.categories.get(name_id)
+    return category.name.in_(language) if category else name_id
+
+
+def pace_line(standing: Standing, unit: str, language: str) -> str | None:
+    """Ahead of or behind an even pace towards the target, or the target reached."""
+    if standing.expected is None or not standing.target:
+        return None
+    _ = translator(language).gettext
+    gap = standing.total - standing.expected
+    when = day(standing.period.end, language)
+    if standing.total >= standing.target:
+        return "🏁 " + _("Target reached.")
+    if gap < 0:
+        return "⏳ " + _("{amount} {unit} behind pace for {date}").format(
+            amount=amount(-gap, language), unit=unit, date=when)
+    return "✅ " + _("On pace for {date} ({amount} {unit} ahead)").format(
+        date=when, amount=amount(gap, language), unit=unit)

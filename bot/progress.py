@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from bot.cpd_periods import Period, cpd_year, cycle, expected_by
@@ -119,7 +119,8 @@ def _months(period: Period, today: date) -> list[date]:
     return months
 
 
-async def summary(db: Database, library: Library, user_id: int) -> Summary | None:
+async def summary(db: Database, library: Library, user_id: int,
+                  now: datetime | None = None) -> Summary | None:
     async with db.session() as session:
         user = await session.get(User, user_id)
         if user is None:
@@ -128,7 +129,7 @@ async def summary(db: Database, library: Library, user_id: int) -> Summary | Non
         dates = await reflections.saved_dates(session, user_id)
         waiting = await moments.count_inbox(session, user_id)
     framework = framework_of(library, user.framework_id)
-    today = today_for(user)
+    today = today_for(user, now)
     year, cycle_standing = year_and_cycle(framework, records, cycle_end=user.cycle_end,
                                           target=user_target(framework, user), today=today)
     months = _months(year.period, today)

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
+from bot.i18n import translator
+
 EVERY_DAY = frozenset(range(7))  # Monday is 0, as date.weekday() counts
 WORKDAYS = frozenset(range(5))
 LANGUAGES = ("en", "ru", "uk", "es")
@@ -117,3 +119,33 @@ def parse_schedule(text: str) -> Schedule | None:
         elif _DAY_TOKEN.fullmatch(part):
             return None
     return Schedule(at, frozenset(days) or EVERY_DAY)
+
+
+_HOUR = r"([01]?\d|2[0-3])(?:[:.h]([0-5]\d))?"
+_QUIET_SPAN = re.compile(rf"(?<!\d){_HOUR}\s*(?:-|to|till|until|до|по|a|hasta)\s*{_HOUR}(?!\d)")
+
+
+def parse_quiet_hours(text: str) -> tuple[int, int] | None:
+    """Quiet hours as local minutes (from, until), e.g. "22:00-07:00", "22-7", "з 23 до 6"."""
+    lowered = " ".join(text.casefold().replace("–", "-").replace("—", "-").split())
+    found = _QUIET_SPAN.search(lowered)
+    if found is None:
+        return None
+    start = int(found[1]) * 60 + int(found[2] or 0)
+    end = int(found[3]) * 60 + int(found[4] or 0)
+    return (start, end) if start != end else None
+
+
+def describe_days(days: frozenset[int], language: str) -> str:
+    """"every day", "weekdays", or the days' short names in the user's language."""
+    _ = translator(language).gettext
+    if days == EVERY_DAY:
+        return _("every day")
+    if days == WORKDAYS:
+        return _("weekdays")
+    names = get_day_names("abbreviated", locale=language)
+    return ", ".join(names[day] for day in sorted(days))
+
+
+def clock_time(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"

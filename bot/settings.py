@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bot import credit_records
+from bot import credit_records, reminders
 from bot.credits import to_hundredths
 from bot.frameworks import GENERIC_FRAMEWORK, PROFESSIONS, Framework
 from bot.library import Library
@@ -114,6 +114,10 @@ async def _change(db: Database, library: Library, user_id: int, recount: bool,
             return None
         for name, value in values.items():
             setattr(user, name, value)
+        if "time_zone" in values:
+            await reminders.retime(session, user_id, str(values["time_zone"]), utcnow())
+        if "setup_done_at" in values:  # onboarding is over: reminders start with defaults
+            await reminders.ensure(session, user, utcnow())
         if recount:
             await session.flush()
             await credit_records.reallocate(session, library, user, f"user:{user_id}")

@@ -20,6 +20,7 @@ COMMANDS = [
     ("export", N_("Download your portfolio: PDF, Excel, CSV, JSON")),
     ("import", N_("Add past CPD records from a CSV or Excel file")),
     ("settings", N_("Framework, time zone, cycle date, target")),
+    ("remind", N_("Reminders: when, what, quiet hours")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),
 ]

@@ -51,8 +51,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def on_added_to_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     change = update.my_chat_member
-    if change is None or change.chat.type == "private":
-        return
+    assert change is not None
     if change.new_chat_member.status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
         await context.bot.send_message(change.chat.id,
                                        _private_only_text(update, context.bot.username))

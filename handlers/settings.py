@@ -23,6 +23,7 @@ from bot.credits import from_hundredths
 from bot.i18n import LANGUAGE_NAMES, N_, translator
 from bot.settings import Settings
 from bot.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
+from handlers import remind
 from handlers.callback_data import parse_setting_button, setting_button
 from handlers.capture import capture_message
 from handlers.commands import on_language
@@ -86,7 +87,7 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
         [_button(_("Framework"), "fw"), _button(_("Profession"), "pr")],
         [_button(_("Time zone"), "tz"), _button(_("Cycle date"), "cd")],
         [_button(_("Annual target"), "tg"), _button(_("Sharing"), "sh")],
-        [_button(_("Language"), "ln")],
+        [_button(_("Language"), "ln"), _button("⏰ " + _("Reminders"), "rm")],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -249,6 +250,10 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await query.answer()
         await on_language(update, context)
         return
+    if action == "rm":
+        await query.answer()
+        await remind.show(context, chat_id, user_id, language)
+        return
     async with db.session.begin() as session:
         await users.forget_setting(session, user_id)
     changed: Settings | None = None
@@ -299,11 +304,15 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     db, books = database(context), library(context)
     async with db.session.begin() as session:
         name = await users.pending_setting(session, user.id)
-        if name is None or name not in ("zone", "cycle", "target", "exdates", "axdates"):
+        if name is None or name not in ("zone", "cycle", "target", "exdates", "axdates",
+                                        "remind", "quiet"):
             return False
         await users.expect_setting(session, user.id, None)
     if name.endswith("dates"):
         await answer_dates(update, context, name[:2])
+        return True
+    if name in ("remind", "quiet"):
+        await remind.answer_typed(update, context, name)
         return True
     language = await language_of(context, user)
     _ = translator(language).gettext

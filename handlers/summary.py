@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date
@@ -12,25 +11,11 @@ from telegram.ext import ContextTypes
 
 from bot import progress
 from bot.chart import monthly_chart
-from bot.credit_text import UNIT_NAMES, amount
+from bot.credit_text import UNIT_NAMES, amount, day, line_name, pace_line
 from bot.frameworks import Framework
 from bot.i18n import translator
 from bot.progress import Standing, Summary
 from handlers.common import database, library, register_user
-
-
-def day(value: date, language: str) -> str:
-    return format_date(value, format="medium", locale=language)
-
-
-def _line_name(framework: Framework, name_id: str, language: str) -> str:
-    kind, _, index = name_id.partition(":")
-    if kind == "combined":
-        return framework.combined_minimums[int(index)].name.in_(language)
-    if kind == "count":
-        return framework.item_counts[int(index)].name.in_(language)
-    category = framework.categories.get(name_id)
-    return category.name.in_(language) if category else name_id
 
 
 def _standing_lines(framework: Framework, standing: Standing, heading: str,
@@ -48,7 +33,7 @@ def _standing_lines(framework: Framework, standing: Standing, heading: str,
     for line in [*standing.categories, *standing.combined, *standing.counts]:
         if len(standing.categories) == 1 and line in standing.categories and not line.minimum:
             continue  # one category and no minimum: the total says it all
-        text = f"• {_line_name(framework, line.name_id, language)}: {amount(line.earned, language)}"
+        text = f"• {line_name(framework, line.name_id, language)}: {amount(line.earned, language)}"
         if line.minimum:
             text += " " + _("(at least {minimum})").format(minimum=amount(line.minimum, language))
             text += " ✅" if not line.short_by else " " + _("— {short} to go").format(
@@ -57,18 +42,8 @@ def _standing_lines(framework: Framework, standing: Standing, heading: str,
             text += " " + _("(counts up to {maximum})").format(
                 maximum=amount(line.maximum, language))
         lines.append(text)
-    if standing.expected is not None and standing.target:
-        gap = standing.total - standing.expected
-        when = day(standing.period.end, language)
-        if standing.total >= standing.target:
-            lines.append("🏁 " + _("Target reached."))
-        elif gap < 0:
-            lines.append("⏳ " + _("{amount} {unit} behind pace for {date}").format(
-                amount=amount(-gap, language), unit=unit, date=when))
-        else:
-            lines.append("✅ " + _("On pace for {date} ({amount} {unit} ahead)").format(
-                date=when, amount=amount(gap, language), unit=unit))
-    return lines
+    pace = pace_line(standing, unit, language)
+    return [*lines, pace] if pace else lines
 
 
 def summary_text(result: Summary, language: str) -> str:

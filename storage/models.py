@@ -76,6 +76,9 @@ class User(Base):
     share_reflections: Mapped[bool] = mapped_column(Boolean, default=False,
                                                     server_default=false())  # with admins
     setup_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Quiet hours for reminders, as local minutes after midnight; the span may cross midnight.
+    quiet_from: Mapped[int | None] = mapped_column(Integer)
+    quiet_until: Mapped[int | None] = mapped_column(Integer)
 
 
 class LearningMoment(Base):
@@ -202,6 +205,40 @@ class AuditEvent(Base):
     user_id: Mapped[int | None] = mapped_column(BigInteger)  # whose data, if one user's
     record_id: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+_ACTIVE = text("active")
+
+
+class Reminder(Base):
+    """One kind of reminder for one user: a schedule in their zone and when it is next due.
+
+    Rows, not scheduler jobs: one sweep claims the due rows (see `storage.reminders`), so a
+    restart or a second instance loses and repeats nothing.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", name="uq_reminder_user_kind"),
+        # The sweep's only query: due, active rows in order. Inactive rows are not indexed.
+        Index("ix_reminder_due", "next_due_at", sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # nudge | digest | deadline | quiet
+    local_minute: Mapped[int] = mapped_column(Integer)  # wall-clock time, minutes after 00:00
+    days: Mapped[int] = mapped_column(Integer)  # weekday bits, Monday = 1
+    time_zone: Mapped[str] = mapped_column(String(64))  # IANA
+    quiet_days: Mapped[int | None] = mapped_column(Integer)  # the quiet spell's N days
+    next_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    off_reason: Mapped[str | None] = mapped_column(String(8))  # off | paused | blocked
+    # Set by the sweep that claimed the row, cleared when it moves next_due_at on.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class JournalEntry(Base):

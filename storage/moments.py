@@ -129,3 +129,11 @@ async def count_inbox(session: AsyncSession, user_id: int) -> int:
         .select_from(LearningMoment)
         .where(LearningMoment.user_id == user_id, LearningMoment.status.in_(INBOX_STATUSES))
     ) or 0
+
+
+async def oldest_in_inbox(session: AsyncSession, user_id: int) -> LearningMoment | None:
+    return await session.scalar(
+        select(LearningMoment)
+        .where(LearningMoment.user_id == user_id, LearningMoment.status.in_(INBOX_STATUSES))
+        .order_by(LearningMoment.sent_at, LearningMoment.id)
+        .limit(1))

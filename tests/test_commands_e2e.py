@@ -20,7 +20,7 @@ async def test_command_menus_are_published_in_every_language(
         bot: RunningBot, telegram: FakeTelegram) -> None:
     assert set(telegram.commands) == {"", "en", "ru", "uk", "es"}
     assert [c["command"] for c in telegram.commands["uk"]] == [
-        "start", "reflect", "inbox", "log", "summary", "export", "import", "settings",
+        "start", "reflect", "inbox", "log", "summary", "export", "import", "settings", "remind",
         "language", "help"]
     assert telegram.commands["ru"][0]["description"] == "Как работает бот"
     assert telegram.commands["es"][-1]["description"] == "Qué puedo hacer"
