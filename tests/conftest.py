@@ -103,6 +103,9 @@ def config(telegram: FakeTelegram, database_url: str) -> Config:
                      "base_file_url": telegram.base_file_url, "poll_timeout": 1},
         "storage": {"url": database_url},
         "admin": {"telegram_ids": [ADMIN_ID]},
+        # Reminder tests sweep every second; elsewhere a sweep only at start-up, so no
+        # test meets a reminder it didn't ask for.
+        "reminders": {"sweep_seconds": 3600},
     })
 
 

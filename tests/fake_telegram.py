@@ -4,7 +4,8 @@ It is a protocol peer, not a patched function: the bot reaches it over HTTP exac
 reaches api.telegram.org. It serves `POST /bot<token>/<method>` with form-encoded, multipart
 or JSON bodies, long-polls `getUpdates` with offsets (an update is forgotten only once a
 later call's offset passes it, as Telegram does), serves `getFile` and
-`GET /file/bot<token>/<path>`, and answers 429 with `retry_after` when a test asks for it.
+`GET /file/bot<token>/<path>`, and answers 429 with `retry_after` when a test asks for it, or,
+with `max_per_second` set, whenever sends go faster than that over any one-second window.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ _RAW_STRING_FIELDS = {
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>«»\"']+[^\s<>«»\"'.,;:!?)]")
 _COMMAND = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?")
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
+_SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 
 
 def utf16_len(text: str) -> int:
@@ -74,6 +76,8 @@ class FakeTelegram:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.send_delay = 0.0  # seconds each send takes, to widen crash windows in tests
         self.too_many_requests = 0
+        self.max_per_second: int | None = None  # Telegram's broadcast limit is about 30
+        self._recent_sends: deque[float] = deque()
         self._failures: dict[str, deque[TelegramError]] = {}
         self._update_ids = itertools.count(1000)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -165,6 +169,8 @@ class FakeTelegram:
             failure = self._failures.get(method)
             if failure:
                 raise failure.popleft()
+            if method in _SEND_METHODS:
+                self._count_send()
             call.result = await self._dispatch(method, params, files)
         except TelegramError as exc:
             if exc.code == 429:
@@ -192,7 +198,7 @@ class FakeTelegram:
         if method == "setMyCommands":
             self.commands[params.get("language_code", "")] = params["commands"]
             return True
-        if method in ("sendMessage", "sendDocument", "sendPhoto"):
+        if method in _SEND_METHODS:
             if self.send_delay:
                 await asyncio.sleep(self.send_delay)
             return self._send(method, params, files)
@@ -201,6 +207,16 @@ class FakeTelegram:
         if method == "getFile":
             return self._get_file(params["file_id"])
         raise TelegramError(404, "Not Found: method not found")
+
+    def _count_send(self) -> None:
+        if self.max_per_second is None:
+            return
+        now = time.monotonic()
+        while self._recent_sends and now - self._recent_sends[0] >= 1.0:
+            self._recent_sends.popleft()
+        if len(self._recent_sends) >= self.max_per_second:
+            raise TelegramError(429, "Too Many Requests: retry after 1", retry_after=1)
+        self._recent_sends.append(now)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = params.get("offset")
