@@ -24,6 +24,7 @@ test: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.capture
 	$(BIN)/python -m benchmarks.export
+	$(BIN)/python -m benchmarks.reminders
 
 ## Re-extract translatable strings and merge them into every catalogue.
 messages: $(BIN)/.installed

@@ -1,0 +1,201 @@
+"""Reminder benchmark: the sweep query at 100,000 users, the sweep's memory as users grow,
+and 2,000 nudges delivered against a fake Telegram server that enforces 30 messages/s.
+
+1. Sweep query. 100,000 users with three reminder rows each (300,000 rows) are seeded, with
+   firings spread over a day. Each sweep's claim (`UPDATE … RETURNING`, with `FOR UPDATE SKIP
+   LOCKED` on PostgreSQL) is timed as the clock moves on 30 s (one sweep) at a time, and once with
+   nothing due. Target: at most 50 ms.
+2. Memory. Python's peak allocation (tracemalloc) during one full sweep that sends 500
+   nudges, with 1,000 and with 100,000 users in the database. The sweep is one APScheduler
+   job however many users there are, and it holds one round of rows at a time.
+3. Delivery. 2,000 users each have a waiting moment and a nudge due now. The real sender
+   (python-telegram-bot over HTTP) sends them to the fake server, which answers 429 with
+   retry_after whenever more than 30 sends fall in any one second. Target: at least 27
+   delivered a second, none lost, none twice; the 429s are counted.
+
+    python -m benchmarks.reminders [--users 100000] [--nudges 2000] [--postgres URL]
+
+`--postgres` names an empty PostgreSQL database to run part 1 there as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+from telegram import Bot
+
+from bot.config import normalise_database_url
+from bot.library import load_library
+from bot.pacing import Pacer
+from bot.reminder_sweep import Rules, sweep
+from bot.telegram_http import AiohttpRequest
+from handlers.remind import sender
+from storage import reminders as rows
+from storage.engine import Database
+from storage.migrate import upgrade
+from storage.models import LearningMoment, Reminder, User
+from tests.fake_telegram import FakeTelegram
+
+QUERY_LIMIT_MS = 50
+RATE_TARGET = 27
+START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
+DAY_SECONDS = 86_400
+
+
+async def seed(db: Database, users: int, first_id: int = 1, due_now: int = 0) -> None:
+    """`users` users with nudge, digest and deadline rows firing across a day; the first
+    `due_now` of them also have a waiting moment and a nudge due at START."""
+    chunk = 5_000
+    for begin in range(0, users, chunk):
+        ids = range(first_id + begin, first_id + min(begin + chunk, users))
+        async with db.session.begin() as session:
+            await session.execute(insert(User), [
+                {"id": n, "first_name": "N", "telegram_language": "en", "time_zone": "UTC",
+                 "created_at": START} for n in ids])
+            reminder_rows = []
+            for n in ids:
+                spread = (n * 7919) % DAY_SECONDS  # firings spread evenly over the day
+                due = (START if n - first_id < due_now
+                       else START + timedelta(seconds=spread + 1))
+                for kind, days in (("nudge", 127), ("digest", 64), ("deadline", 127)):
+                    reminder_rows.append({
+                        "user_id": n, "kind": kind, "local_minute": spread // 60,
+                        "days": days, "time_zone": "UTC", "active": True,
+                        "next_due_at": due if kind == "nudge" else
+                        START + timedelta(days=1, seconds=spread)})
+            await session.execute(insert(Reminder), reminder_rows)
+            waiting = [n for n in ids if n - first_id < due_now]
+            if waiting:
+                await session.execute(insert(LearningMoment), [
+                    {"user_id": n, "chat_id": n, "message_id": 1, "kind": "text",
+                     "text": "Wells score before D-dimer", "sent_at": START - timedelta(hours=2)}
+                    for n in waiting])
+
+
+async def claim_times(db: Database, sweeps: int) -> tuple[list[float], float, int]:
+    """Milliseconds per claim as the clock moves one sweep (30 s) at a time, then one with nothing
+    due; the rows each claim took are released again by moving them a day on."""
+    times, claimed = [], 0
+    for n in range(sweeps):
+        now = START + timedelta(seconds=30 * n)
+        began = time.perf_counter()
+        taken = await rows.claim(db, now, now - timedelta(minutes=2), 28, f"bench{n}")
+        times.append((time.perf_counter() - began) * 1000)
+        claimed += len(taken)
+        await rows.move_on(db, f"bench{n}", [rows.Move(row.id, now + timedelta(days=1))
+                                             for row in taken])
+    began = time.perf_counter()
+    await rows.claim(db, START - timedelta(hours=1), START - timedelta(hours=2), 28, "idle")
+    return times, (time.perf_counter() - began) * 1000, claimed
+
+
+async def query_benchmark(url: str, users: int) -> None:
+    db = Database(url)
+    try:
+        began = time.perf_counter()
+        await seed(db, users)
+        if db.dialect == "postgresql":
+            async with db.engine.begin() as connection:
+                await connection.exec_driver_sql("ANALYZE reminders")
+        seeded = time.perf_counter() - began
+        await claim_times(db, 5)  # warm the caches, as a running bot's are
+        times, idle, claimed = await claim_times(db, 200)
+    finally:
+        await db.dispose()
+    p99 = statistics.quantiles(times, n=100)[98]
+    ok = max(times) <= QUERY_LIMIT_MS and idle <= QUERY_LIMIT_MS
+    print(f"sweep query, {db.dialect}, {users:,} users ({3 * users:,} rows, seeded in "
+          f"{seeded:.0f} s): median {statistics.median(times):.2f} ms, p99 {p99:.2f} ms, "
+          f"max {max(times):.2f} ms over {len(times)} claims of up to 28 ({claimed} rows); "
+          f"nothing due {idle:.2f} ms (limit {QUERY_LIMIT_MS} ms) {'OK' if ok else 'MISSED'}")
+
+
+async def sweep_peak(folder: Path, users: int, due: int) -> float:
+    """Peak Python allocation in MB during one sweep sending `due` nudges."""
+    url = normalise_database_url(f"sqlite:///{folder / f'memory-{users}.sqlite3'}")
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    telegram = await FakeTelegram().start()
+    request = AiohttpRequest(pool_size=16)
+    bot = Bot(telegram.token, base_url=telegram.base_url, request=request)
+    try:
+        await seed(db, users, due_now=due)
+        library = load_library()
+        async with bot:
+            tracemalloc.start()
+            await sweep(db, library, sender(bot), Pacer(10_000, 0), lambda: START,
+                        Rules(per_second=28, interval=timedelta(minutes=10)))
+            _current, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        assert len(telegram.sent()) == due, len(telegram.sent())
+    finally:
+        await telegram.stop()
+        await db.dispose()
+    return peak / 1e6
+
+
+async def delivery_benchmark(folder: Path, nudges: int) -> None:
+    url = normalise_database_url(f"sqlite:///{folder / 'delivery.sqlite3'}")
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    telegram = await FakeTelegram().start()
+    telegram.max_per_second = 30
+    request = AiohttpRequest(pool_size=16)
+    bot = Bot(telegram.token, base_url=telegram.base_url, request=request)
+    try:
+        await seed(db, nudges, due_now=nudges)
+        library = load_library()
+        pacer = Pacer(28)
+        rules = Rules(per_second=28, interval=timedelta(seconds=30))
+        async with bot:
+            began = time.perf_counter()
+            while True:  # the job, run back to back as APScheduler would with coalescing
+                report = await sweep(db, library, sender(bot), pacer, lambda: START, rules)
+                if not report.claimed:
+                    break
+        sends = telegram.sent()
+        seconds = sends[-1].at - began if sends else 0.0
+        per_chat = Counter(int(call.params["chat_id"]) for call in sends)
+        lost = nudges - len(per_chat)
+        doubled = sum(1 for count in per_chat.values() if count > 1)
+        rate = len(sends) / seconds if seconds else 0.0
+        ok = rate >= RATE_TARGET and lost == 0 and doubled == 0
+        print(f"delivery: {len(sends):,} nudges in {seconds:.1f} s = {rate:.1f}/s (target ≥ "
+              f"{RATE_TARGET}) against a 30/s limit; lost {lost}, sent twice {doubled}, "
+              f"429s {telegram.too_many_requests} {'OK' if ok else 'MISSED'}")
+    finally:
+        await telegram.stop()
+        await db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--nudges", type=int, default=2_000)
+    parser.add_argument("--postgres", help="an empty PostgreSQL database URL for part 1")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        for url in filter(None, [f"sqlite:///{folder / 'query.sqlite3'}", args.postgres]):
+            url = normalise_database_url(url)
+            upgrade(url)
+            asyncio.run(query_benchmark(url, args.users))
+        small = asyncio.run(sweep_peak(folder, 1_000, 500))
+        large = asyncio.run(sweep_peak(folder, args.users, 500))
+        print(f"sweep memory (one job for all users): peak {small:.1f} MB with 1,000 users, "
+              f"{large:.1f} MB with {args.users:,} users, sending 500 nudges "
+              f"{'OK' if large <= small * 1.5 else 'GREW'}")
+        asyncio.run(delivery_benchmark(folder, args.nudges))
+
+
+if __name__ == "__main__":
+    main()
