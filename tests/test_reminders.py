@@ -436,3 +436,14 @@ async def test_pacer_spaces_sends_overall_and_per_chat() -> None:
     assert all(b - a >= 1 / 28 - 1e-9 for a, b in itertools.pairwise(times))
     same_chat = [at for chat, at in slots if chat == 1]
     assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(same_chat))
+
+
+async def test_finishing_onboarding_starts_the_default_reminders(db: Database) -> None:
+    await add_user(db, 17, "America/Lima")
+    await settings.set_cycle_end(db, LIBRARY, 17, date(2027, 3, 31))
+    async with db.session() as session:
+        found = await rows.of_user(session, 17)
+    assert {kind: row.active for kind, row in found.items()} == {
+        "nudge": True, "digest": True, "deadline": True, "quiet": False}
+    local = found["nudge"].next_due_at.astimezone(ZoneInfo("America/Lima"))
+    assert (local.hour, local.minute, found["nudge"].time_zone) == (19, 0, "America/Lima")
