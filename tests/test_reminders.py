@@ -317,17 +317,25 @@ async def test_quiet_spell_speaks_once_per_spell(db: Database) -> None:
     assert send.sent[0].language == "ru" and "Nothing new" not in send.sent[0].text
 
 
+async def hours_logger(db: Database, user_id: int, target_hours: int, done_on: date,
+                       hours: float, only: str, **fields: Any) -> None:
+    """A user of the plain hours log with one course done, and only the `only` reminder on."""
+    await add_user(db, user_id, "UTC", framework_id="generic_hours",
+                   annual_target=target_hours * 100, **fields)
+    async with db.session.begin() as session:
+        session.add(CpdRecord(user_id=user_id, source="import", framework_id="generic_hours",
+                              activity_date=done_on, activity_type="course", title="ALS",
+                              minutes=int(hours * 60), category="learning", unit="hour",
+                              raw=int(hours * 100), credits=int(hours * 100)))
+    for kind in ("nudge", "digest", "deadline"):
+        if kind != only:
+            await reminders.set_kind(db, user_id, kind, False, utc(2026, 3, 1))
+
+
 async def test_deadline_warns_60_30_and_7_days_out_with_the_shortfall(db: Database) -> None:
     cycle_end = date(2026, 6, 30)
-    await add_user(db, 13, "UTC", framework_id="generic_hours", annual_target=4000,
-                   cycle_end=cycle_end)
-    async with db.session.begin() as session:
-        session.add(CpdRecord(user_id=13, source="import", framework_id="generic_hours",
-                              activity_date=date(2026, 3, 1), activity_type="course",
-                              title="ALS", minutes=600, category="learning", unit="hour",
-                              raw=1000, credits=1000))
-    await reminders.set_kind(db, 13, "nudge", False, utc(2026, 3, 1))
-    await reminders.set_kind(db, 13, "digest", False, utc(2026, 3, 1))
+    await hours_logger(db, 13, target_hours=40, done_on=date(2026, 3, 1), hours=10,
+                       only="deadline", cycle_end=cycle_end)
     send = Recorder()
     day = utc(2026, 4, 25, 9, 0, 5)
     while day < utc(2026, 7, 2):
@@ -340,14 +348,8 @@ async def test_deadline_warns_60_30_and_7_days_out_with_the_shortfall(db: Databa
 
 
 async def test_digest_reports_the_week(db: Database) -> None:
-    await add_user(db, 14, "UTC", framework_id="generic_hours", annual_target=5000)
-    async with db.session.begin() as session:
-        session.add(CpdRecord(user_id=14, source="import", framework_id="generic_hours",
-                              activity_date=date(2026, 3, 3), activity_type="course",
-                              title="ALS", minutes=90, category="learning", unit="hour",
-                              raw=150, credits=150))
-    await reminders.set_kind(db, 14, "nudge", False, utc(2026, 3, 1))
-    await reminders.set_kind(db, 14, "deadline", False, utc(2026, 3, 1))
+    await hours_logger(db, 14, target_hours=50, done_on=date(2026, 3, 3), hours=1.5,
+                       only="digest")
     send = Recorder()
     await run(db, Clock(utc(2026, 3, 8, 18, 0, 5)), send)  # Sunday 18:00
     (digest,) = send.sent

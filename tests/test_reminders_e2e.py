@@ -17,6 +17,7 @@ from storage.models import LearningMoment, Reminder
 from tests.chat import Chat
 from tests.conftest import RunningBot
 from tests.fake_telegram import FakeTelegram, buttons
+from tests.test_reminders import reminder
 
 ZONE = "Asia/Kathmandu"  # +05:45: a wrong offset anywhere would show
 
@@ -52,14 +53,6 @@ async def eventually(read: Callable[[], Awaitable[Reminder]],
         await asyncio.sleep(0.05)
 
 
-async def row(db: Database, user_id: int, kind: str = "nudge") -> Reminder:
-    async with db.session() as session:
-        found = await session.scalar(select(Reminder).where(Reminder.user_id == user_id,
-                                                            Reminder.kind == kind))
-        assert found is not None
-        return found
-
-
 async def test_a_reminder_for_the_next_minute_comes_once_and_never_again(
         config: Config, db: Database, telegram: FakeTelegram) -> None:
     bot = await start(config, db, telegram)
@@ -92,8 +85,8 @@ async def test_a_reminder_for_the_next_minute_comes_once_and_never_again(
     await bot.stop()
     assert len(nudges(telegram, 501)) == 1, "no repeat, before or after the restart"
     assert nudges(telegram, 502) == [], "nothing waiting, so no nudge"
-    assert (await row(db, 502)).last_sent_at is None
-    due = (await row(db, 501)).next_due_at.astimezone(ZoneInfo(ZONE))
+    assert (await reminder(db, 502)).last_sent_at is None
+    due = (await reminder(db, 501)).next_due_at.astimezone(ZoneInfo(ZONE))
     assert (due.hour, due.minute) == (next_minute.hour, next_minute.minute)
     assert due.date() == (next_minute + timedelta(days=1)).date()
 
@@ -109,7 +102,7 @@ async def test_remind_screen_buttons_typed_input_and_snooze(
         await chat.press_data("rm:t:0480", screen, expect=0)
         await chat.press_data("rm:d:wk", screen, expect=0)
         await chat.press_data("rm:qh:1320-0420", screen, expect=0)
-        nudge_row = await row(db, 503)
+        nudge_row = await reminder(db, 503)
         assert (nudge_row.local_minute, nudge_row.days) == (480, 0b11111)
         shown = telegram.messages[(503, screen.result["message_id"])]["text"]
         assert "08:00" in shown and "22:00–07:00" in shown
@@ -117,9 +110,9 @@ async def test_remind_screen_buttons_typed_input_and_snooze(
         await chat.press_data("rm:t:0999", screen, expect=0)  # forged: not a time we offer
         assert chat.alert and "кнопк" in chat.alert.lower()
         await chat.press_data("rm:p", screen, expect=0)
-        assert not (await row(db, 503)).active
+        assert not (await reminder(db, 503)).active
         await chat.press_data("rm:r", screen, expect=0)
-        assert (await row(db, 503)).active
+        assert (await reminder(db, 503)).active
 
         await chat.press_data("rm:ty")
         _kept, problem = await chat.say("когда-нибудь потом", expect=2)
@@ -130,7 +123,7 @@ async def test_remind_screen_buttons_typed_input_and_snooze(
         assert kept is not None, "unreadable input is kept as a note"
         await chat.press_data("rm:ty")
         await chat.say("вт чт 8:15")
-        nudge_row = await row(db, 503)
+        nudge_row = await reminder(db, 503)
         assert (nudge_row.local_minute, nudge_row.days) == (8 * 60 + 15, 0b1010)
 
         await chat.press_data("rm:qh:off", screen, expect=0)
@@ -141,13 +134,13 @@ async def test_remind_screen_buttons_typed_input_and_snooze(
         chat.seen = len(chat.messages)
         await chat.press_data("rm:s:nudge-hour", nudge, expect=0)
         assert chat.alert and "час" in chat.alert
-        later = (await row(db, 503)).next_due_at - datetime.now(UTC)
+        later = (await reminder(db, 503)).next_due_at - datetime.now(UTC)
         assert timedelta(minutes=59) < later <= timedelta(hours=1)
         left = buttons(telegram.messages[(503, nudge.result["message_id"])])
         assert [data for _label, data in left if data.startswith("rm:")] == []
         assert any(data.startswith("m:r:") for _label, data in left), "reflect stays"
         await chat.press_data("rm:s:digest-off", nudge, expect=0)
-        assert not (await row(db, 503, "digest")).active
+        assert not (await reminder(db, 503, "digest")).active
         await chat.press_data("rm:s:digest-hour", nudge, expect=0)  # stale: it is off now
         assert chat.alert and "кнопк" in chat.alert.lower()
     finally:
@@ -175,8 +168,8 @@ async def test_retry_after_and_a_blocked_bot(
 
         telegram.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
         await make_due(db, 505)
-        await eventually(lambda: row(db, 505), lambda found: not found.active)
-        stopped = await row(db, 505)
+        await eventually(lambda: reminder(db, 505), lambda found: not found.active)
+        stopped = await reminder(db, 505)
         assert (stopped.active, stopped.off_reason) == (False, "blocked")
 
         # Unblocking shows up as a my_chat_member update: reminders come back.
@@ -189,7 +182,7 @@ async def test_retry_after_and_a_blocked_bot(
             "new_chat_member": {"status": "member",
                                 "user": {"id": 7000001, "is_bot": True, "first_name": "CPD"}},
         }})
-        await eventually(lambda: row(db, 505), lambda found: found.active)
+        await eventually(lambda: reminder(db, 505), lambda found: found.active)
         assert nudges(telegram, 505) == []
     finally:
         await bot.stop()
