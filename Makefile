@@ -25,6 +25,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.capture
 	$(BIN)/python -m benchmarks.export
 	$(BIN)/python -m benchmarks.reminders
+	$(BIN)/python -m benchmarks.privacy
 
 ## Re-extract translatable strings and merge them into every catalogue.
 messages: $(BIN)/.installed

@@ -1,0 +1,34 @@
+"""Privacy guard: recall and precision on the corpus in tests/data, overall and by language,
+with every miss and false alarm listed.
+
+    python -m benchmarks.privacy
+"""
+
+from __future__ import annotations
+
+from bot.privacy import find_identifiers, marked
+from tests.privacy_corpus import load, score
+
+RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
+
+
+def main() -> None:
+    corpus = load()
+    for language in ("en", "ru", "uk", "es"):
+        part = score(corpus, language)
+        print(f"{language}: {part.identifiable} identifiable, {part.clean} clean; "
+              f"recall {part.recall:.3f}, precision {part.precision:.3f}")
+    total = score(corpus)
+    ok = total.recall >= RECALL_TARGET and total.precision >= PRECISION_TARGET
+    print(f"all: {total.identifiable} identifiable, {total.clean} clean; recall "
+          f"{total.recall:.3f} (target ≥ {RECALL_TARGET}), precision {total.precision:.3f} "
+          f"(target ≥ {PRECISION_TARGET}) {'OK' if ok else 'MISSED'}")
+    for entry in total.missed:
+        print(f"  missed {entry['kind']} ({entry['language']}): {entry['must_flag']!r} in "
+              f"{marked(entry['text'], find_identifiers(entry['text']))}")
+    for text in total.flagged_clean:
+        print(f"  false alarm: {marked(text, find_identifiers(text))}")
+
+
+if __name__ == "__main__":
+    main()
