@@ -16,10 +16,12 @@ from typing import Any
 from bot.privacy import find_identifiers
 
 CORPUS = Path(__file__).parent / "data" / "privacy_corpus.toml"
+# Written apart from the guard and never used to tune it: the honest figure.
+HOLDOUT = Path(__file__).parent / "data" / "privacy_holdout.toml"
 
 
-def load() -> dict[str, list[dict[str, Any]]]:
-    return tomllib.loads(CORPUS.read_text(encoding="utf-8"))
+def load(path: Path = CORPUS) -> dict[str, list[dict[str, Any]]]:
+    return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def covered(text: str, needle: str) -> bool:
