@@ -8,7 +8,7 @@ tuned on.
 from __future__ import annotations
 
 from bot.privacy import find_identifiers, marked
-from tests.privacy_corpus import CORPUS, HOLDOUT, load, score
+from tests.privacy_corpus import CORPUS, HOLDOUT, Corpus, load, score
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
 
@@ -19,7 +19,7 @@ def main() -> None:
         report(load(path))
 
 
-def report(corpus: dict) -> None:  # type: ignore[type-arg]
+def report(corpus: Corpus) -> None:
     for language in ("en", "ru", "uk", "es"):
         part = score(corpus, language)
         print(f"{language}: {part.identifiable} identifiable, {part.clean} clean; "

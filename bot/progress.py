@@ -109,6 +109,7 @@ class Summary:
     months: list[date]  # first day of each month of this CPD year, up to today
     monthly: dict[str, list[Decimal]]  # category -> credits per month
     today: date
+    this_week: Decimal  # credits from Monday to today, for the weekly digest
 
 
 def _months(period: Period, today: date) -> list[date]:
@@ -134,6 +135,9 @@ async def summary(db: Database, library: Library, user_id: int,
                                           target=user_target(framework, user), today=today)
     months = _months(year.period, today)
     monthly = {name: [Decimal(0)] * len(months) for name in framework.categories}
+    monday = today - timedelta(days=today.weekday())
+    this_week = sum((from_hundredths(r.credits) for r in records if r.framework_id == framework.id
+                     and monday <= r.activity_date <= today), Decimal(0))
     for record in records:
         if record.framework_id != framework.id or record.activity_date not in year.period:
             continue
@@ -143,4 +147,4 @@ async def summary(db: Database, library: Library, user_id: int,
             series = monthly.setdefault(record.category, [Decimal(0)] * len(months))
             series[index] += from_hundredths(record.credits)
     return Summary(framework, year, cycle_standing, len(dates), waiting,
-                   streak_weeks(dates, today), months, monthly, today)
+                   streak_weeks(dates, today), months, monthly, today, this_week)

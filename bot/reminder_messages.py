@@ -14,7 +14,6 @@ from babel.dates import format_timedelta
 from bot import progress
 from bot.credit_records import framework_of, today_for, user_target
 from bot.credit_text import UNIT_NAMES, amount, day, line_name, pace_line
-from bot.credits import from_hundredths
 from bot.i18n import pick_language, translator
 from bot.library import Library
 from bot.progress import year_and_cycle
@@ -99,12 +98,8 @@ async def _digest(db: Database, library: Library, _row: rows.Claimed, user: User
     _ = translator(language).gettext
     framework = summary.framework
     unit = _(UNIT_NAMES[framework.unit])
-    monday = summary.today - timedelta(days=summary.today.weekday())
-    async with db.session() as session:
-        records = await credit_records.active_of(session, user.id, framework.id)
-    week = sum((r.credits for r in records if monday <= r.activity_date <= summary.today), 0)
     lines = ["📅 " + _("Your CPD week"), "",
-             _("This week: {amount} {unit}").format(amount=amount(from_hundredths(week), language),
+             _("This week: {amount} {unit}").format(amount=amount(summary.this_week, language),
                                                     unit=unit)]
     year = summary.year
     if year.target is not None:

@@ -134,22 +134,28 @@ async def view(db: Database, user_id: int, now: datetime) -> View | None:
     return await _edit(db, user_id, now, None)
 
 
-async def set_schedule(db: Database, user_id: int, kind: str, schedule: Schedule,
+async def set_schedule(db: Database, user_id: int, kind: str,
+                       schedule: Schedule | Callable[[Schedule], Schedule],
                        now: datetime) -> View | None:
-    """A new time and days; choosing them means wanting the reminder, so it is switched on."""
+    """A new time and days, or a change to the current ones (a new time, keeping the days),
+    read and written in one transaction. Choosing them means wanting the reminder, so it is
+    switched on."""
     def change(_user: User, found: dict[str, Reminder]) -> bool:
         row = found[kind]
-        row.local_minute = schedule.at.hour * 60 + schedule.at.minute
-        row.days = day_bits(schedule.days)
+        new = schedule(schedule_of(row)) if callable(schedule) else schedule
+        row.local_minute = new.at.hour * 60 + new.at.minute
+        row.days = day_bits(new.days)
         _turn_on(row, now)
         return True
     return await _edit(db, user_id, now, change)
 
 
-async def set_kind(db: Database, user_id: int, kind: str, on: bool,
+async def set_kind(db: Database, user_id: int, kind: str, on: bool | None,
                    now: datetime) -> View | None:
+    """Switch a kind on or off; None switches it over."""
     def change(_user: User, found: dict[str, Reminder]) -> bool:
-        _turn_on(found[kind], now) if on else _turn_off(found[kind], "off")
+        row = found[kind]
+        _turn_on(row, now) if (not row.active if on is None else on) else _turn_off(row, "off")
         return True
     return await _edit(db, user_id, now, change) if kind in KINDS else None
 

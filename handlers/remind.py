@@ -185,26 +185,16 @@ async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def _apply(db: Database, user_id: int, action: str, argument: str,
                  now: datetime) -> View | None:
     """One button's change; None for anything malformed, so a forged button changes nothing."""
-    if action in ("t", "d"):
-        current = await reminders.view(db, user_id, now)
-        if current is None:
-            return None
-        nudge = current.reminders["nudge"]
-        schedule = reminders.schedule_of(nudge)
-        if action == "t" and argument.isdigit() and int(argument) in NUDGE_TIMES:
-            minute = int(argument)
-            schedule = Schedule(time(*divmod(minute, 60)), schedule.days)
-        elif action == "d" and argument in ("all", "wk"):
-            schedule = Schedule(schedule.at, EVERY_DAY if argument == "all" else WORKDAYS)
-        else:
-            return None
-        return await reminders.set_schedule(db, user_id, "nudge", schedule, now)
+    if action == "t" and argument.isdigit() and int(argument) in NUDGE_TIMES:
+        at = time(*divmod(int(argument), 60))
+        return await reminders.set_schedule(
+            db, user_id, "nudge", lambda current: Schedule(at, current.days), now)
+    if action == "d" and argument in ("all", "wk"):
+        days = EVERY_DAY if argument == "all" else WORKDAYS
+        return await reminders.set_schedule(
+            db, user_id, "nudge", lambda current: Schedule(current.at, days), now)
     if action == "k" and argument in ("nudge", "digest", "deadline"):
-        current = await reminders.view(db, user_id, now)
-        if current is None:
-            return None
-        on = not current.reminders[argument].active
-        return await reminders.set_kind(db, user_id, argument, on, now)
+        return await reminders.set_kind(db, user_id, argument, None, now)
     if action == "qs" and argument.isdigit():
         days = int(argument)
         if days == 0:

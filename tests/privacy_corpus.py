@@ -8,7 +8,6 @@ Both are counted per snippet, the way the clinician meets them: a note is flagge
 from __future__ import annotations
 
 import tomllib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,10 @@ CORPUS = Path(__file__).parent / "data" / "privacy_corpus.toml"
 HOLDOUT = Path(__file__).parent / "data" / "privacy_holdout.toml"
 
 
-def load(path: Path = CORPUS) -> dict[str, list[dict[str, Any]]]:
+Corpus = dict[str, list[dict[str, Any]]]
+
+
+def load(path: Path = CORPUS) -> Corpus:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
@@ -39,7 +41,6 @@ class Score:
     false_alarms: int = 0  # clean, with anything marked
     missed: list[dict[str, Any]] = field(default_factory=list)
     flagged_clean: list[str] = field(default_factory=list)
-    missed_by_kind: Counter[str] = field(default_factory=Counter)
 
     @property
     def recall(self) -> float:
@@ -51,7 +52,7 @@ class Score:
         return self.flagged_identifiable / flagged if flagged else 1.0
 
 
-def score(corpus: dict[str, list[dict[str, Any]]], language: str | None = None) -> Score:
+def score(corpus: Corpus, language: str | None = None) -> Score:
     result = Score()
     for entry in corpus["identifiable"]:
         if language and entry["language"] != language:
@@ -62,7 +63,6 @@ def score(corpus: dict[str, list[dict[str, Any]]], language: str | None = None) 
             result.caught += 1
         else:
             result.missed.append(entry)
-            result.missed_by_kind[entry["kind"]] += 1
     for entry in corpus["clean"]:
         if language and entry["language"] != language:
             continue

@@ -16,13 +16,13 @@ from storage.engine import Database
 from storage.models import LearningMoment, Reminder
 from tests.chat import Chat
 from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, buttons
+from tests.fake_telegram import ApiCall, FakeTelegram, buttons
 from tests.test_reminders import reminder
 
 ZONE = "Asia/Kathmandu"  # +05:45: a wrong offset anywhere would show
 
 
-def nudges(telegram: FakeTelegram, chat_id: int) -> list:  # type: ignore[type-arg]
+def nudges(telegram: FakeTelegram, chat_id: int) -> list[ApiCall]:
     return [call for call in telegram.sent(chat_id)
             if any(data.startswith("rm:s:") for _label, data in buttons(call))]
 
