@@ -12,6 +12,7 @@ from telegram.ext import Application, ApplicationBuilder
 import handlers
 from bot.config import Config
 from bot.library import library_dir, load_library
+from bot.llm import Provider
 from bot.ordering import PerUserUpdateProcessor
 from bot.polling import DurablePoller
 from bot.telegram_http import AiohttpRequest
@@ -39,6 +40,8 @@ def build_application(
     application.bot_data["db"] = db
     application.bot_data["config"] = config
     application.bot_data["library"] = load_library(library_dir(config.prompts.dir))
+    # AI help is optional: without it every flow runs on the guided questions.
+    application.bot_data["llm"] = Provider(config.llm) if config.llm.usable else None
     handlers.register(application)
     assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
     # The one job, however many users: reminders are rows (see bot/reminder_sweep.py).
@@ -94,5 +97,7 @@ async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
         await application.stop()
     finally:
         await application.shutdown()  # a no-op if Telegram was never reached
+        if application.bot_data["llm"] is not None:
+            await application.bot_data["llm"].close()
         await api.shutdown()
         await polling_api.shutdown()

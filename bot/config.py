@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -61,7 +61,38 @@ class LLMConfig(_Section):
     enabled: bool = False
     base_url: str | None = None
     model: str = "gpt-4o-mini"
-    api_key: str = Field(default="", exclude=True)
+    # A chat waits for the draft: fail fast and fall back to the guided questions.
+    timeout: Annotated[float, Field(gt=0, le=300)] = 20
+    max_retries: Annotated[int, Field(ge=0, le=5)] = 1
+    # Tokens one user may spend a day (prompt + completion); 0 means no limit.
+    daily_tokens_per_user: Annotated[int, Field(ge=0)] = 0
+    # Voice notes: the audio endpoint may live elsewhere (a self-hosted Whisper server).
+    transcribe: bool = True
+    transcription_model: str = "whisper-1"
+    transcription_base_url: str | None = None
+    # After this many failures in a row, stop calling the provider for `pause_seconds`.
+    failures_to_pause: Annotated[int, Field(ge=1, le=100)] = 3
+    pause_seconds: Annotated[float, Field(ge=0, le=3600)] = 60
+    api_key: str = Field(default="", exclude=True, repr=False)
+
+    @field_validator("base_url", "transcription_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value or None
+
+    @property
+    def usable(self) -> bool:
+        """Enabled, and there is somewhere to send requests: a key, or a server of one's own
+        (llama-server, vLLM and Ollama take any key)."""
+        return self.enabled and bool(self.api_key or self.base_url)
+
+
+class PrivacyConfig(_Section):
+    # never: nothing goes to the LLM; after-check: text the local guard flags goes only once
+    # the clinician has redacted, edited or explicitly cleared it; always: no check.
+    send_to_llm: Literal["never", "after-check", "always"] = "after-check"
 
 
 class PromptsConfig(_Section):
@@ -94,6 +125,7 @@ class Config(_Section):
     telegram: TelegramConfig = Field(default_factory=TelegramConfig)
     storage: StorageConfig = Field(default_factory=StorageConfig)
     llm: LLMConfig = Field(default_factory=LLMConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     prompts: PromptsConfig = Field(default_factory=PromptsConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)

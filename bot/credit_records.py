@@ -55,7 +55,8 @@ def reflection_complete(library: Library, reflection: Reflection) -> bool:
 
 def title_for(reflection: Reflection, moment_text: str) -> str:
     first_answer = next((text for text in reflection.answers.values() if text.strip()), "")
-    return " ".join((moment_text or first_answer).split())[:TITLE_LENGTH] or "—"
+    return " ".join((reflection.title or moment_text or first_answer).split())[:TITLE_LENGTH] \
+        or "—"
 
 
 def _reflection_entry(library: Library, reflection: Reflection) -> Entry:
@@ -116,6 +117,7 @@ async def sync_reflection(session: AsyncSession, library: Library, reflection: R
     record.template_id = reflection.template_id
     record.title = title_for(reflection, moment_text)
     record.minutes = reflection.minutes
+    record.ai_assisted = reflection.ai_assisted
     _apply(record, framework, _reflection_entry(library, reflection))
     if session.is_modified(record) or before is None:
         record.updated_at = utcnow()

@@ -80,3 +80,26 @@ def parse_duration(text: str) -> int | None:
 
 def _plausible(minutes: int) -> int | None:
     return minutes if 0 < minutes <= MAX_MINUTES else None
+
+
+_UNITS = "|".join(sorted((re.escape(word) for word in HOUR_WORDS | MINUTE_WORDS), key=len,
+                         reverse=True))
+_STATED = re.compile(
+    rf"(?<![\w.,])(?:\d+(?:[.,]\d+)?|[^\W\d_]+)\s*-?\s*(?:{_UNITS})(?:\s+\d+\s*(?:{_UNITS}))?"
+    rf"(?:\s+(?:{'|'.join(map(re.escape, _AND_A_HALF))}))?(?!\w)")
+_IDIOM = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, IDIOMS), key=len,
+                                                      reverse=True)) + r")(?!\w)")
+
+
+def find_duration(text: str) -> int | None:
+    """A time stated inside a longer note ("a 20-min webinar", "курс 1,5 часа"): the first
+    one that reads as a duration, or None. An idiom ("half an hour") wins over the words
+    inside it."""
+    lowered = text.lower().replace("’", "'").replace("ʼ", "'")
+    found = [(match.start(), match.end(), IDIOMS[match[0]]) for match in _IDIOM.finditer(lowered)]
+    for match in _STATED.finditer(lowered):
+        minutes = parse_duration(match[0].replace("-", " "))
+        inside_idiom = any(start < match.end() and match.start() < end for start, end, _ in found)
+        if minutes is not None and not inside_idiom:
+            found.append((match.start(), match.end(), minutes))
+    return min(found)[2] if found else None

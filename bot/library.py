@@ -18,11 +18,13 @@ from pydantic import Field, field_validator
 import prompts
 from bot.data_files import DataFileError, Identifier, Localised, Phrase, Strict, validated_file
 from bot.frameworks import GENERIC_FRAMEWORK, Framework
+from bot.i18n import SUPPORTED_LANGUAGES
 
 BUILT_IN_DIR = Path(prompts.__file__).parent
 CAPTURE_KINDS = ("text", "link", "photo", "document", "voice", "audio", "video", "video_note")
 # Room for the step's header, hint and buttons inside one 4096-character Telegram message.
 LONGEST_ANSWER = 4000
+DRAFT_PLACEHOLDERS = ("{template}", "{sections}")
 MOST_STEPS = 12
 
 
@@ -91,6 +93,7 @@ class Library:
     activities: dict[str, Activity]  # in display order; "other" is the fallback
     topics: dict[str, Topic]
     frameworks: dict[str, Framework]  # in display order; GENERIC_FRAMEWORK is the fallback
+    draft_prompts: dict[str, str]  # the LLM's system prompt, by language
 
 
 FALLBACK_ACTIVITY = "other"
@@ -122,7 +125,25 @@ def load_library(directory: Path = BUILT_IN_DIR) -> Library:
         templates.append(template)
     templates.sort(key=lambda template: (template.order, template.id))
     frameworks = _frameworks(directory, activities, {template.id for template in templates})
-    return Library({t.id: t for t in templates}, activities, topics, frameworks)
+    return Library({t.id: t for t in templates}, activities, topics, frameworks,
+                   _draft_prompts(directory))
+
+
+def _draft_prompts(directory: Path) -> dict[str, str]:
+    """The system prompt for drafting, one Markdown file per language, with the template's
+    name and its sections put in where {template} and {sections} stand."""
+    found = {}
+    for language in SUPPORTED_LANGUAGES:
+        path = directory / "assist" / f"{language}.md"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFileError(f"{path}: cannot be read ({exc})") from None
+        for placeholder in DRAFT_PLACEHOLDERS:
+            if text.count(placeholder) != 1:
+                raise DataFileError(f"{path}: {placeholder}: must appear exactly once")
+        found[language] = text
+    return found
 
 
 def _frameworks(directory: Path, activities: dict[str, Activity],

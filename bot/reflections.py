@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,13 +24,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import credit_records
 from bot.classify import hashtags, parse_tags, suggest_activity, suggest_template, topic_tags
 from bot.dates import MAX_DAYS_BACK, DateProblem, parse_date
-from bot.durations import parse_duration
+from bot.durations import find_duration, parse_duration
 from bot.library import Library, Template
 from bot.text import clean_text
 from bot.timezones import local_date
 from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
+
+if TYPE_CHECKING:
+    from bot.drafting import Draft
 
 # A draft untouched this long is parked rather than fed the user's next note as an answer;
 # an edit prompt left this long is forgotten. Either way the message is kept as a new note.
@@ -39,6 +42,7 @@ EDIT_IDLE_AFTER = timedelta(hours=1)
 STEP_INPUT = "step"
 EDIT_INPUTS = ("date", "minutes", "tags")
 SECTION_INPUT = "section:"
+NOTE_INPUT = "note"  # a new text for the note, before AI help drafts from it
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -54,6 +58,19 @@ def stage_of(reflection: Reflection, template: Template) -> Stage:
     if reflection.step < len(template.steps):
         return Stage.STEP
     return Stage.TIME if reflection.step == len(template.steps) else Stage.REVIEW
+
+
+def _advance(reflection: Reflection, template: Template, after: int | None = None) -> int:
+    """The next question. An AI draft asks only what it left unanswered, and skips the time
+    question if the note stated the time."""
+    step = (reflection.step if after is None else after) + 1
+    if reflection.ai_assisted:
+        while step < len(template.steps) and \
+                (reflection.answers.get(template.steps[step].id) or "").strip():
+            step += 1
+        if step == len(template.steps) and reflection.minutes is not None:
+            step += 1
+    return min(step, len(template.steps) + 1)
 
 
 def progress(reflection: Reflection, template: Template) -> tuple[int, int]:
@@ -129,6 +146,7 @@ class Begin:
     reflection: Reflection | None = None  # the draft to show, or the saved entry
     blocked_by: Reflection | None = None  # another reflection is in progress
     saved_already: bool = False
+    created: bool = False  # a new draft: nothing asked or answered yet
 
 
 async def _expect_step(session: AsyncSession, reflection: Reflection, template: Template) -> None:
@@ -168,7 +186,7 @@ async def begin(db: Database, library: Library, user_id: int, moment_id: int) ->
         session.add(reflection)
         await session.flush()
         await _expect_step(session, reflection, template_of(library, reflection))
-        return Begin(reflection)
+        return Begin(reflection, created=existing is None)
 
 
 def _new_reflection(library: Library, moment: LearningMoment, zone: str | None) -> Reflection:
@@ -177,7 +195,8 @@ def _new_reflection(library: Library, moment: LearningMoment, zone: str | None) 
     reflection = Reflection(
         user_id=moment.user_id, moment_id=moment.id,
         template_id=suggest_template(library, activity), status="open", step=0, answers={},
-        activity_type=activity, activity_date=local_date(moment.sent_at, zone), minutes=None,
+        activity_type=activity, activity_date=local_date(moment.sent_at, zone),
+        minutes=find_duration(moment.text),
         tags=[], started_at=now)
     _reindex(reflection, moment.text)
     return reflection
@@ -250,6 +269,7 @@ class Outcome(StrEnum):
     BAD_DATE = "bad_date"
     REPEATED = "repeated"  # a redelivered message, already applied
     PARKED = "parked"  # the draft was idle too long; the message is a new note
+    NOTE = "note"  # replaced the note's text, before AI help drafts from it
 
 
 @dataclass(frozen=True)
@@ -283,6 +303,12 @@ async def take_input(
         if field != STEP_INPUT and idle > EDIT_IDLE_AFTER:
             await _done_editing(session, library, user_id, reflection_id)
             return None
+        if field == NOTE_INPUT:
+            await _replace_note(session, reflection, clean_text(text).strip())
+            reflection.last_message_id = message_id
+            await _touch(session, library, reflection)
+            await _done_editing(session, library, user_id, reflection_id)
+            return Answered(Outcome.NOTE, reflection)
         answered = _apply(library, reflection, field, clean_text(text).strip(), today)
         if answered.outcome in (Outcome.NEXT, Outcome.EDITED):
             reflection.last_message_id = message_id
@@ -309,7 +335,7 @@ def _apply(library: Library, reflection: Reflection, field: str, text: str,
             if minutes is None:
                 return Answered(Outcome.BAD_DURATION, reflection)
             reflection.minutes = minutes
-        reflection.step = min(reflection.step + 1, len(template.steps) + 1)
+        reflection.step = _advance(reflection, template)
         return Answered(Outcome.NEXT, reflection)
     if field.startswith(SECTION_INPUT):
         step = template.step(field.removeprefix(SECTION_INPUT))
@@ -363,7 +389,7 @@ async def skip(db: Database, library: Library, user_id: int,
             step = template.steps[reflection.step]
             if step.required and not reflection.answers.get(step.id):
                 return Moved(Move.REQUIRED, reflection)
-        reflection.step += 1
+        reflection.step = _advance(reflection, template)
         await _touch(session, library, reflection)
         await _expect_step(session, reflection, template)
         return Moved(Move.DONE, reflection)
@@ -436,7 +462,7 @@ async def use_note(db: Database, library: Library, user_id: int, reflection_id: 
         if len(text) > step.max_length:  # the button is only offered when the note fits
             return None
         reflection.answers = {**reflection.answers, step.id: text}
-        reflection.step += 1
+        reflection.step = _advance(reflection, template)
         await _touch(session, library, reflection)
         await _expect_step(session, reflection, template)
         return reflection
@@ -606,4 +632,84 @@ async def discard(db: Database, user_id: int, reflection_id: int) -> Reflection 
             await moments.transition(session, reflection.moment_id, user_id, ("new",), "kept")
         await users.stop_expecting(session, user_id, reflection.id)
         await session.delete(reflection)
+        return reflection
+
+
+# --- AI help: a draft of the sections from the clinician's note ------------------------------
+
+
+def draftable(reflection: Reflection) -> bool:
+    """Only a fresh reflection is drafted: nothing answered, and not drafted before."""
+    return (reflection.status == "open" and reflection.step == 0 and not reflection.answers
+            and not reflection.ai_assisted)
+
+
+async def _draftable(session: AsyncSession, user_id: int, reflection_id: int
+                     ) -> tuple[Reflection, LearningMoment] | None:
+    reflection = await reflections.get_owned(session, reflection_id, user_id)
+    if reflection is None or not draftable(reflection) or reflection.moment_id is None:
+        return None
+    moment = await moments.get_owned(session, reflection.moment_id, user_id)
+    return (reflection, moment) if moment is not None else None
+
+
+async def draft_source(db: Database, user_id: int, reflection_id: int
+                       ) -> tuple[Reflection, LearningMoment] | None:
+    async with db.session() as session:
+        return await _draftable(session, user_id, reflection_id)
+
+
+@none_if_lost_race
+async def apply_draft(db: Database, library: Library, user_id: int, reflection_id: int,
+                      draft: Draft) -> Reflection | None:
+    """Put the grounded sections in, then ask only what is missing. The reflection is marked
+    AI-assisted from here on, and so is its CPD record."""
+    async with db.session.begin() as session:
+        found = await _draftable(session, user_id, reflection_id)
+        if found is None:
+            return None
+        reflection = found[0]
+        template = template_of(library, reflection)
+        reflection.answers = dict(draft.sections)
+        reflection.follow_ups = dict(draft.questions) or None
+        reflection.title = draft.title or None
+        reflection.activity_type = draft.activity
+        if draft.minutes is not None:
+            reflection.minutes = draft.minutes
+        reflection.tags = list(dict.fromkeys([*reflection.tags, *draft.tags]))
+        reflection.ai_assisted = True
+        reflection.step = _advance(reflection, template, after=-1)
+        await _touch(session, library, reflection)
+        await _expect_step(session, reflection, template)
+        return reflection
+
+
+async def _replace_note(session: AsyncSession, reflection: Reflection, text: str) -> None:
+    if reflection.moment_id is None:
+        return
+    moment = await moments.get_owned(session, reflection.moment_id, reflection.user_id)
+    if moment is not None:
+        moment.text = text
+        moment.edited_at = utcnow()
+
+
+@none_if_lost_race
+async def change_note(db: Database, library: Library, user_id: int, reflection_id: int,
+                      new_text: Callable[[str], str] | None = None,
+                      local_only: bool | None = None) -> Reflection | None:
+    """Before a draft: redact the note (`new_text`), keep it on this server only, or (with
+    neither) wait for the user's next message as its new text."""
+    async with db.session.begin() as session:
+        found = await _draftable(session, user_id, reflection_id)
+        if found is None:
+            return None
+        reflection, moment = found
+        if new_text is not None:
+            await _replace_note(session, reflection, new_text(moment.text))
+        if local_only is not None:
+            moment.local_only = local_only
+        if new_text is None and local_only is None:
+            await users.expect_input(session, user_id, reflection.id, NOTE_INPUT)
+        reflection.updated_at = utcnow()
+        await _touch(session, library, reflection)
         return reflection

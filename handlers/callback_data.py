@@ -57,6 +57,7 @@ REFLECTION_ACTIONS = frozenset({
     "go", "pk", "sk", "bk", "nt", "tl", "tp", "cx", "m",  # the guided questions
     "sv", "ds", "ed", "sc", "dt", "d", "tm", "ac", "a", "tg", "tt", "sh",  # card and editing
     "v", "dl", "dy", "un",  # the log
+    "ai", "rd", "en", "lo",  # AI help: draft, redact the note, edit it, keep it local
 })  # fmt: skip
 _REFLECTION = re.compile(r"^rf:([a-z]{1,2}):(\d{1,18})(?::([a-z0-9_]{1,24}))?$")
 REFLECTION_PATTERN = r"^rf:"

@@ -9,15 +9,18 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import capture, credit_records, moments, reflections
+from bot.assist import Result, offer
 from bot.dates import DateProblem
 from bot.i18n import N_, translator
 from bot.library import Library
 from bot.reflections import Answered, Begin, Cancelled, Move, Moved, Outcome, Stage
 from bot.text import preview
+from handlers import assist
 from handlers import reflection_views as views
+from handlers.assist import provider
 from handlers.callback_data import moment_button, reflection_button
 from handlers.capture import KIND_ICONS, capture_message, moment_from_message, sender_of
-from handlers.common import database, language_of, library, send_screen, today_for
+from handlers.common import config, database, language_of, library, send_screen, today_for
 from storage.engine import Database
 from storage.models import Reflection
 
@@ -35,7 +38,8 @@ async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: 
     template = reflections.template_of(lib, reflection)
     if reflection.status == "open" and reflections.stage_of(reflection, template) is not \
             Stage.REVIEW:
-        screen = views.question(lib, reflection, moment, language)
+        offer_help = offer(config(context), provider(context), reflection, moment)
+        screen = views.question(lib, reflection, moment, language, offer_help)
     else:
         proposed = reflections.proposed_tags(lib, reflection, language,
                                              moment.text if moment else "")
@@ -58,8 +62,23 @@ async def present_begin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, begun:
             InlineKeyboardMarkup([[InlineKeyboardButton(
                 "📓 " + _("Open it"), callback_data=reflection_button("v", begun.reflection.id))]]),
         ))
+    elif begun.created and begun.reflection is not None and \
+            await assist.wants_help(context, chat_id):
+        await present_draft(context, chat_id, begun.reflection.id, language)
     elif begun.reflection is not None:
         await present(context, chat_id, begun.reflection, language)
+
+
+async def present_draft(context: ContextTypes.DEFAULT_TYPE, user_id: int, reflection_id: int,
+                        language: str) -> bool:
+    """Draft with AI help, then show the first question it left open, or the card. False if
+    the reflection can no longer be drafted."""
+    drafted = await assist.draft(context, user_id, reflection_id, language)
+    if drafted.result is Result.GONE:
+        return False
+    if drafted.result is not Result.FLAGGED and drafted.reflection is not None:
+        await present(context, user_id, drafted.reflection, language)
+    return True
 
 
 async def reflect_on(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,
@@ -166,6 +185,8 @@ async def _reply_to_answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
                                    "last year."),
         }.get(answered.date_problem, _("I couldn't read a date. Try “12.03”, “yesterday” or "
                                        "“3 days ago”.")) + " " + _(KEPT_IN_INBOX))
+    elif answered.outcome is Outcome.NOTE:
+        await present_draft(context, message.chat_id, answered.reflection.id, language)
     elif answered.outcome is Outcome.PARKED:
         await capture_message(update, context)
         await message.reply_text(_("⏸ Your unfinished reflection was idle, so I parked it. "

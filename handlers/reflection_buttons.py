@@ -16,7 +16,9 @@ from telegram.ext import ContextTypes
 from bot import moments, reflection_log, reflections
 from bot.i18n import translator
 from bot.library import Library
+from bot.privacy import find_identifiers, redact
 from bot.reflections import SECTION_INPUT, Cancelled
+from handlers import assist
 from handlers import reflection_views as views
 from handlers.callback_data import (
     REFLECTION_ACTIONS,
@@ -25,7 +27,14 @@ from handlers.callback_data import (
 )
 from handlers.common import database, edit_quietly, language_of, library, send_screen, today_for
 from handlers.other import answer_expired
-from handlers.reflect import present, present_begin, reflect_on, report_cancel, report_move
+from handlers.reflect import (
+    present,
+    present_begin,
+    present_draft,
+    reflect_on,
+    report_cancel,
+    report_move,
+)
 from storage.engine import Database
 from storage.models import Reflection
 
@@ -155,6 +164,37 @@ async def _minutes(press: Press) -> bool:
         return False
     return await press.present(await reflections.set_minutes(
         press.db, press.library, press.user_id, press.reflection_id, minutes or None))
+
+
+# --- AI help ------------------------------------------------------------------------------
+
+
+async def _draft(press: Press) -> bool:
+    return await present_draft(press.context, press.user_id, press.reflection_id, press.language)
+
+
+async def _redact_note(press: Press) -> bool:
+    redacted = await reflections.change_note(
+        press.db, press.library, press.user_id, press.reflection_id,
+        new_text=lambda text: redact(text, find_identifiers(text)))
+    return redacted is not None and await _draft(press)
+
+
+async def _edit_note(press: Press) -> bool:
+    reflection = await reflections.change_note(press.db, press.library, press.user_id,
+                                               press.reflection_id)
+    return reflection is not None and await press.show(
+        assist.edit_note_prompt(reflection, press.language))
+
+
+async def _keep_local(press: Press) -> bool:
+    reflection = await reflections.change_note(press.db, press.library, press.user_id,
+                                               press.reflection_id, local_only=True)
+    if reflection is None:
+        return False
+    await press.show(("🔒 " + press.gettext("Kept on this server only; nothing was sent. "
+                                            "Let's go through the questions."), None))
+    return await press.present(reflection)
 
 
 # --- the summary card and editing ------------------------------------------------------------
@@ -288,5 +328,6 @@ ACTIONS: dict[str, Action] = {
     "tm": _menu("minutes", lambda press, reflection: views.time_menu(reflection, press.language)),
     "tt": _menu("tags", lambda press, reflection: views.tags_prompt(reflection, press.language)),
     "v": _view, "dl": _ask_delete, "dy": _delete, "un": _restore,
+    "ai": _draft, "rd": _redact_note, "en": _edit_note, "lo": _keep_local,
 }  # fmt: skip
 assert set(ACTIONS) == REFLECTION_ACTIONS

@@ -38,7 +38,7 @@ def day_label(day: date, language: str) -> str:
 
 
 def question(library: Library, reflection: Reflection, moment: LearningMoment | None,
-             language: str) -> Screen:
+             language: str, offer_help: bool = False) -> Screen:
     """The question the reflection is at: a template step, or the time spent."""
     _ = translator(language).gettext
     template = template_of(library, reflection)
@@ -47,7 +47,9 @@ def question(library: Library, reflection: Reflection, moment: LearningMoment | 
     if stage_of(reflection, template) is Stage.TIME:
         return _time_question(reflection, header, language)
     step = template.steps[reflection.step]
-    lines = [header, "", f"▪️ {step.title.in_(language)}", step.prompt.in_(language),
+    follow_up = (reflection.follow_ups or {}).get(step.id)
+    lines = [header, "", f"▪️ {step.title.in_(language)}",
+             f"❓ {follow_up}" if follow_up else step.prompt.in_(language),
              f"💡 {step.hint.in_(language)}"]
     note = moment.text.strip() if moment else ""
     if reflection.step == 0 and note:
@@ -69,6 +71,8 @@ def question(library: Library, reflection: Reflection, moment: LearningMoment | 
     elif not step.required:
         row.append(_button("⏭ " + _("Skip"), "sk", reflection.id, reflection.step))
     keyboard = [row] if row else []
+    if offer_help and reflection.step == 0:
+        keyboard.append([_button("✨ " + _("Draft it from my note"), "ai", reflection.id)])
     controls = []
     if reflection.step > 0:
         controls.append(_button("◀ " + _("Back"), "bk", reflection.id, reflection.step))
@@ -105,6 +109,8 @@ def entry_text(library: Library, reflection: Reflection, language: str) -> str:
     tags = all_tags(reflection)
     if tags:
         lines.append(" ".join(f"#{tag}" for tag in tags))
+    if reflection.ai_assisted:
+        lines.append("✨ " + _("AI-assisted"))
     titles = {step.id: step.title.in_(language) for step in template.steps}
     for step_id in [*titles, *(key for key in reflection.answers if key not in titles)]:
         answer = reflection.answers.get(step_id, "").strip()

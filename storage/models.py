@@ -79,6 +79,11 @@ class User(Base):
     # Quiet hours for reminders, as local minutes after midnight; the span may cross midnight.
     quiet_from: Mapped[int | None] = mapped_column(Integer)
     quiet_until: Mapped[int | None] = mapped_column(Integer)
+    # AI help: draft every reflection from the note at once (else only on request), and the
+    # answer to "may voice notes go to the transcription provider?" (None: not asked yet).
+    ai_help: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    voice_consent: Mapped[bool | None] = mapped_column(Boolean)
+    voice_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LearningMoment(Base):
@@ -110,6 +115,10 @@ class LearningMoment(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ack_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A voice note's transcript (also put in `text`), and the clinician's choice to keep a
+    # note that looks identifiable on this server only: it is never sent to an LLM.
+    transcript: Mapped[str | None] = mapped_column(Text)
+    local_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 _OPEN = text("status = 'open'")
@@ -149,6 +158,10 @@ class Reflection(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The LLM drafted some of it; its follow-up question for each section it left empty.
+    ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    title: Mapped[str | None] = mapped_column(String(200))  # the draft's, from the note
+    follow_ups: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # Every ORM update is conditional on this: "UPDATE ... WHERE id = ? AND version = ?".
     version: Mapped[int] = mapped_column(Integer)
 
@@ -252,3 +265,18 @@ class JournalEntry(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LlmUsage(Base):
+    """Tokens, calls and failures per user and UTC day: for cost, limits and health."""
+
+    __tablename__ = "llm_usage"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    audio_seconds: Mapped[int] = mapped_column(Integer, default=0)

@@ -101,3 +101,17 @@ async def forget_setting(session: AsyncSession, user_id: int) -> None:
     await session.execute(update(User).where(
         User.id == user_id, User.input_reflection_id.is_(None),
         User.input_field.startswith(SETTING_INPUT)).values(input_field=None))
+
+
+async def wants_ai_help(session: AsyncSession, user_id: int) -> bool:
+    return bool(await session.scalar(select(User.ai_help).where(User.id == user_id)))
+
+
+async def voice_consent(session: AsyncSession, user_id: int) -> bool | None:
+    """Whether the user let voice notes go to the transcription provider; None: not asked."""
+    return await session.scalar(select(User.voice_consent).where(User.id == user_id))
+
+
+async def set_voice_consent(session: AsyncSession, user_id: int, consent: bool) -> None:
+    await session.execute(update(User).where(User.id == user_id).values(
+        voice_consent=consent, voice_consent_at=utcnow()))
