@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.text import clean_text
 from storage import moments
 from storage.engine import Database
 from storage.models import LearningMoment, utcnow
@@ -58,3 +59,23 @@ async def inbox_page(db: Database, user_id: int, page: int) -> InboxPage:
             session, user_id, INBOX_PAGE_SIZE, (page - 1) * INBOX_PAGE_SIZE
         )
     return InboxPage(items=items, page=page, pages=pages, total=total)
+
+
+async def add_text(db: Database, user_id: int, moment_id: int, text: str,
+                   transcript: bool = False) -> LearningMoment | None:
+    """Add a transcript, or a line typed about a voice note, to the moment's text (after its
+    caption, if it had one). A transcript is also kept apart, as heard."""
+    async with db.session.begin() as session:
+        moment = await moments.get_owned(session, moment_id, user_id)
+        if moment is None:
+            return None
+        moment.text = "\n\n".join(part for part in (moment.text.strip(), clean_text(text)) if part)
+        if transcript:
+            moment.transcript = clean_text(text)
+        moment.edited_at = utcnow()
+        return moment
+
+
+async def by_source(db: Database, chat_id: int, message_id: int) -> LearningMoment | None:
+    async with db.session() as session:
+        return await moments.find_by_source(session, chat_id, message_id)

@@ -704,6 +704,8 @@ async def change_note(db: Database, library: Library, user_id: int, reflection_i
         if found is None:
             return None
         reflection, moment = found
+        if moment.local_only:
+            return None  # kept on this server: nothing more to clear
         if new_text is not None:
             await _replace_note(session, reflection, new_text(moment.text))
         if local_only is not None:

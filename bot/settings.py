@@ -32,13 +32,15 @@ class Settings:
     annual_target: int | None  # hundredths, the user's own; None: the framework's
     share_reflections: bool
     setup_done: bool
+    ai_help: bool = False  # draft every reflection with AI help, not only on request
+    voice_consent: bool | None = None  # voice notes to the transcription provider
 
 
 def _settings(user: User) -> Settings:
     return Settings(user.time_zone, user.framework_id or GENERIC_FRAMEWORK,
                     user.framework_id is not None, user.profession,
                     user.cycle_end, user.annual_target, user.share_reflections,
-                    user.setup_done_at is not None)
+                    user.setup_done_at is not None, user.ai_help, user.voice_consent)
 
 
 async def read(db: Database, user_id: int) -> Settings | None:
@@ -153,6 +155,17 @@ async def set_target(db: Database, library: Library, user_id: int,
 async def set_sharing(db: Database, library: Library, user_id: int,
                       share: bool) -> Settings | None:
     return await _change(db, library, user_id, False, share_reflections=share)
+
+
+async def set_ai_help(db: Database, library: Library, user_id: int,
+                      on: bool) -> Settings | None:
+    return await _change(db, library, user_id, False, ai_help=on)
+
+
+async def set_voice_consent(db: Database, library: Library, user_id: int,
+                            consent: bool) -> Settings | None:
+    return await _change(db, library, user_id, False, voice_consent=consent,
+                         voice_consent_at=utcnow())
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from handlers import (
     settings,
     start,
     summary,
+    voice,
 )
 
 KEPT_CONTENT = (
@@ -77,6 +78,7 @@ def register(application: Application) -> None:
         CallbackQueryHandler(export.on_export_button, pattern=export.EXPORT_PATTERN),
         CallbackQueryHandler(imports.on_import_button, pattern=imports.IMPORT_PATTERN),
         CallbackQueryHandler(remind.on_remind_button, pattern=remind.REMIND_PATTERN),
+        CallbackQueryHandler(voice.on_consent_button, pattern=voice.CONSENT_PATTERN),
         CallbackQueryHandler(commands.on_language_button,
                              pattern=callback_data.LANGUAGE_PATTERN),
         CallbackQueryHandler(other.answer_expired),

@@ -104,7 +104,7 @@ def parse_log_button(data: str | None) -> tuple[int, str] | tuple[None, None]:
 # Settings and onboarding: "st:<action>[:<argument>]"; the argument is a framework id,
 # a profession or an IANA zone name.
 SETTING_ACTIONS = frozenset({"ms", "rm", "fw", "fs", "pr", "ps", "tz", "zs", "zt", "zl", "cd", "cx",
-                             "tg", "tx", "sh", "ln"})
+                             "tg", "tx", "sh", "ln", "ai", "vo"})
 _SETTING = re.compile(r"^st:([a-z]{2})(?::([A-Za-z0-9_/+-]{1,48}))?$")
 SETTING_PATTERN = r"^st:"
 

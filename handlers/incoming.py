@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from handlers import voice
 from handlers.capture import capture_message
 from handlers.imports import take_import_file
 from handlers.reflect import answer_text
@@ -19,6 +20,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if await take_import_file(update, context):
         return
     if await capture_message(update, context, may_answer=may_answer):
+        if message.voice is not None:
+            await voice.after_capture(update, context)
         return
     if await answer_setting(update, context) or await answer_text(update, context):
         return

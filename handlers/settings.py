@@ -7,6 +7,8 @@ Onboarding keeps no state of its own: the next question is the first setting sti
 
 from __future__ import annotations
 
+import re
+
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -17,18 +19,20 @@ from telegram import (
 )
 from telegram.ext import ContextTypes
 
-from bot import settings
+from bot import assist, settings
 from bot.credit_text import UNIT_NAMES
 from bot.credits import from_hundredths
 from bot.i18n import LANGUAGE_NAMES, N_, translator
 from bot.settings import Settings
 from bot.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
-from handlers import remind
+from handlers import remind, voice
+from handlers.assist import provider
 from handlers.callback_data import parse_setting_button, setting_button
 from handlers.capture import capture_message
 from handlers.commands import on_language
 from handlers.common import (
     button_rows,
+    config,
     database,
     edit_quietly,
     language_of,
@@ -89,6 +93,20 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
         [_button(_("Annual target"), "tg"), _button(_("Sharing"), "sh")],
         [_button(_("Language"), "ln"), _button("⏰ " + _("Reminders"), "rm")],
     ]
+    help_on = assist.available(config(context), provider(context))
+    lines.append(_("AI help: {answer}").format(answer=(
+        _("not set up on this server") if not help_on
+        else _("drafts every reflection from your note") if current.ai_help
+        else _("when you press “Draft it from my note”"))))
+    voice_on = help_on and config(context).llm.transcribe
+    if voice_on:
+        lines.append(_("Voice notes to text: {answer}").format(answer=(
+            _("not asked yet") if current.voice_consent is None
+            else _("yes") if current.voice_consent else _("no"))))
+    row = [_button("✨ " + _("AI help"), "ai")] if help_on else []
+    row += [_button("🎙 " + _("Voice notes"), "vo")] if voice_on else []
+    if row:
+        keyboard.append(row)
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -281,6 +299,21 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
         changed = await settings.set_cycle_end(db, books, user_id, None)
     elif action == "tx":
         changed = await settings.set_target(db, books, user_id, None)
+    elif action == "ai":
+        changed = await settings.set_ai_help(db, books, user_id, not current.ai_help)
+        if changed is not None:
+            note = "✅ " + (_("Every new reflection starts with a draft from your note. Notes "
+                              "that look identifiable are checked with you first.")
+                            if changed.ai_help
+                            else _("Reflections start with the questions; “Draft it from my "
+                                   "note” asks for a draft when you want one."))
+    elif action == "vo":
+        changed = await settings.set_voice_consent(db, books, user_id,
+                                                   not current.voice_consent)
+        if changed is not None:
+            note = "✅ " + (_("Voice notes will be sent for transcription.")
+                            if changed.voice_consent
+                            else _("Voice notes stay as audio; I'll ask you to type a line."))
     elif action == "sh":
         changed = await settings.set_sharing(db, books, user_id, not current.share_reflections)
         if changed is not None:
@@ -304,10 +337,14 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     db, books = database(context), library(context)
     async with db.session.begin() as session:
         name = await users.pending_setting(session, user.id)
-        if name is None or name not in ("zone", "cycle", "target", "exdates", "axdates",
-                                        "remind", "quiet"):
+        if name is None or (name not in ("zone", "cycle", "target", "exdates", "axdates",
+                                        "remind", "quiet") and not \
+                re.fullmatch(rf"{voice.LINE_SETTING}\d+", name)):
             return False
         await users.expect_setting(session, user.id, None)
+    if name.startswith(voice.LINE_SETTING):
+        await voice.add_line(update, context, int(name.removeprefix(voice.LINE_SETTING)))
+        return True
     if name.endswith("dates"):
         await answer_dates(update, context, name[:2])
         return True

@@ -133,8 +133,9 @@ class FakeTelegram:
         self._failures.setdefault(method, deque()).append(
             TelegramError(code, description, retry_after))
 
-    def add_file(self, file_id: str, content: bytes, size: int | None = None) -> None:
-        self.files[file_id] = (f"documents/{file_id}.bin", content, size or len(content))
+    def add_file(self, file_id: str, content: bytes, size: int | None = None,
+                 path: str | None = None) -> None:
+        self.files[file_id] = (path or f"documents/{file_id}.bin", content, size or len(content))
 
     def sent(self, chat_id: int | None = None, method: str = "sendMessage") -> list[ApiCall]:
         """Calls that succeeded: a message refused with 429 was never sent."""
