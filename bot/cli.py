@@ -52,8 +52,10 @@ def setup_logging(config: Config) -> None:
     handler.addFilter(_RedactSecrets([config.telegram.token, config.llm.api_key]))
     logging.basicConfig(level=config.logging.level, handlers=[handler], force=True)
     # Libraries' debug output carries secrets and message texts: httpx logs URLs with the
-    # bot token, database drivers log statement parameters, PTB logs whole updates.
-    for chatty in ("httpx", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy"):
+    # bot token, database drivers log statement parameters, PTB logs whole updates, and the
+    # openai SDK logs request bodies: the clinician's note.
+    for chatty in ("httpx", "httpcore", "httpx2", "httpcore2", "openai", "aiosqlite", "asyncpg",
+                   "sqlalchemy"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
 
@@ -212,7 +214,7 @@ async def _run(config: Config) -> None:
         "cpdbot %s starting: mode=polling storage=%s llm=%s",
         __version__,
         describe_backend(config.storage.url),
-        f"on ({config.llm.model})" if config.llm.enabled else "off",
+        f"on ({config.llm.model})" if config.llm.usable else "off",
     )
     db = Database(config.storage.url)
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.privacy import find_identifiers
+from bot.privacy import redact as redact_text
 from bot.text import clean_text
 from storage import moments
 from storage.engine import Database
@@ -79,3 +81,15 @@ async def add_text(db: Database, user_id: int, moment_id: int, text: str,
 async def by_source(db: Database, chat_id: int, message_id: int) -> LearningMoment | None:
     async with db.session() as session:
         return await moments.find_by_source(session, chat_id, message_id)
+
+
+async def redact(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
+    """Replace what looks like patient identifiers in the note; None if nothing is left to."""
+    async with db.session.begin() as session:
+        moment = await moments.get_owned(session, moment_id, user_id)
+        findings = find_identifiers(moment.text) if moment is not None else []
+        if moment is None or not findings:
+            return None
+        moment.text = redact_text(moment.text, findings)
+        moment.edited_at = utcnow()
+        return moment

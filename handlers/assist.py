@@ -12,7 +12,7 @@ from bot.assist import Drafted, Result
 from bot.i18n import N_, translator
 from bot.library import Library
 from bot.llm import Failure, Provider
-from bot.privacy import marked
+from bot.privacy import Finding, marked
 from bot.text import preview
 from handlers.callback_data import reflection_button
 from handlers.common import config, database, library, send_screen
@@ -26,6 +26,13 @@ FINDING_NAMES = {
     "postcode": N_("a postcode"), "name": N_("a name"), "age_date": N_("an age with a date"),
 }  # fmt: skip
 NOTE_SHOWN = 1500  # characters of the marked note shown on the privacy screen
+
+
+def identifier_names(findings: list[Finding], language: str) -> str:
+    """"an NHS number, a date of birth": what the guard found, each kind once."""
+    _ = translator(language).gettext
+    kinds = dict.fromkeys(finding.kind for finding in findings)
+    return ", ".join(_(FINDING_NAMES[kind]) for kind in kinds)
 
 
 def provider(context: ContextTypes.DEFAULT_TYPE) -> Provider | None:
@@ -102,11 +109,10 @@ def draft_text(library: Library, drafted: Drafted, language: str) -> str:
 def privacy_screen(drafted: Drafted, language: str) -> Screen:
     _ = translator(language).gettext
     assert drafted.reflection is not None
-    kinds = list(dict.fromkeys(finding.kind for finding in drafted.findings))
     reflection_id = drafted.reflection.id
     text = "\n".join([
         "🛡 " + _("Your note may identify a patient: {what}. Nothing has been sent to the AI "
-                 "service.").format(what=", ".join(_(FINDING_NAMES[kind]) for kind in kinds)),
+                 "service.").format(what=identifier_names(drafted.findings, language)),
         "",
         preview(marked(drafted.note, drafted.findings), NOTE_SHOWN),
         "",

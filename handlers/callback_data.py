@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MOMENT_ACTIONS = {"r": "reflect", "k": "keep", "d": "drop", "u": "undo"}
-_MOMENT = re.compile(r"^m:([rkdu]):(\d{1,18})$")
+MOMENT_ACTIONS = {"r": "reflect", "k": "keep", "d": "drop", "u": "undo", "x": "redact"}
+_MOMENT = re.compile(r"^m:([rkdux]):(\d{1,18})$")
 _INBOX = re.compile(r"^inbox:(\d{1,6})$")
 _LANGUAGE = re.compile(r"^lang:([a-z]{2})$")
 

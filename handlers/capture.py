@@ -23,7 +23,9 @@ from telegram.ext import ContextTypes
 from bot import capture, reflections
 from bot.capture import NewMoment, Sender
 from bot.i18n import N_, translator
+from bot.privacy import find_identifiers
 from bot.text import preview
+from handlers.assist import identifier_names
 from handlers.callback_data import moment_button
 from handlers.common import database, edit_quietly, language_of, patiently
 from storage.models import LearningMoment
@@ -121,6 +123,11 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str) -> 
     if moment.forward_origin and moment.forward_origin.get("name"):
         lines.append("↪️ " + _("Forwarded from {source}").format(
             source=preview(moment.forward_origin["name"], 60)))
+    findings = find_identifiers(moment.text) if status != "dropped" else []
+    if findings:
+        lines.append("🛡 " + _("This may identify a patient: {what}. Reflections can be read "
+                              "by appraisers, and even courts; “Redact” replaces those "
+                              "parts.").format(what=identifier_names(findings, language)))
     if (moment.file_size or 0) > capture.BOT_DOWNLOAD_LIMIT_BYTES:
         lines.append("⚠️ " + _("The file is over 20 MB, so I keep a reference to it, "
                               "not its contents."))
@@ -134,8 +141,13 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str) -> 
     return "\n".join(lines)
 
 
-def ack_keyboard(moment_id: int, status: str, language: str) -> InlineKeyboardMarkup:
+def ack_keyboard(moment_id: int, status: str, language: str,
+                 text: str = "") -> InlineKeyboardMarkup:
+    """The moment's buttons; "Redact" too while its text looks identifiable."""
     _ = translator(language).gettext
+    redact_row = ([[InlineKeyboardButton("✂️ " + _("Redact"),
+                                         callback_data=moment_button("redact", moment_id))]]
+                  if status != "dropped" and find_identifiers(text) else [])
     reflect = InlineKeyboardButton("📝 " + _("Reflect now"),
                                    callback_data=moment_button("reflect", moment_id))
     drop = InlineKeyboardButton("🗑 " + _("Drop"), callback_data=moment_button("drop", moment_id))
@@ -143,10 +155,10 @@ def ack_keyboard(moment_id: int, status: str, language: str) -> InlineKeyboardMa
         return InlineKeyboardMarkup([[InlineKeyboardButton(
             "↩️ " + _("Undo"), callback_data=moment_button("undo", moment_id))]])
     if status == "kept":
-        return InlineKeyboardMarkup([[reflect, drop]])
+        return InlineKeyboardMarkup([[reflect, drop], *redact_row])
     later = InlineKeyboardButton("⏳ " + _("Later"),
                                  callback_data=moment_button("keep", moment_id))
-    return InlineKeyboardMarkup([[reflect, later, drop]])
+    return InlineKeyboardMarkup([[reflect, later, drop], *redact_row])
 
 
 def sender_of(update: Update) -> Sender:
@@ -173,7 +185,7 @@ async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
     sent = await patiently(lambda: context.bot.send_message(
         chat_id=moment.chat_id,
         text=ack_text(moment, "new", stored.language),
-        reply_markup=ack_keyboard(moment_id, "new", stored.language),
+        reply_markup=ack_keyboard(moment_id, "new", stored.language, moment.text),
         reply_parameters=ReplyParameters(moment.message_id, allow_sending_without_reply=True),
     ))
     await capture.remember_ack(db, moment_id, sent.message_id)
@@ -206,5 +218,5 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         chat_id=edited.chat_id,
         message_id=edited.ack_message_id,
         text=ack_text(edited, edited.status, language),
-        reply_markup=ack_keyboard(edited.id, edited.status, language),
+        reply_markup=ack_keyboard(edited.id, edited.status, language, edited.text),
     ))

@@ -29,7 +29,7 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer()
         return
     move = {"keep": moments.keep_for_later, "drop": moments.drop,
-            "undo": moments.undo_drop}[button.action]
+            "undo": moments.undo_drop, "redact": moments.redact}[button.action]
     moment = await move(database(context), user_id, button.moment_id)
     if moment is None:
         await answer_expired(update, context)
@@ -37,5 +37,5 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await query.answer()
     await edit_quietly(query.edit_message_text(
         ack_text(moment, moment.status, language),
-        reply_markup=ack_keyboard(moment.id, moment.status, language),
+        reply_markup=ack_keyboard(moment.id, moment.status, language, moment.text),
     ))

@@ -136,7 +136,7 @@ async def transcribe(context: ContextTypes.DEFAULT_TYPE, user_id: int, moment: L
     await context.bot.send_message(
         user_id, "\n".join(["📝 " + _("Your voice note as text:"), f"«{preview(heard, 1000)}»",
                             "", _("Reflect on it now, or later from /inbox.")]),
-        reply_markup=ack_keyboard(updated.id, updated.status, language))
+        reply_markup=ack_keyboard(updated.id, updated.status, language, updated.text))
 
 
 async def ask_for_line(context: ContextTypes.DEFAULT_TYPE, user_id: int, moment_id: int,
@@ -160,4 +160,4 @@ async def add_line(update: Update, context: ContextTypes.DEFAULT_TYPE, moment_id
         return
     await message.reply_text(
         "✅ " + _("Added to your voice note:") + f" «{preview(message.text or '')}»",
-        reply_markup=ack_keyboard(updated.id, updated.status, language))
+        reply_markup=ack_keyboard(updated.id, updated.status, language, updated.text))

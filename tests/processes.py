@@ -39,10 +39,11 @@ def clean_env() -> dict[str, str]:
     return env
 
 
-async def start_cpdbot(config_path: Path, *args: str) -> asyncio.subprocess.Process:
+async def start_cpdbot(config_path: Path, *args: str,
+                       env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "--config", str(config_path), *(args or ("run",)),
-        cwd=config_path.parent, env=clean_env(),
+        cwd=config_path.parent, env={**clean_env(), **(env or {})},
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
 

@@ -6,8 +6,11 @@ failure mode falling back to the guided questions, the circuit breaker and the t
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,6 +22,7 @@ from tests.chat import Chat
 from tests.conftest import RunningBot
 from tests.fake_openai import FakeOpenAI
 from tests.fake_telegram import FakeTelegram
+from tests.processes import start_cpdbot, write_config
 
 NOTE_EN = ("Webinar on sepsis, 45 min. Learned that qSOFA of two or more means think sepsis "
            "early.")
@@ -276,7 +280,7 @@ async def test_a_voice_note_becomes_a_transcribed_moment(
              "mime_type": "audio/ogg"}
     ack, consent = await chat.send(voice=voice, expect=2)
     assert "Kept your voice note" in ack.params["text"]
-    assert f"127.0.0.1" in consent.params["text"] and "patient" in consent.params["text"]
+    assert "127.0.0.1" in consent.params["text"] and "patient" in consent.params["text"]
     assert openai_server.uploads == []  # nothing goes before the answer
     [transcribed] = await chat.press("Yes", consent)
     [upload] = openai_server.uploads
@@ -335,3 +339,44 @@ async def test_without_a_key_no_help_is_offered_and_the_time_is_read_from_the_no
     [menu] = await chat.say("/settings")
     assert "not set up on this server" in menu.params["text"]
     assert json.dumps(chat.labels(menu)).count("✨") == 0
+
+
+async def test_an_identifiable_capture_is_flagged_and_can_be_redacted(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 6080)
+    [ack] = await chat.say(IDENTIFIABLE)
+    assert "🛡 This may identify a patient: a name, an NHS number, a date of birth" in \
+        ack.params["text"]
+    [clean_ack] = await chat.say("qSOFA ≥2: think sepsis")
+    assert "🛡" not in clean_ack.params["text"]
+    assert not any("Redact" in label for label in chat.labels(clean_ack))
+    await chat.press("✂️", ack, expect=0)
+    [moment, _clean] = await rows(db, LearningMoment, user_id=chat.id)
+    assert "943 476 5919" not in moment.text and "[NHS No.]" in moment.text
+    edited = telegram.calls_to("editMessageText")[-1].params
+    assert "🛡" not in edited["text"] and "Redact" not in json.dumps(edited["reply_markup"])
+    # Pressed again (stale): nothing left to redact.
+    await chat.press_data(chat.button("✂️", ack), ack, expect=0)
+    assert chat.alert == "This button has expired."
+
+
+async def test_the_real_process_at_debug_logs_neither_the_note_nor_the_key(
+        telegram: FakeTelegram, openai_server: FakeOpenAI, database_url: str,
+        tmp_path: Path) -> None:
+    config_path = write_config(tmp_path / "config.toml", telegram, database_url, "DEBUG")
+    with config_path.open("a", encoding="utf-8") as file:
+        file.write(f'[llm]\nenabled = true\nbase_url = "{openai_server.base_url}"\n')
+    process = await start_cpdbot(config_path, env={"OPENAI_API_KEY": "sk-SECRET-KEY-123"})
+    try:
+        chat = Chat(telegram, 6090)
+        await telegram.wait_until(lambda: telegram.calls_to("getUpdates"), 30)
+        await reflect(chat, "CONFIDENTIAL-LEARNING-TEXT: qSOFA at triage")
+        await chat.press("✨", expect=2)
+        assert openai_server.authorization == ["Bearer sk-SECRET-KEY-123"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 20)
+    log = (stdout + stderr).decode()
+    assert process.returncode == 0, log
+    assert "llm=on" in log and "DEBUG" in log
+    assert "CONFIDENTIAL-LEARNING-TEXT" not in log and "SECRET-KEY" not in log
