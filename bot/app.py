@@ -32,7 +32,8 @@ def build_application(
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
         .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
-        .concurrent_updates(PerUserUpdateProcessor(64))
+        # Many users may each wait seconds on the LLM; a slot each keeps the rest moving.
+        .concurrent_updates(PerUserUpdateProcessor(512))
         .request(api)
         .get_updates_request(polling_api)
         .build()

@@ -76,11 +76,12 @@ async def draft(db: Database, library: Library, config: Config, provider: Provid
     template = reflections.template_of(library, reflection)
     answer = await provider.structured(drafting.messages(library, template, language, note),
                                        drafting.draft_schema(library, template))
-    await _record(db, user_id, answer.usage, failed=isinstance(answer, Failed))
-    if isinstance(answer, Failed):
-        return _failed(reflection, answer)
-    kept = drafting.keep_grounded(library, template, answer.parsed, note)
-    drafted = await reflections.apply_draft(db, library, user_id, reflection_id, kept)
+    async with provider.landing:
+        await _record(db, user_id, answer.usage, failed=isinstance(answer, Failed))
+        if isinstance(answer, Failed):
+            return _failed(reflection, answer)
+        kept = drafting.keep_grounded(library, template, answer.parsed, note)
+        drafted = await reflections.apply_draft(db, library, user_id, reflection_id, kept)
     if drafted is None:
         return Drafted(Result.GONE)
     return Drafted(Result.DRAFTED, drafted, kept)

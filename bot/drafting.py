@@ -25,9 +25,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_SCHEMAS: dict[tuple[str, ...], type[BaseModel]] = {}
+
+
 def draft_schema(library: Library, template: Template) -> type[BaseModel]:
     """A pydantic model: title, activity (one of ours), minutes, tags, and per-section text
-    and follow-up questions, every field required, as strict json_schema wants."""
+    and follow-up questions, every field required, as strict json_schema wants. Built once
+    per template: making a model costs more than the rest of a request."""
+    key = (template.id, *(step.id for step in template.steps), "|", *library.activities)
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = _build_schema(library, template)
+    return _SCHEMAS[key]
+
+
+def _build_schema(library: Library, template: Template) -> type[BaseModel]:
     per_step = {step.id: (str | None, Field(description=step.title.in_("en")))
                 for step in template.steps}
     sections = create_model("Sections", __base__=_Strict, **per_step)  # type: ignore[call-overload]

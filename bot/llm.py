@@ -8,6 +8,7 @@ counted by kind, and a run of them opens the circuit breaker.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from bot.config import LLMConfig
 log = logging.getLogger("cpdbot.llm")
 # Self-hosted servers (llama-server, vLLM, Ollama) take any key, but the SDK wants one.
 NO_KEY = "not-needed"
+LANDING_AT_ONCE = 2
 
 
 class Failure(StrEnum):
@@ -71,6 +73,9 @@ class Provider:
             max_retries=config.max_retries)
         self.breaker = Breaker(config.failures_to_pause, config.pause_seconds)
         self.failures: Counter[Failure] = Counter()
+        # Answers that arrive together are written a few at a time, so a burst of drafts
+        # can't queue ahead of everyone else's captures for the database.
+        self.landing = asyncio.Semaphore(LANDING_AT_ONCE)
 
     async def close(self) -> None:
         await self.chat.close()
