@@ -26,6 +26,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python -m benchmarks.export
 	$(BIN)/python -m benchmarks.reminders
 	$(BIN)/python -m benchmarks.privacy
+	$(BIN)/python -m benchmarks.assist
 
 ## Re-extract translatable strings and merge them into every catalogue.
 messages: $(BIN)/.installed
