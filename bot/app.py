@@ -98,7 +98,11 @@ async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
         await application.stop()
     finally:
         await application.shutdown()  # a no-op if Telegram was never reached
-        if application.bot_data["llm"] is not None:
-            await application.bot_data["llm"].close()
+        llm = application.bot_data["llm"]
+        if llm is not None:
+            if llm.failures:
+                log.info("LLM failures since start: %s", ", ".join(
+                    f"{failure.value} {count}" for failure, count in llm.failures.items()))
+            await llm.close()
         await api.shutdown()
         await polling_api.shutdown()

@@ -16,14 +16,21 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import assist, moments
+from bot import assist, moments, settings
 from bot.capture import BOT_DOWNLOAD_LIMIT_BYTES
 from bot.i18n import N_, translator
 from bot.llm import Failed
 from bot.text import preview
 from handlers.assist import provider
 from handlers.capture import ack_keyboard
-from handlers.common import config, database, language_of, send_screen
+from handlers.common import (
+    config,
+    database,
+    edit_quietly,
+    language_of,
+    library,
+    send_screen,
+)
 from handlers.other import answer_expired
 from storage import users
 from storage.models import LearningMoment
@@ -94,11 +101,10 @@ async def on_consent_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await answer_expired(update, context)
         return
     consent = match[1] == "y"
-    async with database(context).session.begin() as session:
-        await users.set_voice_consent(session, user_id, consent)
+    await settings.set_voice_consent(database(context), library(context), user_id, consent)
     await query.answer()
     if isinstance(query.message, Message):
-        await query.message.edit_reply_markup(None)
+        await edit_quietly(query.message.edit_reply_markup(None))
     language = await language_of(context, query.from_user)
     if not consent:
         await ask_for_line(context, user_id, moment.id, language, "declined")

@@ -28,7 +28,3 @@ async def tokens_on(session: AsyncSession, user_id: int, day: date) -> int:
         .where(LlmUsage.user_id == user_id, LlmUsage.day == day))).first()
     return 0 if row is None else row.prompt_tokens + row.completion_tokens
 
-
-async def of_user(session: AsyncSession, user_id: int) -> list[LlmUsage]:
-    return list(await session.scalars(
-        select(LlmUsage).where(LlmUsage.user_id == user_id).order_by(LlmUsage.day)))

@@ -111,7 +111,3 @@ async def voice_consent(session: AsyncSession, user_id: int) -> bool | None:
     """Whether the user let voice notes go to the transcription provider; None: not asked."""
     return await session.scalar(select(User.voice_consent).where(User.id == user_id))
 
-
-async def set_voice_consent(session: AsyncSession, user_id: int, consent: bool) -> None:
-    await session.execute(update(User).where(User.id == user_id).values(
-        voice_consent=consent, voice_consent_at=utcnow()))

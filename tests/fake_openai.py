@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fake_telegram import serve_locally
+
 MODES = ("ok", "429", "500", "slow", "garbage", "truncated", "refusal")
 
 
@@ -45,11 +47,7 @@ class FakeOpenAI:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._chat)
         app.router.add_post("/v1/audio/transcriptions", self._transcribe)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_locally(app)
         return self
 
     async def stop(self) -> None:

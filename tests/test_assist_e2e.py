@@ -67,6 +67,17 @@ async def reflect(chat: Chat, note: str) -> None:
     await chat.press("📝", ack)
 
 
+async def answer_and_save(chat: Chat, db: Database, time_spent: str) -> Reflection:
+    """Answer the event template's three questions and the time by hand, then save."""
+    for answer in ("A webinar", "qSOFA", "Screen at triage"):
+        await chat.say(answer)
+    [card] = await chat.say(time_spent)
+    await chat.press("💾", card)
+    [reflection] = await rows(db, Reflection, user_id=chat.id)
+    assert reflection.status == "saved"
+    return reflection
+
+
 async def test_a_draft_from_free_text_keeps_only_what_the_note_says(
         ai_bot: RunningBot, telegram: FakeTelegram, openai_server: FakeOpenAI,
         db: Database) -> None:
@@ -211,12 +222,8 @@ async def test_every_failure_falls_back_to_the_guided_questions(
     assert ("declined" if mode == "refusal" else "isn't available") in notice.params["text"]
     assert "Your note is kept" in notice.params["text"]
     assert "1/4" in question.params["text"]
-    for answer in ("A webinar", "qSOFA", "Screen at triage"):
-        await chat.say(answer)
-    [card] = await chat.say("45 min")
-    await chat.press("💾", card)
-    [reflection] = await rows(db, Reflection, user_id=chat.id)
-    assert reflection.status == "saved" and not reflection.ai_assisted
+    reflection = await answer_and_save(chat, db, "45 min")
+    assert not reflection.ai_assisted
     [spent] = await rows(db, LlmUsage, user_id=chat.id)
     assert (spent.calls, spent.failures) == (1, 1)
 
@@ -242,12 +249,7 @@ async def test_server_down_reflection_still_completes(
         await reflect(chat, NOTE_EN)
         [notice, _question] = await chat.press("✨", expect=2)
         assert "isn't available" in notice.params["text"]
-        for answer in ("A webinar", "qSOFA", "Screen at triage"):
-            await chat.say(answer)
-        [card] = await chat.say("/skip")
-        await chat.press("💾", card)
-        [reflection] = await rows(db, Reflection, user_id=chat.id)
-        assert reflection.status == "saved"
+        await answer_and_save(chat, db, "/skip")
     finally:
         await running.stop()
 
