@@ -58,17 +58,17 @@ async def after_capture(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if moment is None or moment.transcript is not None:
         return  # a redelivered update, already handled
     language = await language_of(context, user)
-    if not _transcription_on(context):
-        await ask_for_line(context, user.id, moment.id, language, "off")
-        return
-    async with database(context).session() as session:
-        consent = await users.voice_consent(session, user.id)
-    if consent is None:
-        await send_screen(context.bot, user.id, consent_screen(context, moment.id, language))
-    elif consent:
+    consent = None
+    if _transcription_on(context):
+        async with database(context).session() as session:
+            consent = await users.voice_consent(session, user.id)
+    if consent:
         await transcribe(context, user.id, moment, language)
-    else:
-        await ask_for_line(context, user.id, moment.id, language, "declined")
+    elif consent is None and _transcription_on(context):
+        await send_screen(context.bot, user.id, consent_screen(context, moment.id, language))
+    elif not moment.text.strip():  # a caption already says what it is about
+        await ask_for_line(context, user.id, moment.id, language,
+                           "declined" if _transcription_on(context) else "off")
 
 
 def consent_screen(context: ContextTypes.DEFAULT_TYPE, moment_id: int,

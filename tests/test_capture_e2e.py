@@ -36,7 +36,7 @@ async def capture(telegram: FakeTelegram, db: Database, user_id: int = 501,
             break
         await asyncio.sleep(0.01)
     assert len(stored) == 1
-    return stored[0], acks[-1]
+    return stored[0], acks[before]
 
 
 async def test_text_is_kept_and_acknowledged_with_three_buttons(
@@ -133,6 +133,9 @@ async def test_voice_audio_video_and_video_notes(
     assert (voice.kind, voice.file_id, voice.file_unique_id, voice.duration_seconds) == (
         "voice", "v1", "uv1", 42)
     assert "Kept your voice note." in ack.params["text"]
+    # No transcription here: the bot asks for a typed line to go with it.
+    [_ack, asked] = (await telegram.wait_for_sent(501, 2))[-2:]
+    assert "Type a line about what you learned" in asked.params["text"]
     audio, _ = await capture(telegram, db, audio={
         "file_id": "a1", "file_unique_id": "ua1", "duration": 1800, "title": "Podcast"})
     video_note, _ = await capture(telegram, db, video_note={
