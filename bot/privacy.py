@@ -65,7 +65,7 @@ _MRN = re.compile(
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
     r"|historia\s+clínica|n\.?[ºo°]?\s*(?:de\s+)?historia(?:\s+clínica)?"
-    r"|número\s+de\s+historia)"
+    r"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*)"
     rf"\s*(?:№|#|no\.?|n\.?[ºo°]|nº|:)?\s*(?:№\s*)?{_ID}")
 
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -96,14 +96,17 @@ _AGE = re.compile(
 
 # -- names -------------------------------------------------------------------------------------
 
-_LATIN_NAME = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'’-]+(?:\s+[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'’-]+){0,2}"
-_CYRILLIC_WORD = r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+"
+# A capitalised word, double-barrelled too: "Okonjo-Bright", "Кравчук-Лісова".
+_LATIN_WORD = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'’]+(?:-[A-ZÁÉÍÓÚÑÜ]?[a-záéíóúñü'’]+)*"
+_LATIN_NAME = rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}}"
+_CYRILLIC_WORD = r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’]+(?:-[А-ЯЁІЇЄҐ]?[а-яёіїєґ'’]+)*"
 _INITIALS = r"(?:\s+[А-ЯЁІЇЄҐA-Z]\.\s?(?:[А-ЯЁІЇЄҐA-Z]\.)?)?"
 _NAMES = [
     re.compile(rf"(?i:\b(?:mr|mrs|ms|miss|mx|sr|sra|srta|dña?|don|doña)\.?\s+){_LATIN_NAME}"),
     re.compile(r"(?i:\b(?:mr|mrs|ms|miss|don|doña)\.?\s+)[a-z][a-z'’-]{2,}\b(?<!\bthe)"),
-    # "Handover: Eileen Marsh, 84": a name followed by an age.
-    re.compile(rf"(?:{_LATIN_NAME}|{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD})(?=,\s*\d{{1,3}}\b(?![.,:/]\d))"),
+    # "Handover: Eileen Marsh, 84" or "Edna Threlfall 91F": a name followed by an age.
+    re.compile(rf"(?<!\w)(?:{_LATIN_NAME}|{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD})"
+               rf"(?=,\s*\d{{1,3}}\b(?![.,:/–-]\d)|\s+\d{{1,3}}\s?[MFМЖ]\b)"),
     re.compile(rf"(?i:\b(?:patient|pt\.?|client|resident|service user|señor|señora|señorita"
                rf"|paciente|enferm[oa]|niñ[oa]|bebé)\s+(?:called\s+|named\s+|llamad[oa]\s+)?)"
                rf"(?!(?:The|This|That|With|In|On|At|A|An|I|He|She|We|They|Who|Was|Is|Has|Had)"
@@ -112,9 +115,10 @@ _NAMES = [
                rf"|ребён\w+|ребен\w+|дитин\w+|мальчик\w*|девочк\w+|хлопчик\w*|дівчинк\w+"
                rf"|мужчин\w+|женщин\w+|чоловік\w*|жінк\w+|бабушк\w+|дедушк\w+|бабус\w+"
                rf"|дідус\w+)\s+)"
-               rf"{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD})?{_INITIALS}"),
+               rf"{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD}){{0,2}}{_INITIALS}"),
     # A surname with initials, or a full name with a patronymic, is a person wherever it is.
     re.compile(rf"{_CYRILLIC_WORD}\s+[А-ЯЁІЇЄҐ]\.\s?[А-ЯЁІЇЄҐ]\."),
+    re.compile(rf"{_LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
     re.compile(rf"{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[А-ЯЁІЇЄҐ][а-яёіїєґ]+"
                rf"(?:ович|евич|йович|овна|евна|ична|івна|ївна|інична)\b"),
 ]
