@@ -41,22 +41,20 @@ def _numbers(text: str) -> set[str]:
     return {number.replace(",", ".") for number in _NUMBER.findall(text)}
 
 
-def supported(sentence: str, source: str) -> bool:
-    words = _stems(sentence)
-    if not words and not _numbers(sentence):
+def _supported(sentence: str, known_words: set[str], known_numbers: set[str]) -> bool:
+    words, numbers = _stems(sentence), _numbers(sentence)
+    if (not words and not numbers) or not numbers <= known_numbers:
         return False
-    if not _numbers(sentence) <= _numbers(source):
-        return False
-    known = _stems(source)
-    return not words or len(words & known) / len(words) >= SUPPORT_NEEDED
+    return not words or len(words & known_words) / len(words) >= SUPPORT_NEEDED
 
 
 def ground(section: str | None, source: str) -> str | None:
     """The part of a drafted section the source supports, or None if nothing is left."""
     if not section or not section.strip():
         return None
+    known_words, known_numbers = _stems(source), _numbers(source)
     kept = [sentence.strip() for sentence in _SENTENCE_END.split(section.strip())
-            if sentence.strip() and supported(sentence, source)]
+            if sentence.strip() and _supported(sentence, known_words, known_numbers)]
     return " ".join(kept) if kept else None
 
 

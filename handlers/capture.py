@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot import capture, reflections
 from bot.capture import NewMoment, Sender
 from bot.i18n import N_, translator
-from bot.privacy import find_identifiers
+from bot.privacy import Finding, find_identifiers
 from bot.text import preview
 from handlers.assist import identifier_names
 from handlers.callback_data import moment_button
@@ -115,7 +115,16 @@ def _origin(origin: MessageOrigin | None) -> dict[str, Any] | None:
     return result
 
 
-def ack_text(moment: NewMoment | LearningMoment, status: str, language: str) -> str:
+def ack_screen(moment: NewMoment | LearningMoment, moment_id: int, status: str,
+               language: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The acknowledgement's text and buttons; the privacy guard reads the text once."""
+    findings = find_identifiers(moment.text) if status != "dropped" else []
+    return (ack_text(moment, status, language, findings),
+            ack_keyboard(moment_id, status, language, bool(findings)))
+
+
+def ack_text(moment: NewMoment | LearningMoment, status: str, language: str,
+             findings: list[Finding]) -> str:
     _ = translator(language).gettext
     lines = [f"✅ {_(KEPT_SENTENCES[moment.kind])}"]
     if moment.text.strip():
@@ -123,7 +132,6 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str) -> 
     if moment.forward_origin and moment.forward_origin.get("name"):
         lines.append("↪️ " + _("Forwarded from {source}").format(
             source=preview(moment.forward_origin["name"], 60)))
-    findings = find_identifiers(moment.text) if status != "dropped" else []
     if findings:
         lines.append("🛡 " + _("This may identify a patient: {what}. Reflections can be read "
                               "by appraisers, and even courts; “Redact” replaces those "
@@ -142,12 +150,12 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str) -> 
 
 
 def ack_keyboard(moment_id: int, status: str, language: str,
-                 text: str = "") -> InlineKeyboardMarkup:
+                 flagged: bool) -> InlineKeyboardMarkup:
     """The moment's buttons; "Redact" too while its text looks identifiable."""
     _ = translator(language).gettext
     redact_row = ([[InlineKeyboardButton("✂️ " + _("Redact"),
                                          callback_data=moment_button("redact", moment_id))]]
-                  if status != "dropped" and find_identifiers(text) else [])
+                  if flagged and status != "dropped" else [])
     reflect = InlineKeyboardButton("📝 " + _("Reflect now"),
                                    callback_data=moment_button("reflect", moment_id))
     drop = InlineKeyboardButton("🗑 " + _("Drop"), callback_data=moment_button("drop", moment_id))
@@ -181,14 +189,14 @@ async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return False
     if stored.already_acknowledged:
         return True
-    moment_id = stored.moment_id
+    text, keyboard = ack_screen(moment, stored.moment_id, "new", stored.language)
     sent = await patiently(lambda: context.bot.send_message(
         chat_id=moment.chat_id,
-        text=ack_text(moment, "new", stored.language),
-        reply_markup=ack_keyboard(moment_id, "new", stored.language, moment.text),
+        text=text,
+        reply_markup=keyboard,
         reply_parameters=ReplyParameters(moment.message_id, allow_sending_without_reply=True),
     ))
-    await capture.remember_ack(db, moment_id, sent.message_id)
+    await capture.remember_ack(db, stored.moment_id, sent.message_id)
     return True
 
 
@@ -214,9 +222,7 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if edited.ack_message_id is None:
         return
     language = await language_of(context, update.effective_user)
+    text, keyboard = ack_screen(edited, edited.id, edited.status, language)
     await edit_quietly(context.bot.edit_message_text(
-        chat_id=edited.chat_id,
-        message_id=edited.ack_message_id,
-        text=ack_text(edited, edited.status, language),
-        reply_markup=ack_keyboard(edited.id, edited.status, language, edited.text),
-    ))
+        chat_id=edited.chat_id, message_id=edited.ack_message_id, text=text,
+        reply_markup=keyboard))

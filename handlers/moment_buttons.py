@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import moments
 from handlers.callback_data import parse_moment_button
-from handlers.capture import ack_keyboard, ack_text
+from handlers.capture import ack_screen
 from handlers.common import database, edit_quietly, language_of
 from handlers.other import answer_expired
 from handlers.reflect import reflect_on
@@ -35,7 +35,5 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await answer_expired(update, context)
         return
     await query.answer()
-    await edit_quietly(query.edit_message_text(
-        ack_text(moment, moment.status, language),
-        reply_markup=ack_keyboard(moment.id, moment.status, language, moment.text),
-    ))
+    text, keyboard = ack_screen(moment, moment.id, moment.status, language)
+    await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))

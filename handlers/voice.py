@@ -20,6 +20,7 @@ from bot import assist, moments, settings
 from bot.capture import BOT_DOWNLOAD_LIMIT_BYTES
 from bot.i18n import N_, translator
 from bot.llm import Failed
+from bot.privacy import find_identifiers
 from bot.text import preview
 from handlers.assist import provider
 from handlers.capture import ack_keyboard
@@ -142,7 +143,8 @@ async def transcribe(context: ContextTypes.DEFAULT_TYPE, user_id: int, moment: L
     await context.bot.send_message(
         user_id, "\n".join(["📝 " + _("Your voice note as text:"), f"«{preview(heard, 1000)}»",
                             "", _("Reflect on it now, or later from /inbox.")]),
-        reply_markup=ack_keyboard(updated.id, updated.status, language, updated.text))
+        reply_markup=ack_keyboard(updated.id, updated.status, language,
+                                  bool(find_identifiers(updated.text))))
 
 
 async def ask_for_line(context: ContextTypes.DEFAULT_TYPE, user_id: int, moment_id: int,
@@ -166,4 +168,5 @@ async def add_line(update: Update, context: ContextTypes.DEFAULT_TYPE, moment_id
         return
     await message.reply_text(
         "✅ " + _("Added to your voice note:") + f" «{preview(message.text or '')}»",
-        reply_markup=ack_keyboard(updated.id, updated.status, language, updated.text))
+        reply_markup=ack_keyboard(updated.id, updated.status, language,
+                                  bool(find_identifiers(updated.text))))
