@@ -35,10 +35,10 @@ from telegram import Bot
 
 from bot.config import normalise_database_url
 from bot.library import load_library
-from bot.pacing import Pacer
-from bot.reminder_sweep import Rules, sweep
-from bot.telegram_http import AiohttpRequest
-from handlers.remind import sender
+from bot.reminders.sweep import Rules, sweep
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.pacing import Pacer
+from handlers.reminders.remind import sender
 from storage import reminders as rows
 from storage.engine import Database
 from storage.migrate import upgrade

@@ -10,14 +10,14 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
 
 import handlers
+from bot.assist.provider import Provider
 from bot.config import Config
 from bot.library import library_dir, load_library
-from bot.llm import Provider
-from bot.ordering import PerUserUpdateProcessor
-from bot.polling import DurablePoller
-from bot.telegram_http import AiohttpRequest
-from handlers import remind
+from bot.runtime.http import AiohttpRequest
+from bot.runtime.ordering import PerUserUpdateProcessor
+from bot.runtime.polling import DurablePoller
 from handlers.commands import publish_command_menus
+from handlers.reminders import remind
 from storage.engine import Database
 
 log = logging.getLogger("cpdbot")
@@ -31,7 +31,7 @@ def build_application(
         .token(config.require_token())
         .base_url(config.telegram.base_url)
         .base_file_url(config.telegram.base_file_url)
-        .updater(None)  # DurablePoller replaces PTB's Updater; see bot/polling.py
+        .updater(None)  # DurablePoller replaces PTB's Updater; see bot/runtime/polling.py
         # Many users may each wait seconds on the LLM; a slot each keeps the rest moving.
         .concurrent_updates(PerUserUpdateProcessor(512))
         .request(api)
@@ -45,7 +45,7 @@ def build_application(
     application.bot_data["llm"] = Provider(config.llm) if config.llm.usable else None
     handlers.register(application)
     assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
-    # The one job, however many users: reminders are rows (see bot/reminder_sweep.py).
+    # The one job, however many users: reminders are rows (see bot/reminders/sweep.py).
     application.job_queue.run_repeating(
         remind.sweep_job, interval=config.reminders.sweep_seconds, first=1,
         name="reminder-sweep",

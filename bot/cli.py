@@ -14,12 +14,13 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from telegram.error import InvalidToken
 
-from bot import __version__, record_import
+from bot import __version__
 from bot.app import serve
+from bot.common.i18n import SUPPORTED_LANGUAGES
 from bot.config import Config, ConfigError, load_config
+from bot.cpd import record_import
 from bot.exports.files import FORMATS, PERSONAL_ONLY, write_export
 from bot.exports.records import Query, Text
-from bot.i18n import SUPPORTED_LANGUAGES
 from bot.library import DataFileError, Library, library_dir, load_library
 from storage import credit_records
 from storage.engine import Database, describe_backend

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.i18n import SUPPORTED_LANGUAGES
+from bot.common.i18n import SUPPORTED_LANGUAGES
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,23}$")]
 Phrase = Annotated[str, Field(min_length=1, max_length=600)]

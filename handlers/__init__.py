@@ -9,27 +9,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import (
-    callback_data,
-    capture,
-    commands,
-    errors,
-    export,
-    imports,
-    inbox,
-    incoming,
-    log,
-    membership,
-    moment_buttons,
-    other,
-    reflect,
-    reflection_buttons,
-    remind,
-    settings,
-    start,
-    summary,
-    voice,
-)
+from handlers import callback_data, commands, errors, membership, other
+from handlers.assist import voice
+from handlers.capture import buttons as moment_buttons
+from handlers.capture import inbox, incoming
+from handlers.capture import messages as capture
+from handlers.cpd import export, imports, summary
+from handlers.reflection import buttons as reflection_buttons
+from handlers.reflection import log, reflect
+from handlers.reminders import remind
+from handlers.settings import screen as settings
+from handlers.settings import start
 
 KEPT_CONTENT = (
     (filters.TEXT & ~filters.COMMAND)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translator
+from bot.common.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translator
 from handlers.callback_data import language_button, parse_language_button
 from handlers.common import database, language_of
 from handlers.other import answer_expired

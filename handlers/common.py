@@ -11,11 +11,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, U
 from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ContextTypes
 
+from bot.common.i18n import pick_language
+from bot.common.text import split_message
+from bot.common.timezones import local_date
 from bot.config import Config
-from bot.i18n import pick_language
 from bot.library import Library
-from bot.text import split_message
-from bot.timezones import local_date
 from storage import users
 from storage.engine import Database
 from storage.models import utcnow

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.i18n import pick_language, translator
+from bot.common.i18n import pick_language, translator
 from handlers.common import language_of
 
 log = logging.getLogger("cpdbot.errors")

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.other import on_added_to_group
-from handlers.remind import on_private_member_change
+from handlers.reminders.remind import on_private_member_change
 
 
 async def on_my_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 from telegram.ext import ContextTypes
 
-from bot.i18n import pick_language, translator
+from bot.common.i18n import pick_language, translator
 from handlers.common import language_of
 
 

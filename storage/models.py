@@ -171,7 +171,7 @@ class Reflection(Base):
 class CpdRecord(Base):
     """What a regulator counts: an activity with its date, time, category and credits.
 
-    Made from a saved reflection (or an imported line) by `bot.credit_records`, the one writer.
+    Made from a saved reflection (or an imported line) by `bot.cpd.records`, the one writer.
     Credits are kept in hundredths so sums are exact on every backend. `raw` is what the
     framework's rule gives; `credits` is what counts after the caps of its year and cycle.
     """
@@ -198,7 +198,7 @@ class CpdRecord(Base):
     unit: Mapped[str] = mapped_column(String(8))
     raw: Mapped[int] = mapped_column(Integer)  # hundredths, before caps
     credits: Mapped[int] = mapped_column(Integer)  # hundredths, after caps
-    # How the figure came about: the rule, rate, time, rounding and any cap (see bot.credits).
+    # How the figure came about: the rule, rate, time, rounding and any cap (see bot.cpd.rules).
     rule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ai_assisted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

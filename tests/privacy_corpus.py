@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.privacy import find_identifiers
+from bot.privacy.guard import find_identifiers
 
 CORPUS = Path(__file__).parent / "data" / "privacy_corpus.toml"
 # Written as a held-out set, but the guard was since tuned on it too.

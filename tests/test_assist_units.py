@@ -9,12 +9,12 @@ from types import SimpleNamespace
 import pytest
 from openai.lib._pydantic import to_strict_json_schema
 
-from bot.breaker import Breaker
+from bot.assist.breaker import Breaker
+from bot.assist.drafting import draft_schema, keep_grounded, system_prompt
+from bot.assist.grounding import ground, minutes_stated
+from bot.common.durations import find_duration
 from bot.config import ConfigError, load_config
 from bot.data_files import DataFileError
-from bot.drafting import draft_schema, keep_grounded, system_prompt
-from bot.durations import find_duration
-from bot.grounding import ground, minutes_stated
 from bot.library import BUILT_IN_DIR, load_library
 
 LIBRARY = load_library()

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from bot import credit_records
+from bot.cpd import records as credit_records
 from bot.library import load_library
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, Reflection, User, utcnow

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.credits import Entry, Placed, allocate, award
+from bot.cpd.rules import Entry, Placed, allocate, award
 from bot.library import load_library
 
 LIBRARY = load_library()

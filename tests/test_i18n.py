@@ -9,7 +9,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.i18n import SUPPORTED_LANGUAGES, catalogue_path, pick_language, translator
+from bot.common.i18n import SUPPORTED_LANGUAGES, catalogue_path, pick_language, translator
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

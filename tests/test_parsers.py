@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.dates import DateProblem, parse_date
-from bot.durations import parse_duration
+from bot.common.dates import DateProblem, parse_date
+from bot.common.durations import parse_duration
 
 TODAY = date(2026, 11, 22)
 

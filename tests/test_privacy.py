@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.privacy import find_identifiers, marked, nhs_number_valid, redact
+from bot.privacy.guard import find_identifiers, marked, nhs_number_valid, redact
 from tests.privacy_corpus import CORPUS as CORPUS_PATH
 from tests.privacy_corpus import FIRST_HOLDOUT, load, score
 

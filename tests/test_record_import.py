@@ -10,10 +10,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from bot.exports.csv_export import write_csv
-from bot.exports.rows import RecordRow
-from bot.library import load_library
-from bot.record_import import (
+from bot.cpd.record_import import (
     ImportFileError,
     commit,
     plan_import,
@@ -21,6 +18,9 @@ from bot.record_import import (
     prepare,
     read_table,
 )
+from bot.exports.csv_export import write_csv
+from bot.exports.rows import RecordRow
+from bot.library import load_library
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, User
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.i18n import translator
+from bot.common.i18n import translator
 from bot.library import load_library
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow

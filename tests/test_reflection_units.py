@@ -6,10 +6,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot.classify import hashtags, parse_tags, suggest_activity, suggest_template, topic_tags
+from bot.common.text import split_message, utf16_length
 from bot.library import load_library
-from bot.reflection_log import Search
-from bot.text import split_message, utf16_length
+from bot.reflection.classify import (
+    hashtags,
+    parse_tags,
+    suggest_activity,
+    suggest_template,
+    topic_tags,
+)
+from bot.reflection.log import Search
 from handlers.callback_data import (
     log_button,
     parse_log_button,

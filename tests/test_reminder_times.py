@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reminder_times import EVERY_DAY, WORKDAYS, Schedule, next_due, parse_schedule
+from bot.reminders.times import EVERY_DAY, WORKDAYS, Schedule, next_due, parse_schedule
 
 
 def utc(*parts: int) -> datetime:

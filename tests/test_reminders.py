@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
-from bot import reminders, settings
 from bot.library import load_library
-from bot.pacing import Pacer
-from bot.reminder_messages import Nudge
-from bot.reminder_sweep import Outcome, Rules, SlowDown, sweep
-from bot.reminder_times import EVERY_DAY, Schedule
+from bot.reminders import schedules as reminders
+from bot.reminders.messages import Nudge
+from bot.reminders.sweep import Outcome, Rules, SlowDown, sweep
+from bot.reminders.times import EVERY_DAY, Schedule
+from bot.runtime.pacing import Pacer
+from bot.settings import profile as settings
 from storage import reminders as rows
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment, Reminder, User

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import capture, moments
-from bot.capture import NewMoment, Sender
+from bot.capture import moments
+from bot.capture import store as capture
+from bot.capture.store import NewMoment, Sender
 from storage import journal
 from storage.engine import Database, describe_backend
 

@@ -8,7 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_http import AiohttpRequest
+from bot.runtime.http import AiohttpRequest
 from tests.fake_telegram import FakeTelegram
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot import timezones
-from bot.timezones import (
+from bot.common import timezones
+from bot.common.timezones import (
     canonical_zone,
     country_of,
     find_zones,

@@ -14,9 +14,10 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 
-from bot.credit_records import framework_of
-from bot.credit_text import UNIT_NAMES
-from bot.credits import from_hundredths
+from bot.common.i18n import translator
+from bot.cpd.explain import UNIT_NAMES
+from bot.cpd.records import framework_of
+from bot.cpd.rules import from_hundredths
 from bot.exports.csv_export import write_csv
 from bot.exports.parallel import slices, write_csv_in_parts
 from bot.exports.pdf_export import write_pdf
@@ -24,7 +25,6 @@ from bot.exports.records import Query, Text, period_filter, text_writer, with_re
 from bot.exports.rows import Portfolio, RecordRow
 from bot.exports.xapi import write_statements
 from bot.exports.xlsx_export import write_xlsx
-from bot.i18n import translator
 from bot.library import Library
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment, Reflection, User, utcnow

@@ -21,8 +21,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from bot.common.i18n import format_minutes, translator
 from bot.exports.rows import Portfolio, RecordRow
-from bot.i18n import format_minutes, translator
 
 __all__ = ["write_pdf"]
 

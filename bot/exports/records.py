@@ -23,8 +23,8 @@ from sqlalchemy import ColumnElement, Select, cast, func, make_url, select
 from sqlalchemy import Text as SQLText
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
-from bot.credit_text import explain
-from bot.credits import from_hundredths
+from bot.cpd.explain import explain
+from bot.cpd.rules import from_hundredths
 from bot.exports.rows import RecordRow
 from bot.library import Library
 from storage.engine import Database

@@ -1,0 +1,1 @@
+"""Optional AI help: the provider, its breaker, drafts and their grounding."""

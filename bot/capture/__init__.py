@@ -1,0 +1,1 @@
+"""Learning moments: stored exactly once, then kept, dropped or listed."""

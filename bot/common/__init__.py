@@ -1,0 +1,1 @@
+"""What every feature shares: translations, text, dates, durations, time zones."""

@@ -1,0 +1,1 @@
+"""CPD credits: framework files, rules, periods, the records writer, progress, import."""

@@ -1,0 +1,1 @@
+"""Guided reflections held in the database, and the log of saved ones."""

@@ -1,0 +1,1 @@
+"""Reminders as rows: schedules, what each kind says, and the one sweep."""

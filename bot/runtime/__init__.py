@@ -1,0 +1,1 @@
+"""Telegram plumbing: durable polling, per-user ordering, the HTTP layer, pacing."""

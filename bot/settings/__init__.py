@@ -1,0 +1,1 @@
+"""A clinician's settings and the onboarding order."""

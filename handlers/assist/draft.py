@@ -1,0 +1,141 @@
+"""AI help in the chat: the draft from the clinician's note, the privacy check before it, and
+the one-line notice when help is unavailable. The guided questions then carry on as usual."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ChatAction
+from telegram.ext import ContextTypes
+
+from bot.assist import help as assist
+from bot.assist.help import Drafted, Result
+from bot.assist.provider import Failure, Provider
+from bot.common.i18n import N_, translator
+from bot.common.text import preview
+from bot.library import Library
+from bot.privacy.guard import Finding, marked
+from bot.reflection import flow as reflections
+from handlers.callback_data import reflection_button
+from handlers.common import config, database, library, send_screen
+from storage import users
+from storage.models import Reflection
+
+Screen = tuple[str, InlineKeyboardMarkup | None]
+FINDING_NAMES = {
+    "nhs": N_("an NHS number"), "mrn": N_("a record or hospital number"),
+    "dob": N_("a date of birth"), "phone": N_("a phone number"), "email": N_("an e-mail address"),
+    "postcode": N_("a postcode"), "name": N_("a name"), "age_date": N_("an age with a date"),
+}  # fmt: skip
+NOTE_SHOWN = 1500  # characters of the marked note shown on the privacy screen
+
+
+def identifier_names(findings: list[Finding], language: str) -> str:
+    """"an NHS number, a date of birth": what the guard found, each kind once."""
+    _ = translator(language).gettext
+    kinds = dict.fromkeys(finding.kind for finding in findings)
+    return ", ".join(_(FINDING_NAMES[kind]) for kind in kinds)
+
+
+def provider(context: ContextTypes.DEFAULT_TYPE) -> Provider | None:
+    return context.application.bot_data.get("llm")
+
+
+async def wants_help(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    """The user drafts every reflection with help, and help is set up."""
+    if not assist.available(config(context), provider(context)):
+        return False
+    async with database(context).session() as session:
+        return await users.wants_ai_help(session, user_id)
+
+
+async def draft(context: ContextTypes.DEFAULT_TYPE, user_id: int, reflection_id: int,
+                language: str) -> Drafted:
+    """Ask for a draft and say what came of it: the draft, the privacy screen, or a notice."""
+    llm = provider(context)
+    if llm is None:
+        return Drafted(Result.GONE)
+    await context.bot.send_chat_action(user_id, ChatAction.TYPING)
+    drafted = await assist.draft(database(context), library(context), config(context), llm,
+                                 user_id, reflection_id, language)
+    _ = translator(language).gettext
+    if drafted.result is Result.FLAGGED:
+        await send_screen(context.bot, user_id, privacy_screen(drafted, language))
+    elif drafted.result is Result.DRAFTED and drafted.reflection is not None:
+        await send_screen(context.bot, user_id,
+                          (draft_text(library(context), drafted, language), None))
+    elif drafted.result is Result.FAILED:
+        await context.bot.send_message(user_id, "⚠️ " + failure_notice(drafted.failure,
+                                                                      language))
+    elif drafted.result is Result.LOCAL:
+        await context.bot.send_message(user_id, "🔒 " + _(
+            "You kept this note on this server only, so I'll ask the questions myself."))
+    return drafted
+
+
+def failure_notice(failure: Failure | None, language: str) -> str:
+    _ = translator(language).gettext
+    if failure is Failure.OVER_LIMIT:
+        return _("You have used today's AI help, so I'll ask the questions myself. Your note "
+                 "is kept.")
+    if failure is Failure.REFUSED:
+        return _("The AI service declined this note, so I'll ask the questions myself. Your "
+                 "note is kept.")
+    return _("AI help isn't available right now, so I'll ask the questions myself. Your note "
+             "is kept.")
+
+
+def draft_text(library: Library, drafted: Drafted, language: str) -> str:
+    """The draft's sections, what it left for the clinician, and the AI-assisted mark."""
+    _ = translator(language).gettext
+    assert drafted.reflection is not None and drafted.draft is not None
+    template = reflections.template_of(library, drafted.reflection)
+    lines = ["✨ " + _("A draft from your own words (AI-assisted). Check it; nothing was added "
+                      "that your note doesn't say.")]
+    if drafted.draft.title:
+        lines += ["", f"«{drafted.draft.title}»"]
+    missing = []
+    for step in template.steps:
+        text = drafted.reflection.answers.get(step.id)
+        if text:
+            lines += ["", f"▪️ {step.title.in_(language)}", text]
+        else:
+            missing.append(step.title.in_(language))
+    if drafted.draft.dropped:
+        lines += ["", _("I left out what the draft said beyond your note.")]
+    if missing:
+        lines += ["", _("Still to answer: {sections}.").format(sections=", ".join(missing))]
+    return "\n".join(lines)
+
+
+def privacy_screen(drafted: Drafted, language: str) -> Screen:
+    _ = translator(language).gettext
+    assert drafted.reflection is not None
+    reflection_id = drafted.reflection.id
+    text = "\n".join([
+        "🛡 " + _("Your note may identify a patient: {what}. Nothing has been sent to the AI "
+                 "service.").format(what=identifier_names(drafted.findings, language)),
+        "",
+        preview(marked(drafted.note, drafted.findings), NOTE_SHOWN),
+        "",
+        _("Redact replaces the marked parts before anything is sent. Or edit the note "
+          "yourself, or keep it as it is on this server only and answer the questions "
+          "without AI help."),
+    ])
+    keyboard = [
+        [InlineKeyboardButton("✂️ " + _("Redact and continue"),
+                              callback_data=reflection_button("rd", reflection_id))],
+        [InlineKeyboardButton("✏️ " + _("Edit the note"),
+                              callback_data=reflection_button("en", reflection_id))],
+        [InlineKeyboardButton("🔒 " + _("Keep it, no AI"),
+                              callback_data=reflection_button("lo", reflection_id))],
+    ]
+    return text, InlineKeyboardMarkup(keyboard)
+
+
+def edit_note_prompt(reflection: Reflection, language: str) -> Screen:
+    _ = translator(language).gettext
+    return ("✏️ " + _("Send the note again as you want it kept, without details that identify "
+                      "the patient. I'll check it again before anything is sent."),
+            InlineKeyboardMarkup([[InlineKeyboardButton(
+                "🔒 " + _("Keep it, no AI"),
+                callback_data=reflection_button("lo", reflection.id))]]))

@@ -1,0 +1,1 @@
+"""Capture in the chat: messages, edits, the moment's buttons, /inbox."""

@@ -1,0 +1,1 @@
+"""/summary, /export, /admin_export and /import."""

@@ -1,0 +1,202 @@
+"""/export for a clinician's own portfolio, /admin_export for an organisation's CPD log.
+
+Both ask for a period, then a format, and send the file as a Telegram document. The period
+rides in the button ("y" this CPD year, "c" this cycle, "12" the last 12 months, "py" last
+calendar year, or explicit dates), so a press after a restart still works. Administrators are
+checked against `[admin] telegram_ids` on every press, not only on the command.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date, timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.common.i18n import translator
+from bot.cpd.periods import Period, cpd_year, cycle
+from bot.cpd.records import framework_of
+from bot.exports.files import FORMATS, write_export
+from bot.exports.records import Query, Text
+from bot.settings.profile import parse_full_date, read
+from handlers.capture.messages import capture_message
+from handlers.common import (
+    button_rows,
+    config,
+    database,
+    language_of,
+    library,
+    register_user,
+    today_in,
+)
+from handlers.other import answer_expired
+from storage import credit_records, users
+
+USER_FORMATS = ("pdf", "xlsx", "csv", "json", "xapi")
+ADMIN_FORMATS = ("xlsx", "csv")
+_BUTTON = re.compile(r"^(ex|ax):(p|f):(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}))?$")
+EXPORT_PATTERN = r"^(ex|ax):"
+_RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|\.\.)\s*(\S+)\s*$")
+
+
+def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
+    return user_id in config(context).admin.telegram_ids
+
+
+def _period_keyboard(prefix: str, language: str) -> InlineKeyboardMarkup:
+    _ = translator(language).gettext
+    first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == "ex"
+             else [(_("This year"), "y"), (_("Last year"), "py")])
+    choices = [*first, (_("Last 12 months"), "12"), (_("Choose dates"), "d")]
+    return InlineKeyboardMarkup(button_rows(
+        [InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
+         for text, code in choices], 2))
+
+
+def _format_keyboard(prefix: str, period_code: str) -> InlineKeyboardMarkup:
+    names = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV", "json": "JSON", "xapi": "xAPI"}
+    formats = USER_FORMATS if prefix == "ex" else ADMIN_FORMATS
+    return InlineKeyboardMarkup([[InlineKeyboardButton(
+        names[fmt], callback_data=f"{prefix}:f:{period_code}:{fmt}") for fmt in formats]])
+
+
+def _dates_code(period: Period) -> str:
+    return f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+
+
+async def _resolve(context: ContextTypes.DEFAULT_TYPE, user_id: int, code: str,
+                   admin: bool) -> Period | None:
+    current = await read(database(context), user_id)
+    if current is None:
+        return None
+    today = today_in(current.time_zone)
+    if code == "12":
+        return Period(today - timedelta(days=364), today)
+    if admin and code in ("y", "py"):
+        year = today.year - (code == "py")
+        return Period(date(year, 1, 1), date(year, 12, 31))
+    framework = framework_of(library(context), current.framework_id)
+    if code == "y":
+        return cpd_year(framework, today, current.cycle_end)
+    if code == "c":
+        return cycle(framework, today, current.cycle_end, today)
+    start, end = code.split("-")
+    try:
+        return Period(date(int(start[:4]), int(start[4:6]), int(start[6:])),
+                      date(int(end[:4]), int(end[4:6]), int(end[6:])))
+    except ValueError:
+        return None
+
+
+async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    language = await register_user(context, user)
+    _ = translator(language).gettext
+    await message.reply_text("📦 " + _("Which period should the export cover?"),
+                             reply_markup=_period_keyboard("ex", language))
+
+
+async def on_admin_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    language = await register_user(context, user)
+    _ = translator(language).gettext
+    if not _is_admin(context, user.id):
+        await message.reply_text(_("This command is for administrators only."))
+        return
+    await message.reply_text(
+        "🏥 " + _("Every clinician's CPD records for a period. Reflective text is included "
+                 "only from those who chose to share it. Which period?"),
+        reply_markup=_period_keyboard("ax", language))
+
+
+async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    match = _BUTTON.fullmatch(query.data or "")
+    user_id = query.from_user.id
+    admin = match is not None and match[1] == "ax"
+    if match is None or (admin and not _is_admin(context, user_id)):
+        await answer_expired(update, context)
+        return
+    prefix, step, code, fmt = match.groups()
+    language = await language_of(context, query.from_user)
+    _ = translator(language).gettext
+    chat_id = query.message.chat.id if query.message else user_id
+    if step == "p" and code == "d":
+        async with database(context).session.begin() as session:
+            await users.expect_setting(session, user_id, f"{prefix}dates")
+        await query.answer()
+        await context.bot.send_message(chat_id, _("Send the dates as “from – to”, like "
+                                                  "01.04.2025 – 31.03.2026."))
+        return
+    period = await _resolve(context, user_id, code, admin)
+    if period is None or period.end < period.start:
+        await answer_expired(update, context)
+        return
+    if step == "p":
+        await query.answer()
+        await context.bot.send_message(
+            chat_id, _("Which format? ({start} – {end})").format(
+                start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"),
+            reply_markup=_format_keyboard(prefix, _dates_code(period)))
+        return
+    formats = ADMIN_FORMATS if admin else USER_FORMATS
+    if fmt not in formats:
+        await answer_expired(update, context)
+        return
+    await query.answer(_("Preparing your file…"))
+    await send_export(context, chat_id, user_id, period, fmt, admin, language)
+
+
+async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,
+                      period: Period, fmt: str, admin: bool, language: str) -> None:
+    _ = translator(language).gettext
+    db = database(context)
+    query = Query(period.start, period.end, None if admin else user_id,
+                  Text.SHARED if admin else Text.ALL, language)
+    buffer = io.BytesIO()
+    count = await write_export(db, library(context), query, fmt, buffer)
+    async with db.session.begin() as session:
+        credit_records.audit(session, f"{'admin' if admin else 'user'}:{user_id}",
+                             "admin_export" if admin else "export",
+                             user_id=None if admin else user_id, format=fmt,
+                             start=period.start.isoformat(), end=period.end.isoformat(),
+                             records=count)
+    size_mb = buffer.tell() / 1_000_000
+    limit = config(context).exports.max_document_mb
+    if size_mb > limit:
+        await context.bot.send_message(chat_id, _(
+            "That file would be {size:.1f} MB, more than the {limit:g} MB Telegram lets me "
+            "send. Choose a shorter period, or ask your administrator for `cpdbot export`."
+        ).format(size=size_mb, limit=limit))
+        return
+    name = ("cpd-log" if admin else "cpd-portfolio") + (
+        f"-{period.start.isoformat()}-{period.end.isoformat()}.{FORMATS[fmt].suffix}")
+    buffer.seek(0)
+    await context.bot.send_document(chat_id, buffer, filename=name, caption=_(
+        "{count} CPD records, {start} – {end}.").format(
+            count=count, start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"))
+
+
+async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                       prefix: str) -> None:
+    """Typed "from – to" dates for an export; then the format buttons."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    _ = translator(await language_of(context, user)).gettext
+    match = _RANGE.fullmatch(message.text or "")
+    start = parse_full_date(match[1]) if match else None
+    end = parse_full_date(match[2]) if match else None
+    if start is None or end is None or end < start:
+        await capture_message(update, context)  # it may have been a note after all: keep it
+        await message.reply_text(_("I couldn't read two dates. Send them like 01.04.2025 – "
+                                   "31.03.2026, or press /export again."))
+        return
+    await message.reply_text(
+        _("Which format? ({start} – {end})").format(start=f"{start:%d.%m.%Y}",
+                                                    end=f"{end:%d.%m.%Y}"),
+        reply_markup=_format_keyboard(prefix, _dates_code(Period(start, end))))

@@ -1,0 +1,1 @@
+"""/reflect, its questions and card, and /log."""

@@ -1,0 +1,1 @@
+"""/remind, reminder buttons and the sweep's job."""

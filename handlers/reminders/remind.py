@@ -1,0 +1,335 @@
+"""/remind: the four kinds of reminder, their times, quiet hours and pausing; the snooze
+buttons under every reminder; and the sweep job that sends them (`bot.reminders.sweep`)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, time, timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatMemberStatus
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.common.i18n import translator
+from bot.reminders import schedules as reminders
+from bot.reminders.messages import Nudge
+from bot.reminders.schedules import View
+from bot.reminders.sweep import Outcome, Rules, Send, SlowDown, sweep
+from bot.reminders.times import (
+    EVERY_DAY,
+    WORKDAYS,
+    Schedule,
+    clock_time,
+    describe_days,
+    parse_quiet_hours,
+    parse_schedule,
+)
+from bot.runtime.pacing import Pacer
+from handlers.callback_data import moment_button
+from handlers.capture.messages import capture_message
+from handlers.common import (
+    config,
+    database,
+    edit_quietly,
+    language_of,
+    library,
+    register_user,
+)
+from handlers.other import answer_expired
+from storage import users
+from storage.engine import Database
+from storage.models import Reminder, utcnow
+
+log = logging.getLogger("cpdbot.reminders")
+REMIND_PATTERN = r"^rm:"
+_BUTTON = re.compile(r"^rm:([a-z]{1,2})(?::([0-9a-z-]{1,16}))?$")
+NUDGE_TIMES = (8 * 60, 12 * 60 + 30, 19 * 60, 21 * 60)
+QUIET_SPELLS = (3, 7, 14)
+QUIET_HOURS = ((22 * 60, 7 * 60), (23 * 60, 6 * 60))
+ICONS = {"nudge": "🔔", "digest": "📅", "deadline": "⏰", "quiet": "🌱"}
+Screen = tuple[str, InlineKeyboardMarkup]
+
+
+def clock(context: ContextTypes.DEFAULT_TYPE) -> datetime:
+    """Now, or the test's clock: every reminder decision reads time through this."""
+    return context.bot_data.get("clock", utcnow)()
+
+
+def _button(label: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
+    data = f"rm:{action}" + (f":{argument}" if argument else "")
+    return InlineKeyboardButton(label, callback_data=data)
+
+
+def _state(on: bool, language: str) -> str:
+    _ = translator(language).gettext
+    return _("on") if on else _("off")
+
+
+def _schedule_text(row: Reminder, language: str) -> str:
+    days = describe_days(reminders.weekdays(row.days), language)
+    return f"{clock_time(row.local_minute)}, {days}"
+
+
+def screen(view: View, language: str) -> Screen:
+    translation = translator(language)
+    _ = translation.gettext
+    rows = view.reminders
+    nudge, digest, deadline, quiet = (rows[kind] for kind in reminders.KINDS)
+    deadline_text = (_("60, 30 and 7 days before {date}, if credits are short").format(
+        date=view.cycle_end.strftime("%d.%m.%Y")) if view.cycle_end
+        else _("set your appraisal or cycle date in /settings first"))
+    spell = quiet.quiet_days or reminders.QUIET_SPELL_DAYS
+    lines = [
+        "⏰ " + _("Reminders (times in {zone})").format(zone=view.zone), "",
+        f"{ICONS['nudge']} " + _("Reflection nudge: {schedule}, when moments are waiting — {state}")
+        .format(schedule=_schedule_text(nudge, language), state=_state(nudge.active, language)),
+        f"{ICONS['digest']} " + _("Weekly digest: {schedule} — {state}").format(
+            schedule=_schedule_text(digest, language), state=_state(digest.active, language)),
+        f"{ICONS['deadline']} " + _("Deadline warnings: {when} — {state}").format(
+            when=deadline_text, state=_state(deadline.active, language)),
+        f"{ICONS['quiet']} " + translation.ngettext(
+            "Quiet spell: a word after {days} day with nothing new — {state}",
+            "Quiet spell: a word after {days} days with nothing new — {state}", spell).format(
+            days=spell, state=_state(quiet.active, language)),
+        "🌙 " + (_("Quiet hours: {start}–{end}").format(
+            start=clock_time(view.quiet_from), end=clock_time(view.quiet_until))
+            if view.quiet_from is not None and view.quiet_until is not None
+            else _("Quiet hours: none")),
+    ]
+    if view.paused:
+        lines += ["", "⏸ " + _("All reminders are paused.")]
+    lines += ["", _("A reminder comes only when there is something to do. Type a time and days "
+                    "like “09:00 mon-fri” after pressing ⌨️.")]
+    tick = "✓ "
+    times = [_button((tick if nudge.local_minute == minute and nudge.active else "")
+                     + clock_time(minute), "t", f"{minute:04d}") for minute in NUDGE_TIMES]
+    days = reminders.weekdays(nudge.days)
+    keyboard = [
+        times,
+        [_button((tick if days == EVERY_DAY else "") + _("Every day"), "d", "all"),
+         _button((tick if days == WORKDAYS else "") + _("Weekdays"), "d", "wk"),
+         _button("⌨️ " + _("Type"), "ty")],
+        [_button(f"{ICONS[kind]} {_kind_name(kind, language)}: "
+                 f"{_state(rows[kind].active, language)}", "k", kind)
+         for kind in ("nudge", "digest", "deadline")],
+        [_button((tick if not quiet.active else "") + f"{ICONS['quiet']} " + _("off"), "qs", "0"),
+         *[_button((tick if quiet.active and spell == n else "")
+                   + translation.ngettext("{days} day", "{days} days", n).format(days=n),
+                   "qs", str(n)) for n in QUIET_SPELLS]],
+        [*[_button(("✓ " if (view.quiet_from, view.quiet_until) == span else "")
+                   + f"🌙 {clock_time(span[0])}–{clock_time(span[1])}", "qh",
+                   f"{span[0]:04d}-{span[1]:04d}") for span in QUIET_HOURS],
+         _button("🌙 " + _("none"), "qh", "off"), _button("⌨️", "qt")],
+        [_button("▶️ " + _("Resume all"), "r") if view.paused
+         else _button("⏸ " + _("Pause all"), "p")],
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def _kind_name(kind: str, language: str) -> str:
+    _ = translator(language).gettext
+    return {"nudge": _("Nudge"), "digest": _("Digest"), "deadline": _("Deadlines"),
+            "quiet": _("Quiet spell")}[kind]
+
+
+async def show(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,
+               language: str) -> None:
+    view = await reminders.view(database(context), user_id, clock(context))
+    if view is not None:
+        text, keyboard = screen(view, language)
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+
+
+async def on_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    language = await register_user(context, user)
+    await show(context, message.chat_id, user.id, language)
+
+
+async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    match = _BUTTON.fullmatch(query.data or "")
+    if match is None:
+        await answer_expired(update, context)
+        return
+    action, argument = match[1], match[2] or ""
+    user_id, db, now = query.from_user.id, database(context), clock(context)
+    language = await language_of(context, query.from_user)
+    _ = translator(language).gettext
+    if action == "s":
+        await _snooze(update, context, argument, language)
+        return
+    if action in ("ty", "qt"):
+        async with db.session.begin() as session:
+            await users.expect_setting(session, user_id, "remind" if action == "ty" else "quiet")
+        await query.answer()
+        prompt = (_("Type a time and days, like “09:00 mon-fri”, “21:30 daily” or “вт чт 8:15”.")
+                  if action == "ty" else _("Type your quiet hours, like “22:00-07:00”."))
+        await context.bot.send_message(query.message.chat.id if query.message else user_id,
+                                       "⌨️ " + prompt)
+        return
+    view = await _apply(db, user_id, action, argument, now)
+    if view is None:
+        await answer_expired(update, context)
+        return
+    await query.answer(_("Saved."))
+    text, keyboard = screen(view, language)
+    if query.message is not None:
+        await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))
+
+
+async def _apply(db: Database, user_id: int, action: str, argument: str,
+                 now: datetime) -> View | None:
+    """One button's change; None for anything malformed, so a forged button changes nothing."""
+    if action == "t" and argument.isdigit() and int(argument) in NUDGE_TIMES:
+        at = time(*divmod(int(argument), 60))
+        return await reminders.set_schedule(
+            db, user_id, "nudge", lambda current: Schedule(at, current.days), now)
+    if action == "d" and argument in ("all", "wk"):
+        days = EVERY_DAY if argument == "all" else WORKDAYS
+        return await reminders.set_schedule(
+            db, user_id, "nudge", lambda current: Schedule(current.at, days), now)
+    if action == "k" and argument in ("nudge", "digest", "deadline"):
+        return await reminders.set_kind(db, user_id, argument, None, now)
+    if action == "qs" and argument.isdigit():
+        days = int(argument)
+        if days == 0:
+            return await reminders.set_kind(db, user_id, "quiet", False, now)
+        return (await reminders.set_quiet_spell(db, user_id, days, now)
+                if days in QUIET_SPELLS else None)
+    if action == "qh":
+        if argument == "off":
+            return await reminders.set_quiet_hours(db, user_id, None, now)
+        spans = {f"{a:04d}-{b:04d}": (a, b) for a, b in QUIET_HOURS}
+        return (await reminders.set_quiet_hours(db, user_id, spans[argument], now)
+                if argument in spans else None)
+    if action == "p":
+        return await reminders.pause(db, user_id, now)
+    if action == "r":
+        return await reminders.resume(db, user_id, now)
+    return None
+
+
+async def _snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, argument: str,
+                  language: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    _ = translator(language).gettext
+    kind, _sep, choice = argument.partition("-")
+    row = await reminders.snooze(database(context), query.from_user.id, kind, choice,
+                                 clock(context))
+    if row is None:
+        await answer_expired(update, context)
+        return
+    if choice == "off":
+        note = _("Turned off. /remind turns it back on.")
+    elif choice == "hour":
+        note = _("I'll remind you in an hour.")
+    else:
+        note = _("I'll remind you tomorrow at {time}.").format(time=clock_time(row.local_minute))
+    await query.answer(note)
+    if query.message is not None:
+        kept = [button for line in (query.message.reply_markup.inline_keyboard
+                                    if query.message.reply_markup else ())
+                for button in line if not (button.callback_data or "").startswith("rm:")]
+        await edit_quietly(query.edit_message_reply_markup(
+            InlineKeyboardMarkup([kept]) if kept else None))
+
+
+async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> None:
+    """A typed schedule ("remind") or quiet hours ("quiet"), asked for by the ⌨️ buttons."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    language = await language_of(context, user)
+    _ = translator(language).gettext
+    db, now, text = database(context), clock(context), message.text or ""
+    view: View | None = None
+    if name == "remind":
+        schedule = parse_schedule(text)
+        if schedule is not None:
+            view = await reminders.set_schedule(db, user.id, "nudge", schedule, now)
+    else:
+        span = parse_quiet_hours(text)
+        if span is not None:
+            view = await reminders.set_quiet_hours(db, user.id, span, now)
+    if view is None:
+        await capture_message(update, context)  # it may have been a note after all: keep it
+        problem = (_("I couldn't read a time and days. Try “09:00 mon-fri” or “21:30 daily”.")
+                   if name == "remind" else
+                   _("I couldn't read quiet hours. Try “22:00-07:00”."))
+        await message.reply_text(problem, reply_markup=InlineKeyboardMarkup(
+            [[_button(_("Try again"), "ty" if name == "remind" else "qt")]]))
+        return
+    text, keyboard = screen(view, language)
+    await message.reply_text("✅ " + _("Saved.") + "\n\n" + text, reply_markup=keyboard)
+
+
+async def on_private_member_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Blocking the bot stops reminders quietly; unblocking brings back those it stopped."""
+    change = update.my_chat_member
+    assert change is not None
+    status = change.new_chat_member.status
+    if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
+        await reminders.blocked(database(context), change.from_user.id)
+    elif status == ChatMemberStatus.MEMBER:
+        await reminders.unblocked(database(context), change.from_user.id, clock(context))
+
+
+# -- sending -----------------------------------------------------------------------------
+
+def nudge_keyboard(nudge: Nudge) -> InlineKeyboardMarkup:
+    _ = translator(nudge.language).gettext
+    rows = []
+    if nudge.moment_id is not None:
+        rows.append([InlineKeyboardButton("✍️ " + _("Reflect now"),
+                                          callback_data=moment_button("reflect",
+                                                                      nudge.moment_id))])
+    rows.append([_button("⏰ " + _("In an hour"), "s", f"{nudge.kind}-hour"),
+                 _button("🌅 " + _("Tomorrow"), "s", f"{nudge.kind}-tomorrow"),
+                 _button("🔕 " + _("Turn off"), "s", f"{nudge.kind}-off")])
+    return InlineKeyboardMarkup(rows)
+
+
+def sender(bot: Bot) -> Send:
+    """Telegram's answers, as the sweep understands them."""
+    async def send(nudge: Nudge) -> Outcome:
+        try:
+            await bot.send_message(nudge.chat_id, nudge.text, reply_markup=nudge_keyboard(nudge))
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            raise SlowDown(wait.total_seconds() if isinstance(wait, timedelta)
+                           else float(wait)) from None
+        except Forbidden:
+            return Outcome.BLOCKED
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                return Outcome.BLOCKED
+            log.warning("reminder %s refused: %s", nudge.reminder_id, exc.message)
+            return Outcome.FAILED
+        except TelegramError as exc:  # network trouble: at most once, so it is not retried
+            log.warning("reminder %s not sent: %s", nudge.reminder_id, type(exc).__name__)
+            return Outcome.FAILED
+        return Outcome.SENT
+    return send
+
+
+def rules(context: ContextTypes.DEFAULT_TYPE) -> Rules:
+    settings = config(context).reminders
+    return Rules(per_second=settings.max_per_second,
+                 interval=timedelta(seconds=settings.sweep_seconds),
+                 catch_up=timedelta(minutes=settings.catch_up_minutes))
+
+
+async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one APScheduler job: every `reminders.sweep_seconds`, whatever the number of users."""
+    pacer = context.bot_data.setdefault(
+        "pacer", Pacer(config(context).reminders.max_per_second))
+    report = await sweep(database(context), library(context), sender(context.bot), pacer,
+                         lambda: clock(context), rules(context))
+    if report:
+        log.info("reminder sweep: %s", ", ".join(f"{k} {v}" for k, v in vars(report).items()
+                                                  if v))
