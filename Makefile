@@ -15,10 +15,13 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 run: $(BIN)/.installed
 	$(BIN)/cpdbot run
 
-## Install, then run lint and the whole test suite. Set CPDBOT_TEST_DATABASE_URL for PostgreSQL.
+## Install, then run lint, the layer check, the type checker and the whole test suite.
+## Set CPDBOT_TEST_DATABASE_URL for PostgreSQL.
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/pytest -n auto
 
 ## Run the benchmarks and print their figures.
 bench: $(BIN)/.installed

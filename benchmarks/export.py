@@ -28,7 +28,7 @@ from sqlalchemy import insert
 from bot.config import normalise_database_url
 from bot.exports.files import write_export
 from bot.exports.records import Query, Text
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.models import CpdRecord, Reflection, User, utcnow

@@ -34,7 +34,7 @@ from sqlalchemy import insert
 from telegram import Bot
 
 from bot.config import normalise_database_url
-from bot.library import load_library
+from bot.library.loader import load_library
 from bot.reminders.sweep import Rules, sweep
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.pacing import Pacer

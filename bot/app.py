@@ -12,11 +12,12 @@ from telegram.ext import Application, ApplicationBuilder
 import handlers
 from bot.assist.provider import Provider
 from bot.config import Config
-from bot.library import library_dir, load_library
+from bot.library.loader import library_dir, load_library
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.ordering import PerUserUpdateProcessor
 from bot.runtime.polling import DurablePoller
 from handlers.commands import publish_command_menus
+from handlers.other import unsupported_text
 from handlers.reminders import remind
 from storage.engine import Database
 
@@ -86,7 +87,7 @@ async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
             log.warning("could not set up the command menus (%s); carrying on",
                         type(exc).__name__)
         await application.start()
-        poller = DurablePoller(application, db, config.telegram.poll_timeout)
+        poller = DurablePoller(application, db, config.telegram.poll_timeout, unsupported_text)
         polling = asyncio.create_task(poller.poll())
         stopping = asyncio.create_task(stop.wait())
         await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)

@@ -9,10 +9,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import callback_data, commands, errors, membership, other
+from handlers import callback_data, commands, errors, incoming, membership, other
 from handlers.assist import voice
 from handlers.capture import buttons as moment_buttons
-from handlers.capture import inbox, incoming
+from handlers.capture import inbox
 from handlers.capture import messages as capture
 from handlers.cpd import export, imports, summary
 from handlers.reflection import buttons as reflection_buttons
@@ -59,6 +59,8 @@ def register(application: Application) -> None:
         MessageHandler(private & new_message & filters.LOCATION & ~filters.VENUE,
                        settings.on_location),
         MessageHandler(private & new_message, other.on_unsupported),
+        CallbackQueryHandler(reflect.on_reflect_now_button,
+                             pattern=callback_data.REFLECT_NOW_PATTERN),
         CallbackQueryHandler(moment_buttons.on_moment_button, pattern=callback_data.MOMENT_PATTERN),
         CallbackQueryHandler(inbox.on_inbox_button, pattern=callback_data.INBOX_PATTERN),
         CallbackQueryHandler(reflection_buttons.on_reflection_button,

@@ -11,6 +11,7 @@ _INBOX = re.compile(r"^inbox:(\d{1,6})$")
 _LANGUAGE = re.compile(r"^lang:([a-z]{2})$")
 
 MOMENT_PATTERN = r"^m:"
+REFLECT_NOW_PATTERN = r"^m:r:"
 INBOX_PATTERN = r"^inbox:"
 LANGUAGE_PATTERN = r"^lang:"
 

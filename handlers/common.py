@@ -15,7 +15,7 @@ from bot.common.i18n import pick_language
 from bot.common.text import split_message
 from bot.common.timezones import local_date
 from bot.config import Config
-from bot.library import Library
+from bot.library.loader import Library
 from storage import users
 from storage.engine import Database
 from storage.models import utcnow

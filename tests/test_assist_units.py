@@ -14,8 +14,8 @@ from bot.assist.drafting import draft_schema, keep_grounded, system_prompt
 from bot.assist.grounding import ground, minutes_stated
 from bot.common.durations import find_duration
 from bot.config import ConfigError, load_config
-from bot.data_files import DataFileError
-from bot.library import BUILT_IN_DIR, load_library
+from bot.library.data_files import DataFileError
+from bot.library.loader import BUILT_IN_DIR, load_library
 
 LIBRARY = load_library()
 EVENT = LIBRARY.templates["event"]

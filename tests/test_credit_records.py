@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from bot.cpd import personal
 from bot.cpd import records as credit_records
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, Reflection, User, utcnow
 
@@ -83,7 +84,7 @@ async def test_caps_recount_earlier_and_later_records(db: Database) -> None:
 
 async def test_changing_framework_recounts_this_cycle_and_keeps_history(db: Database) -> None:
     old = await _reflection(db, 3, date(2020, 5, 1), 60)  # long before the current cycle
-    new = await _reflection(db, 3, credit_records.today_for(User(time_zone=None)), 60)
+    new = await _reflection(db, 3, personal.today_for(User(time_zone=None)), 60)
     async with db.session.begin() as session:
         user = await session.get(User, 3)
         moved = await credit_records.switch_framework(session, LIBRARY, user, "us_ama_pra",

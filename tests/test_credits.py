@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.cpd.frameworks import Framework, Rounding
 from bot.cpd.periods import Period, cpd_year, cycle, expected_by
 from bot.cpd.rules import Entry, Placed, allocate, award, rounded
+from bot.library.frameworks import Framework, Rounding
 
 WORDS = {"en": "x", "ru": "x", "uk": "x", "es": "x"}
 

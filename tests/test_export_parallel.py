@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from bot.exports.files import write_export
 from bot.exports.parallel import slices, write_csv_in_parts
 from bot.exports.records import Query, Text
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import CpdRecord, User
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from bot.cpd.rules import Entry, Placed, allocate, award
-from bot.library import load_library
+from bot.library.loader import load_library
 
 LIBRARY = load_library()
 # (activity type, template, minutes, reflection finished), one every two weeks of 2026.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.library import BUILT_IN_DIR, DataFileError, load_library
+from bot.library.loader import BUILT_IN_DIR, DataFileError, load_library
 from tests.fake_telegram import FakeTelegram
 from tests.processes import write_config
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
 from tests.chat import Chat

@@ -20,7 +20,7 @@ from bot.cpd.record_import import (
 )
 from bot.exports.csv_export import write_csv
 from bot.exports.rows import RecordRow
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, User
 

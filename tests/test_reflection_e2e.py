@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.common.i18n import translator
-from bot.library import load_library
+from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
 from tests.chat import Chat

@@ -7,14 +7,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.common.text import split_message, utf16_length
-from bot.library import load_library
-from bot.reflection.classify import (
+from bot.library.classify import (
     hashtags,
     parse_tags,
     suggest_activity,
     suggest_template,
     topic_tags,
 )
+from bot.library.loader import load_library
 from bot.reflection.log import Search
 from handlers.callback_data import (
     log_button,

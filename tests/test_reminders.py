@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert, select
 
-from bot.library import load_library
+from bot.library.loader import load_library
 from bot.reminders import schedules as reminders
 from bot.reminders.messages import Nudge
 from bot.reminders.sweep import Outcome, Rules, SlowDown, sweep

@@ -7,15 +7,15 @@ each either text or null, and a follow-up question for each. The answer is then 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from bot.assist.grounding import ground, minutes_stated
 from bot.common.text import clean_text
-from bot.library import Library, Template
-from bot.reflection.classify import parse_tags
+from bot.library.classify import parse_tags
+from bot.library.loader import Library, Template
+from bot.reflection.flow import Draft
 
 MAX_TAGS = 3
 QUESTION_LENGTH = 300
@@ -62,19 +62,6 @@ def messages(library: Library, template: Template, language: str,
              note: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": system_prompt(library, template, language)},
             {"role": "user", "content": note}]
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What is kept of the model's answer."""
-
-    title: str
-    activity: str
-    minutes: int | None
-    tags: list[str]
-    sections: dict[str, str]  # only the grounded ones
-    questions: dict[str, str]  # a question for every section still empty
-    dropped: list[str]  # sections the model wrote but the note doesn't support
 
 
 def keep_grounded(library: Library, template: Template, answer: Any, note: str) -> Draft:

@@ -15,7 +15,7 @@ from bot.assist import drafting
 from bot.assist.drafting import Draft
 from bot.assist.provider import Failed, Failure, Provider, Usage
 from bot.config import Config
-from bot.library import Library
+from bot.library.loader import Library
 from bot.privacy.guard import Finding, find_identifiers
 from bot.reflection import flow as reflections
 from storage import usage

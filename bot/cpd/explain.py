@@ -11,8 +11,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from bot.common.i18n import N_, translator
-from bot.cpd.frameworks import Framework
 from bot.cpd.progress import Standing
+from bot.library.frameworks import Framework
 
 UNIT_NAMES = {"credit": N_("credits"), "hour": N_("hours"), "point": N_("points")}
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from bot.cpd.frameworks import Framework
+from bot.library.frameworks import Framework
 
 
 @dataclass(frozen=True, order=True)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from bot.cpd.frameworks import Framework
 from bot.cpd.periods import Period, cpd_year, cycle, expected_by
-from bot.cpd.records import framework_of, today_for, user_target
+from bot.cpd.personal import framework_of, today_for, user_target
 from bot.cpd.rules import from_hundredths
-from bot.library import Library
+from bot.library.frameworks import Framework
+from bot.library.loader import Library
 from storage import credit_records, moments, reflections
 from storage.engine import Database
 from storage.models import CpdRecord, User

@@ -20,10 +20,11 @@ from typing import Any
 
 from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES, amount
-from bot.cpd.records import TITLE_LENGTH, add_imported, framework_of, today_for
+from bot.cpd.personal import framework_of, today_for
+from bot.cpd.records import TITLE_LENGTH, ImportedRow, add_imported
 from bot.cpd.rules import Entry, award
-from bot.library import FALLBACK_ACTIVITY, Library
-from bot.reflection.classify import suggest_activity
+from bot.library.classify import suggest_activity
+from bot.library.loader import FALLBACK_ACTIVITY, Library
 from storage import credit_records
 from storage.engine import Database
 from storage.models import User
@@ -54,18 +55,6 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 
 class ImportFileError(ValueError):
     """The file as a whole can't be read; the message is already in the user's language."""
-
-
-@dataclass(frozen=True)
-class ImportedRow:
-    """One row ready to become a CPD record."""
-
-    line: int  # as a spreadsheet numbers it, the header being 1
-    activity_date: date
-    title: str
-    activity_type: str
-    minutes: int | None
-    credits: Decimal | None  # as stated in the file; None lets the framework work it out
 
 
 @dataclass

@@ -9,40 +9,35 @@ change to a record's credits is audited with the figures before and after.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.common.timezones import local_date
-from bot.cpd.frameworks import GENERIC_FRAMEWORK, Framework
 from bot.cpd.periods import cycle
+from bot.cpd.personal import framework_of, today_for, user_target
 from bot.cpd.rules import Entry, Placed, allocate, award, from_hundredths, to_hundredths
-from bot.library import Library
+from bot.library.frameworks import Framework
+from bot.library.loader import Library
 from storage import credit_records, moments
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User, utcnow
 
-if TYPE_CHECKING:
-    from bot.cpd.record_import import ImportedRow
-
 TITLE_LENGTH = 200
 
 
-def framework_of(library: Library, framework_id: str | None) -> Framework:
-    return (library.frameworks.get(framework_id or GENERIC_FRAMEWORK)
-            or library.frameworks[GENERIC_FRAMEWORK])
+@dataclass(frozen=True)
+class ImportedRow:
+    """One imported row ready to become a CPD record (the writer's own input type)."""
 
-
-def user_target(framework: Framework, user: User) -> Decimal | None:
-    if user.annual_target is not None:
-        return from_hundredths(user.annual_target)
-    return framework.target_for(user.profession)
-
-
-def today_for(user: User, now: datetime | None = None) -> date:
-    return local_date(now or utcnow(), user.time_zone)
+    line: int  # as a spreadsheet numbers it, the header being 1
+    activity_date: date
+    title: str
+    activity_type: str
+    minutes: int | None
+    credits: Decimal | None  # as stated in the file; None lets the framework work it out
 
 
 def reflection_complete(library: Library, reflection: Reflection) -> bool:

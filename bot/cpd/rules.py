@@ -15,8 +15,8 @@ from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from bot.cpd.frameworks import Framework, Rounding, Rule
 from bot.cpd.periods import cpd_year, cycle
+from bot.library.frameworks import Framework, Rounding, Rule
 
 CENT = Decimal("0.01")
 _MODES = {"nearest": ROUND_HALF_UP, "down": ROUND_FLOOR, "up": ROUND_CEILING}

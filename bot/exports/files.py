@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES
-from bot.cpd.records import framework_of
+from bot.cpd.personal import framework_of
 from bot.cpd.rules import from_hundredths
 from bot.exports.csv_export import write_csv
 from bot.exports.parallel import slices, write_csv_in_parts
@@ -25,7 +25,7 @@ from bot.exports.records import Query, Text, period_filter, text_writer, with_re
 from bot.exports.rows import Portfolio, RecordRow
 from bot.exports.xapi import write_statements
 from bot.exports.xlsx_export import write_xlsx
-from bot.library import Library
+from bot.library.loader import Library
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment, Reflection, User, utcnow
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from bot.exports.csv_export import write_csv
 from bot.exports.records import Query, Text, text_writer, with_records
-from bot.library import Library
+from bot.library.loader import Library
 from storage.engine import Database
 from storage.models import CpdRecord
 

@@ -26,7 +26,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from bot.cpd.explain import explain
 from bot.cpd.rules import from_hundredths
 from bot.exports.rows import RecordRow
-from bot.library import Library
+from bot.library.loader import Library
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User
 

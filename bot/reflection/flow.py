@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import wraps
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,20 +26,17 @@ from bot.common.durations import find_duration, parse_duration
 from bot.common.text import clean_text
 from bot.common.timezones import local_date
 from bot.cpd import records as credit_records
-from bot.library import Library, Template
-from bot.reflection.classify import (
+from bot.library.classify import (
     hashtags,
     parse_tags,
     suggest_activity,
     suggest_template,
     topic_tags,
 )
+from bot.library.loader import Library, Template
 from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
-
-if TYPE_CHECKING:
-    from bot.assist.drafting import Draft
 
 # A draft untouched this long is parked rather than fed the user's next note as an answer;
 # an edit prompt left this long is forgotten. Either way the message is kept as a new note.
@@ -52,6 +49,20 @@ NOTE_INPUT = "note"  # a new text for the note, before AI help drafts from it
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What AI help kept of a model's answer, ready to go into a reflection: the writer owns
+    its input type, so reflections need nothing from the assist package."""
+
+    title: str
+    activity: str
+    minutes: int | None
+    tags: list[str]
+    sections: dict[str, str]  # only the grounded ones
+    questions: dict[str, str]  # a question for every section still empty
+    dropped: list[str]  # sections the model wrote but the note doesn't support
 
 
 class Stage(StrEnum):

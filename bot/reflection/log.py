@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.common.text import clean_text
 from bot.cpd import records as credit_records
-from bot.library import Library
+from bot.library.loader import Library
 from bot.reflection.flow import none_if_lost_race
 from storage import reflections
 from storage.engine import Database

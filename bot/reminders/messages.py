@@ -15,9 +15,9 @@ from bot.common.i18n import pick_language, translator
 from bot.common.text import preview
 from bot.cpd import progress
 from bot.cpd.explain import UNIT_NAMES, amount, day, line_name, pace_line
+from bot.cpd.personal import framework_of, today_for, user_target
 from bot.cpd.progress import year_and_cycle
-from bot.cpd.records import framework_of, today_for, user_target
-from bot.library import Library
+from bot.library.loader import Library
 from storage import credit_records, moments
 from storage import reminders as rows
 from storage.engine import Database

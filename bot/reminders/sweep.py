@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.library import Library
+from bot.library.loader import Library
 from bot.reminders import schedules as reminders
 from bot.reminders.messages import Nudge, compose
 from bot.runtime.pacing import Pacer

@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import warnings
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +28,6 @@ from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBUserWarning
 
 from bot.common.i18n import pick_language
-from handlers.other import unsupported_text
 from storage import journal
 from storage.engine import Database
 from storage.models import utcnow
@@ -45,12 +45,14 @@ class DurablePoller:
         application: Application,
         db: Database,
         poll_timeout: int,
+        unreadable_reply: Callable[[str], str],
         max_in_flight: int = 1000,
         flush_seconds: float = 0.2,
     ) -> None:
         self._app = application
         self._db = db
         self._poll_timeout = poll_timeout
+        self._unreadable_reply = unreadable_reply  # the text for a language, from the handlers
         self._room = asyncio.Semaphore(max_in_flight)  # back-pressure on a huge backlog
         self._flush_seconds = flush_seconds
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -145,7 +147,7 @@ class DurablePoller:
         chat, sender = message.get("chat") or {}, message.get("from") or {}
         if chat.get("type") != "private":
             return
-        text = unsupported_text(pick_language(None, sender.get("language_code")))
+        text = self._unreadable_reply(pick_language(None, sender.get("language_code")))
         try:
             await self._app.bot.send_message(chat["id"], text)
         except Exception as exc:

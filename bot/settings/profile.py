@@ -13,9 +13,9 @@ from decimal import Decimal, InvalidOperation
 
 from bot.common.timezones import country_of, is_zone
 from bot.cpd import records as credit_records
-from bot.cpd.frameworks import GENERIC_FRAMEWORK, PROFESSIONS, Framework
 from bot.cpd.rules import to_hundredths
-from bot.library import Library
+from bot.library.frameworks import GENERIC_FRAMEWORK, PROFESSIONS, Framework
+from bot.library.loader import Library
 from bot.reminders import schedules as reminders
 from storage.engine import Database
 from storage.models import User, utcnow

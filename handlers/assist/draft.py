@@ -10,30 +10,19 @@ from telegram.ext import ContextTypes
 from bot.assist import help as assist
 from bot.assist.help import Drafted, Result
 from bot.assist.provider import Failure, Provider
-from bot.common.i18n import N_, translator
+from bot.common.i18n import translator
 from bot.common.text import preview
-from bot.library import Library
-from bot.privacy.guard import Finding, marked
+from bot.library.loader import Library
+from bot.privacy.guard import marked
 from bot.reflection import flow as reflections
 from handlers.callback_data import reflection_button
 from handlers.common import config, database, library, send_screen
+from handlers.privacy import identifier_names
 from storage import users
 from storage.models import Reflection
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
-FINDING_NAMES = {
-    "nhs": N_("an NHS number"), "mrn": N_("a record or hospital number"),
-    "dob": N_("a date of birth"), "phone": N_("a phone number"), "email": N_("an e-mail address"),
-    "postcode": N_("a postcode"), "name": N_("a name"), "age_date": N_("an age with a date"),
-}  # fmt: skip
 NOTE_SHOWN = 1500  # characters of the marked note shown on the privacy screen
-
-
-def identifier_names(findings: list[Finding], language: str) -> str:
-    """"an NHS number, a date of birth": what the guard found, each kind once."""
-    _ = translator(language).gettext
-    kinds = dict.fromkeys(finding.kind for finding in findings)
-    return ", ".join(_(FINDING_NAMES[kind]) for kind in kinds)
 
 
 def provider(context: ContextTypes.DEFAULT_TYPE) -> Provider | None:

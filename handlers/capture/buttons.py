@@ -1,4 +1,7 @@
-"""The buttons under a capture's acknowledgement: reflect now, later, drop, undo."""
+"""The buttons under a capture's acknowledgement: later, drop, undo, redact.
+
+"Reflect now" starts a reflection, so the reflection package answers it
+(`handlers.reflection.reflect.on_reflect_now_button`), registered ahead of these."""
 
 from __future__ import annotations
 
@@ -10,7 +13,6 @@ from handlers.callback_data import parse_moment_button
 from handlers.capture.messages import ack_screen
 from handlers.common import database, edit_quietly, language_of
 from handlers.other import answer_expired
-from handlers.reflection.reflect import reflect_on
 
 
 async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -22,15 +24,9 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     user_id = query.from_user.id
     language = await language_of(context, query.from_user)
-    if button.action == "reflect":
-        if not await reflect_on(context, user_id, user_id, button.moment_id, language):
-            await answer_expired(update, context)
-            return
-        await query.answer()
-        return
     move = {"keep": moments.keep_for_later, "drop": moments.drop,
-            "undo": moments.undo_drop, "redact": moments.redact}[button.action]
-    moment = await move(database(context), user_id, button.moment_id)
+            "undo": moments.undo_drop, "redact": moments.redact}.get(button.action)
+    moment = None if move is None else await move(database(context), user_id, button.moment_id)
     if moment is None:
         await answer_expired(update, context)
         return

@@ -26,9 +26,9 @@ from bot.common.i18n import N_, translator
 from bot.common.text import preview
 from bot.privacy.guard import Finding, find_identifiers
 from bot.reflection import flow as reflections
-from handlers.assist.draft import identifier_names
 from handlers.callback_data import moment_button
 from handlers.common import database, edit_quietly, language_of, patiently
+from handlers.privacy import identifier_names
 from storage.models import LearningMoment
 
 KEPT_SENTENCES = {

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.common.i18n import translator
 from bot.cpd.periods import Period, cpd_year, cycle
-from bot.cpd.records import framework_of
+from bot.cpd.personal import framework_of
 from bot.exports.files import FORMATS, write_export
 from bot.exports.records import Query, Text
 from bot.settings.profile import parse_full_date, read

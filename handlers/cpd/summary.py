@@ -13,8 +13,8 @@ from bot.common.i18n import translator
 from bot.cpd import progress
 from bot.cpd.chart import monthly_chart
 from bot.cpd.explain import UNIT_NAMES, amount, day, line_name, pace_line
-from bot.cpd.frameworks import Framework
 from bot.cpd.progress import Standing, Summary
+from bot.library.frameworks import Framework
 from handlers.common import database, library, register_user
 
 

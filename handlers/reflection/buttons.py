@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 
 from bot.capture import moments
 from bot.common.i18n import translator
-from bot.library import Library
+from bot.library.loader import Library
 from bot.privacy.guard import find_identifiers, redact
 from bot.reflection import flow as reflections
 from bot.reflection import log as reflection_log

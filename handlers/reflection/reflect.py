@@ -15,14 +15,15 @@ from bot.common.dates import DateProblem
 from bot.common.i18n import N_, translator
 from bot.common.text import preview
 from bot.cpd import records as credit_records
-from bot.library import Library
+from bot.library.loader import Library
 from bot.reflection import flow as reflections
 from bot.reflection.flow import Answered, Begin, Cancelled, Move, Moved, Outcome, Stage
 from handlers.assist import draft as assist
 from handlers.assist.draft import provider
-from handlers.callback_data import moment_button, reflection_button
+from handlers.callback_data import moment_button, parse_moment_button, reflection_button
 from handlers.capture.messages import KIND_ICONS, capture_message, moment_from_message, sender_of
 from handlers.common import config, database, language_of, library, send_screen, today_for
+from handlers.other import answer_expired
 from handlers.reflection import views
 from storage.engine import Database
 from storage.models import Reflection
@@ -82,6 +83,20 @@ async def present_draft(context: ContextTypes.DEFAULT_TYPE, user_id: int, reflec
     if drafted.result is not Result.FLAGGED and drafted.reflection is not None:
         await present(context, user_id, drafted.reflection, language)
     return True
+
+
+async def on_reflect_now_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """"Reflect now" under a capture's acknowledgement."""
+    query = update.callback_query
+    assert query is not None
+    button = parse_moment_button(query.data)
+    user_id = query.from_user.id
+    if button is None or button.action != "reflect" or not await reflect_on(
+            context, user_id, user_id, button.moment_id,
+            await language_of(context, query.from_user)):
+        await answer_expired(update, context)
+        return
+    await query.answer()
 
 
 async def reflect_on(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,

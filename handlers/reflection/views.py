@@ -15,7 +15,7 @@ from bot.common.i18n import format_minutes, translator
 from bot.common.text import preview
 from bot.cpd.explain import UNIT_NAMES, amount, explain
 from bot.cpd.rules import from_hundredths
-from bot.library import Library, Template
+from bot.library.loader import Library, Template
 from bot.reflection.flow import Stage, all_tags, progress, stage_of, template_of
 from bot.reflection.log import LOG_PAGE_SIZE, LogPage
 from handlers.callback_data import DELETED_BUTTON, log_button, reflection_button

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from bot.library import FALLBACK_ACTIVITY, Library
+from bot.library.loader import FALLBACK_ACTIVITY, Library
 
 _HASHTAG = re.compile(r"(?<![\w#])#([^\W_][\w-]{0,39})")
 _DEFAULT_TEMPLATE = "rolfe"

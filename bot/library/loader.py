@@ -17,8 +17,15 @@ from pydantic import Field, field_validator
 
 import prompts
 from bot.common.i18n import SUPPORTED_LANGUAGES
-from bot.cpd.frameworks import GENERIC_FRAMEWORK, Framework
-from bot.data_files import DataFileError, Identifier, Localised, Phrase, Strict, validated_file
+from bot.library.data_files import (
+    DataFileError,
+    Identifier,
+    Localised,
+    Phrase,
+    Strict,
+    validated_file,
+)
+from bot.library.frameworks import GENERIC_FRAMEWORK, Framework
 
 BUILT_IN_DIR = Path(prompts.__file__).parent
 CAPTURE_KINDS = ("text", "link", "photo", "document", "voice", "audio", "video", "video_note")

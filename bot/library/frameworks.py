@@ -4,7 +4,7 @@ A framework says what a regulator or college counts: the unit, the yearly and cy
 the categories with their caps and minimums, and the rules that turn an activity into credits.
 Adding a country means adding a file. Values the shared reference could not confirm carry an
 `unconfirmed` note, which the bot shows wherever it explains a figure. The files are loaded
-with the rest of the library (`bot.library.load_library`).
+with the rest of the library (`bot.library.loader.load_library`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from bot.data_files import Identifier, Localised, Phrase, Strict
+from bot.library.data_files import Identifier, Localised, Phrase, Strict
 
 Unit = Literal["credit", "hour", "point"]
 Amount = Annotated[Decimal, Field(ge=0, le=10_000, max_digits=9, decimal_places=2)]
