@@ -30,9 +30,9 @@ from sqlalchemy.engine import make_url
 from benchmarks.capture import percentile
 from bot.config import normalise_database_url
 from storage.migrate import upgrade
-from tests.fake_openai import FakeOpenAI
-from tests.fake_telegram import ApiCall, FakeTelegram, buttons
-from tests.processes import kill, start_cpdbot, write_config
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.fake_telegram import ApiCall, FakeTelegram, buttons
+from tests.support.processes import kill, start_cpdbot, write_config
 
 
 class Replies:

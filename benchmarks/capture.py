@@ -19,8 +19,8 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from tests.fake_telegram import FakeTelegram
-from tests.processes import kill, start_cpdbot, start_echo_bot, write_config
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import kill, start_cpdbot, start_echo_bot, write_config
 
 Starter = Callable[[FakeTelegram], Awaitable[asyncio.subprocess.Process]]
 

@@ -8,7 +8,7 @@ privacy_holdout2.toml, was never used to tune it.
 from __future__ import annotations
 
 from bot.privacy.guard import find_identifiers, marked
-from tests.privacy_corpus import CORPUS, FIRST_HOLDOUT, HOLDOUT, Corpus, load, score
+from tests.support.privacy_corpus import CORPUS, FIRST_HOLDOUT, HOLDOUT, Corpus, load, score
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
 

@@ -43,7 +43,7 @@ from storage import reminders as rows
 from storage.engine import Database
 from storage.migrate import upgrade
 from storage.models import LearningMoment, Reminder, User
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 
 QUERY_LIMIT_MS = 50
 RATE_TARGET = 27

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder
@@ -25,7 +27,8 @@ log = logging.getLogger("cpdbot")
 
 
 def build_application(
-    config: Config, db: Database, api: AiohttpRequest, polling_api: AiohttpRequest
+    config: Config, db: Database, api: AiohttpRequest, polling_api: AiohttpRequest,
+    clock: Callable[[], datetime] | None = None,
 ) -> Application:
     application = (
         ApplicationBuilder()
@@ -44,6 +47,8 @@ def build_application(
     application.bot_data["library"] = load_library(library_dir(config.prompts.dir))
     # AI help is optional: without it every flow runs on the guided questions.
     application.bot_data["llm"] = Provider(config.llm) if config.llm.usable else None
+    if clock is not None:  # a test's clock: every reminder decision reads time through it
+        application.bot_data["clock"] = clock
     handlers.register(application)
     assert application.job_queue is not None  # python-telegram-bot[job-queue] is a dependency
     # The one job, however many users: reminders are rows (see bot/reminders/sweep.py).
@@ -72,10 +77,11 @@ async def _initialise(application: Application, stop: asyncio.Event) -> bool:
     return False
 
 
-async def serve(config: Config, db: Database, stop: asyncio.Event) -> None:
+async def serve(config: Config, db: Database, stop: asyncio.Event,
+                clock: Callable[[], datetime] | None = None) -> None:
     """Poll Telegram and handle updates until `stop` is set; then finish what is in flight."""
     api, polling_api = AiohttpRequest(pool_size=16), AiohttpRequest(pool_size=1)
-    application = build_application(config, db, api, polling_api)
+    application = build_application(config, db, api, polling_api, clock)
     try:
         if not await _initialise(application, stop):
             return

@@ -6,33 +6,20 @@ then every test gets its own database, cloned from one migrated template.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.app import serve
 from bot.config import Config, normalise_database_url
 from storage.engine import Database
 from storage.migrate import upgrade
-from tests.fake_telegram import FakeTelegram
-
-POSTGRES_URL = os.environ.get("CPDBOT_TEST_DATABASE_URL", "")
-ADMIN_ID = 9000  # the administrator in every test bot's config
-
-
-def run_blocking(factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    """Run a coroutine to completion on a private loop, from sync or async code alike."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, factory()).result()
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.running import ADMIN_ID, POSTGRES_URL, RunningBot, run_blocking
 
 
 def _asyncpg_dsn(url: str, database: str) -> str:
@@ -109,33 +96,16 @@ def config(telegram: FakeTelegram, database_url: str) -> Config:
     })
 
 
-class RunningBot:
-    """The real application, polling the fake server, inside the test's event loop."""
-
-    def __init__(self, config: Config, db: Database) -> None:
-        self.config, self.db = config, db
-        self._stop = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    async def start(self, telegram: FakeTelegram) -> RunningBot:
-        self._stop = asyncio.Event()
-        polls = len(telegram.calls_to("getUpdates"))
-        self._task = asyncio.create_task(serve(self.config, self.db, self._stop))
-        await telegram.wait_until(
-            lambda: len(telegram.calls_to("getUpdates")) > polls or self._task.done(),
-            what="the bot to start polling")
-        if self._task.done():
-            self._task.result()
-        return self
-
-    async def stop(self) -> None:
-        self._stop.set()
-        if self._task:
-            await asyncio.wait_for(self._task, 15)
-
-
 @pytest.fixture
 async def bot(config: Config, db: Database, telegram: FakeTelegram) -> AsyncIterator[RunningBot]:
     running = await RunningBot(config, db).start(telegram)
     yield running
     await running.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark tests by their folder, so `pytest -m "not e2e"` runs the fast layer alone."""
+    for item in items:
+        kind = item.path.parent.name
+        if kind in ("unit", "e2e"):
+            item.add_marker(getattr(pytest.mark, kind))

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from storage.engine import Database
 from storage.models import LearningMoment, User
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, buttons
+from tests.support.fake_telegram import FakeTelegram, buttons
+from tests.support.running import RunningBot
 
 
 async def status_of(db: Database, moment_id: int) -> str:

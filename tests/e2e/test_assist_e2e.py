@@ -18,11 +18,11 @@ from sqlalchemy import select
 from bot.config import Config
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment, LlmUsage, Reflection, User
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_openai import FakeOpenAI
-from tests.fake_telegram import FakeTelegram
-from tests.processes import start_cpdbot, write_config
+from tests.support.chat import Chat
+from tests.support.fake_openai import FakeOpenAI
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import start_cpdbot, write_config
+from tests.support.running import RunningBot
 
 NOTE_EN = ("Webinar on sepsis, 45 min. Learned that qSOFA of two or more means think sepsis "
            "early.")

@@ -14,11 +14,11 @@ from typing import Any
 
 from bot.privacy.guard import find_identifiers
 
-CORPUS = Path(__file__).parent / "data" / "privacy_corpus.toml"
+CORPUS = Path(__file__).parents[1] / "data" / "privacy_corpus.toml"
 # Written as a held-out set, but the guard was since tuned on it too.
-FIRST_HOLDOUT = Path(__file__).parent / "data" / "privacy_holdout.toml"
+FIRST_HOLDOUT = Path(__file__).parents[1] / "data" / "privacy_holdout.toml"
 # Written apart from the guard and never used to tune it: the honest figure.
-HOLDOUT = Path(__file__).parent / "data" / "privacy_holdout2.toml"
+HOLDOUT = Path(__file__).parents[1] / "data" / "privacy_holdout2.toml"
 
 
 Corpus = dict[str, list[dict[str, Any]]]

@@ -26,7 +26,7 @@ from bot.settings import profile as settings
 from storage import reminders as rows
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment, Reminder, User
-from tests.conftest import POSTGRES_URL
+from tests.support.running import POSTGRES_URL
 
 LIBRARY = load_library()
 RULES = Rules(per_second=50, interval=timedelta(seconds=30))

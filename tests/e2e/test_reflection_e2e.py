@@ -11,9 +11,9 @@ from bot.common.i18n import translator
 from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
+from tests.support.chat import Chat
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.running import RunningBot
 
 LIBRARY = load_library()
 LANGUAGES = ("en", "ru", "uk", "es")

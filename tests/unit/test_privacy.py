@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.privacy.guard import find_identifiers, marked, nhs_number_valid, redact
-from tests.privacy_corpus import CORPUS as CORPUS_PATH
-from tests.privacy_corpus import FIRST_HOLDOUT, load, score
+from tests.support.privacy_corpus import CORPUS as CORPUS_PATH
+from tests.support.privacy_corpus import FIRST_HOLDOUT, load, score
 
 CORPUS = load()
 

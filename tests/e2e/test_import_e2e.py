@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from storage.engine import Database
 from storage.models import CpdRecord, LearningMoment
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
-from tests.processes import start_cpdbot
+from tests.support.chat import Chat
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import start_cpdbot
+from tests.support.running import RunningBot
 
 PAST = ("Дата;Название;Вид;Часы;Баллы\n"
         "01.03.2026;Конференция по сепсису;Конференция, курс или лекция;6;\n"

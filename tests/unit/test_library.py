@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.library.loader import BUILT_IN_DIR, DataFileError, load_library
-from tests.fake_telegram import FakeTelegram
-from tests.processes import write_config
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import write_config
 
 REQUIRED_TEMPLATES = {"rolfe", "gibbs", "point_of_care", "case_review", "event", "quick_note"}
 

@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.runtime.http import AiohttpRequest
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 
 
 def bot_for(telegram: FakeTelegram, base_url: str | None = None, **timeouts: float) -> Bot:

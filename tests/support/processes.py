@@ -8,9 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.fake_telegram import FakeTelegram
+from tests.support.fake_telegram import FakeTelegram
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The process under test reads only what we give it, never the developer's secrets.
 _SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
              "CPDBOT_CONFIG")

@@ -9,15 +9,15 @@ from sqlalchemy import select
 from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
-from tests.test_reflection_e2e import (
+from tests.e2e.test_reflection_e2e import (
     choose,
     reflections_of,
     save_quick_note,
     start_reflection,
 )
+from tests.support.chat import Chat
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.running import RunningBot
 
 LIBRARY = load_library()
 

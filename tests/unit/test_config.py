@@ -18,7 +18,7 @@ def write(tmp_path: Path, text: str) -> str:
 
 
 def test_shipped_config_toml_is_valid_and_documents_every_key() -> None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     config = load_config(str(root / "config.toml"), environ={})
     assert config.storage.url == "sqlite+aiosqlite:///data/cpdbot.sqlite3"
     assert config.telegram.base_url == "https://api.telegram.org/bot"

@@ -18,10 +18,10 @@ from sqlalchemy import select
 from bot.exports.xapi import problems
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, User
-from tests.chat import Chat
-from tests.conftest import ADMIN_ID, RunningBot
-from tests.fake_telegram import FakeTelegram
-from tests.processes import start_cpdbot
+from tests.support.chat import Chat
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import start_cpdbot
+from tests.support.running import ADMIN_ID, RunningBot
 
 
 async def onboard(chat: Chat, zone_label: str, framework: str, profession: str,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.fake_telegram import ApiCall, FakeTelegram, buttons
+from tests.support.fake_telegram import ApiCall, FakeTelegram, buttons
 
 
 class Chat:

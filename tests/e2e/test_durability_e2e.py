@@ -14,10 +14,10 @@ from bot.config import Config
 from storage import journal
 from storage.engine import Database
 from storage.models import JournalEntry, LearningMoment, Reflection
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram
-from tests.processes import kill, start_cpdbot, start_echo_bot, write_config
+from tests.support.chat import Chat
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import kill, start_cpdbot, start_echo_bot, write_config
+from tests.support.running import RunningBot
 
 USERS, PER_USER = 10, 20
 BURST = USERS * PER_USER

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 
 from bot.common.i18n import SUPPORTED_LANGUAGES, catalogue_path, pick_language, translator
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from storage.engine import Database
 from storage.models import LearningMoment
-from tests.conftest import RunningBot
-from tests.fake_telegram import FakeTelegram, buttons
+from tests.support.fake_telegram import FakeTelegram, buttons
+from tests.support.running import RunningBot
 
 
 async def moments_of(db: Database, user_id: int) -> list[LearningMoment]:

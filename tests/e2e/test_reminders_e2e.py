@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from bot.config import Config
 from storage.engine import Database
 from storage.models import LearningMoment, Reminder
-from tests.chat import Chat
-from tests.conftest import RunningBot
-from tests.fake_telegram import ApiCall, FakeTelegram, buttons
-from tests.test_reminders import reminder
+from tests.support.chat import Chat
+from tests.support.fake_telegram import ApiCall, FakeTelegram, buttons
+from tests.support.running import Clock, RunningBot
+from tests.unit.test_reminders import reminder
 
 ZONE = "Asia/Kathmandu"  # +05:45: a wrong offset anywhere would show
 
@@ -27,9 +27,10 @@ def nudges(telegram: FakeTelegram, chat_id: int) -> list[ApiCall]:
             if any(data.startswith("rm:s:") for _label, data in buttons(call))]
 
 
-async def start(config: Config, db: Database, telegram: FakeTelegram) -> RunningBot:
+async def start(config: Config, db: Database, telegram: FakeTelegram,
+                clock: Clock | None = None) -> RunningBot:
     config.reminders.sweep_seconds = 1
-    return await RunningBot(config, db).start(telegram)
+    return await RunningBot(config, db, clock).start(telegram)
 
 
 async def set_zone(chat: Chat) -> None:
@@ -55,7 +56,8 @@ async def eventually(read: Callable[[], Awaitable[Reminder]],
 
 async def test_a_reminder_for_the_next_minute_comes_once_and_never_again(
         config: Config, db: Database, telegram: FakeTelegram) -> None:
-    bot = await start(config, db, telegram)
+    clock = Clock()
+    bot = await start(config, db, telegram, clock)
     waiting, idle = Chat(telegram, 501), Chat(telegram, 502)
     await waiting.say("Wells score before D-dimer, not after")
     await waiting.say("Ottawa ankle rules: 4 steps both immediately and in ED")
@@ -63,15 +65,16 @@ async def test_a_reminder_for_the_next_minute_comes_once_and_never_again(
         await chat.say("/remind")
         await chat.press_data("rm:k:digest", chat.last, expect=0)  # only the nudge here
         await set_zone(chat)
-    if datetime.now(UTC).second > 50:  # leave time to type before the minute turns
-        await asyncio.sleep(61 - datetime.now(UTC).second)
-    next_minute = datetime.now(ZoneInfo(ZONE)) + timedelta(minutes=1)
+    next_minute = clock.now.astimezone(ZoneInfo(ZONE)) + timedelta(minutes=1)
     for chat in (waiting, idle):
         await chat.press_data("rm:ty")
         replies = await chat.say(f"{next_minute:%H:%M} daily")
         assert "✅" in replies[0].params["text"]
+    await asyncio.sleep(1.5)  # a sweep or two before the minute turns: nothing is due yet
+    assert nudges(telegram, 501) == [], "not before its minute"
 
-    await telegram.wait_until(lambda: nudges(telegram, 501), 75, "the nudge")
+    clock.advance(timedelta(minutes=1, seconds=5))  # the minute turns
+    await telegram.wait_until(lambda: nudges(telegram, 501), 15, "the nudge")
     (nudge,) = nudges(telegram, 501)
     text = nudge.params["text"]
     assert "2 learning moments are waiting" in text and "Wells score" in text
@@ -80,7 +83,7 @@ async def test_a_reminder_for_the_next_minute_comes_once_and_never_again(
     assert any("In an hour" in label for label in labels)
     await asyncio.sleep(3)  # three more sweeps
     await bot.stop()
-    bot = await start(config, db, telegram)
+    bot = await start(config, db, telegram, clock)
     await asyncio.sleep(3)
     await bot.stop()
     assert len(nudges(telegram, 501)) == 1, "no repeat, before or after the restart"

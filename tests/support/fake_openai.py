@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.fake_telegram import serve_locally
+from tests.support.fake_telegram import serve_locally
 
 MODES = ("ok", "429", "500", "slow", "garbage", "truncated", "refusal")
 

@@ -1,0 +1,1 @@
+"""Fast tests: pure domain code, parsers, writers, repositories on a real database, local HTTP."""
