@@ -21,7 +21,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.cpd import record_import
 from bot.exports.files import FORMATS, PERSONAL_ONLY, write_export
 from bot.exports.records import Query, Text
-from bot.library.loader import DataFileError, Library, library_dir, load_library
+from bot.library.data_files import DataFileError
+from bot.library.loader import Library, library_dir, load_library
 from storage import credit_records
 from storage.engine import Database, describe_backend
 from storage.migrate import upgrade

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditEvent, CpdRecord
+from storage.vocabulary import RecordStatus
 
 
 async def for_reflection(session: AsyncSession, reflection_id: int) -> CpdRecord | None:
@@ -19,7 +20,8 @@ async def for_reflection(session: AsyncSession, reflection_id: int) -> CpdRecord
 async def active_of(session: AsyncSession, user_id: int,
                     framework_id: str | None = None) -> Sequence[CpdRecord]:
     """A user's counting records, oldest first, optionally of one framework."""
-    query = select(CpdRecord).where(CpdRecord.user_id == user_id, CpdRecord.status == "active")
+    query = select(CpdRecord).where(CpdRecord.user_id == user_id,
+                                    CpdRecord.status == RecordStatus.ACTIVE)
     if framework_id is not None:
         query = query.where(CpdRecord.framework_id == framework_id)
     return (await session.scalars(
@@ -37,5 +39,5 @@ async def imported_keys(session: AsyncSession, user_id: int) -> set[tuple[date, 
     twice."""
     rows = await session.execute(select(CpdRecord.activity_date, CpdRecord.title).where(
         CpdRecord.user_id == user_id, CpdRecord.source == "import",
-        CpdRecord.status == "active"))
+        CpdRecord.status == RecordStatus.ACTIVE))
     return {(day, title) for day, title in rows}

@@ -2,8 +2,9 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import CursorResult, delete, select, text, update
 
 from storage.engine import Database
 from storage.models import JournalEntry, utcnow
@@ -76,7 +77,8 @@ async def claim_unprocessed(db: Database, max_attempts: int) -> list[tuple[int, 
 
 async def prune_processed(db: Database, before: datetime) -> int:
     async with db.session.begin() as session:
-        result = await session.execute(
+        # A DELETE's result is a CursorResult; the session's signature only says Result.
+        result = cast(CursorResult[Any], await session.execute(
             delete(JournalEntry).where(JournalEntry.processed_at < before)
-        )
+        ))
         return result.rowcount

@@ -23,6 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from storage.vocabulary import MomentStatus, RecordStatus
+
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -109,7 +111,7 @@ class LearningMoment(Base):
     mime_type: Mapped[str | None] = mapped_column(String(128))
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default=MomentStatus.NEW)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -187,7 +189,7 @@ class CpdRecord(Base):
     reflection_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("reflections.id", ondelete="SET NULL"), unique=True)
     source: Mapped[str] = mapped_column(String(16))  # reflection | import
-    status: Mapped[str] = mapped_column(String(8), default="active")  # active | void
+    status: Mapped[str] = mapped_column(String(8), default=RecordStatus.ACTIVE)  # active | void
     framework_id: Mapped[str] = mapped_column(String(24))
     activity_date: Mapped[date] = mapped_column(Date)
     activity_type: Mapped[str] = mapped_column(String(24))

@@ -8,8 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LearningMoment, utcnow
 from storage.upsert import insert_for
+from storage.vocabulary import MomentStatus
 
-INBOX_STATUSES = ("new", "kept")
+INBOX_STATUSES = (MomentStatus.NEW, MomentStatus.KEPT)
 
 
 SourceKey = tuple[int, int]  # (chat_id, message_id): what makes a capture unique
@@ -27,7 +28,7 @@ async def insert_moments(
         .returning(table.c.id, table.c.chat_id, table.c.message_id)
     )
     result = await session.execute(
-        statement, [{"stored_at": now, "status": "new", **row} for row in rows])
+        statement, [{"stored_at": now, "status": MomentStatus.NEW, **row} for row in rows])
     return {(row.chat_id, row.message_id): row.id for row in result}
 
 

@@ -9,8 +9,9 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reflection
+from storage.vocabulary import ReflectionStatus
 
-DRAFT_STATUSES = ("open", "parked")
+DRAFT_STATUSES = (ReflectionStatus.OPEN, ReflectionStatus.PARKED)
 
 
 async def get_owned(session: AsyncSession, reflection_id: int, user_id: int) -> Reflection | None:
@@ -21,7 +22,7 @@ async def get_owned(session: AsyncSession, reflection_id: int, user_id: int) -> 
 
 async def open_of(session: AsyncSession, user_id: int) -> Reflection | None:
     return await session.scalar(select(Reflection).where(
-        Reflection.user_id == user_id, Reflection.status == "open"))
+        Reflection.user_id == user_id, Reflection.status == ReflectionStatus.OPEN))
 
 
 async def for_moment(session: AsyncSession, user_id: int, moment_id: int) -> Reflection | None:
@@ -29,18 +30,19 @@ async def for_moment(session: AsyncSession, user_id: int, moment_id: int) -> Ref
     return await session.scalar(
         select(Reflection)
         .where(Reflection.user_id == user_id, Reflection.moment_id == moment_id,
-               Reflection.status.in_((*DRAFT_STATUSES, "saved")))
+               Reflection.status.in_((*DRAFT_STATUSES, ReflectionStatus.SAVED)))
         .order_by(Reflection.id.desc()).limit(1))
 
 
 async def parked_of(session: AsyncSession, user_id: int, limit: int) -> Sequence[Reflection]:
     return (await session.scalars(
-        select(Reflection).where(Reflection.user_id == user_id, Reflection.status == "parked")
+        select(Reflection).where(Reflection.user_id == user_id,
+                                 Reflection.status == ReflectionStatus.PARKED)
         .order_by(Reflection.updated_at.desc()).limit(limit))).all()
 
 
 def _matching(user_id: int, words: Sequence[str], tags: Sequence[str]) -> list:
-    conditions = [Reflection.user_id == user_id, Reflection.status == "saved"]
+    conditions = [Reflection.user_id == user_id, Reflection.status == ReflectionStatus.SAVED]
     conditions += [Reflection.search_text.contains(word, autoescape=True) for word in words]
     conditions += [Reflection.tags_text.contains(f" {tag} ", autoescape=True) for tag in tags]
     return conditions
@@ -66,7 +68,7 @@ async def search_log(
 async def count_deleted_since(session: AsyncSession, user_id: int, since: datetime) -> int:
     return await session.scalar(
         select(func.count()).select_from(Reflection)
-        .where(Reflection.user_id == user_id, Reflection.status == "deleted",
+        .where(Reflection.user_id == user_id, Reflection.status == ReflectionStatus.DELETED,
                Reflection.deleted_at >= since)) or 0
 
 
@@ -75,7 +77,7 @@ async def deleted_since(
 ) -> Sequence[Reflection]:
     return (await session.scalars(
         select(Reflection)
-        .where(Reflection.user_id == user_id, Reflection.status == "deleted",
+        .where(Reflection.user_id == user_id, Reflection.status == ReflectionStatus.DELETED,
                Reflection.deleted_at >= since)
         .order_by(Reflection.deleted_at.desc()).limit(limit))).all()
 
@@ -83,7 +85,7 @@ async def deleted_since(
 async def purge_deleted(session: AsyncSession, user_id: int, before: datetime) -> int:
     """Forget entries deleted before `before`: past the undo window they are gone for good."""
     result = await session.execute(delete(Reflection).where(
-        Reflection.user_id == user_id, Reflection.status == "deleted",
+        Reflection.user_id == user_id, Reflection.status == ReflectionStatus.DELETED,
         Reflection.deleted_at < before))
     return result.rowcount or 0
 
@@ -98,4 +100,4 @@ async def answered_since(session: AsyncSession, user_id: int, message_id: int) -
 async def saved_dates(session: AsyncSession, user_id: int) -> Sequence[date]:
     """The activity dates of every saved reflection, for counts and streaks."""
     return (await session.scalars(select(Reflection.activity_date).where(
-        Reflection.user_id == user_id, Reflection.status == "saved"))).all()
+        Reflection.user_id == user_id, Reflection.status == ReflectionStatus.SAVED))).all()

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import bindparam, func, or_, select, text, update
+from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import Database
 from storage.models import LearningMoment, Reminder, User
 from storage.upsert import insert_for
 
-_table = Reminder.__table__
+_table = cast(Table, Reminder.__table__)  # declared as a FromClause; a mapped class has a Table
 _ACTIVE = text("reminders.active")  # spelled as the partial index's WHERE, so it is used
 
 
@@ -129,7 +129,8 @@ async def add_missing(session: AsyncSession, rows: Sequence[dict[str, object]]) 
 
 async def switch_off(session: AsyncSession, user_id: int, reason: str) -> int:
     """Stop every active reminder of a user, remembering why, so `resume` can undo it."""
-    result = await session.execute(
+    # An UPDATE's result is a CursorResult; the session's signature only says Result.
+    result = cast(CursorResult[Any], await session.execute(
         update(_table).where(_table.c.user_id == user_id, _ACTIVE)
-        .values(active=False, off_reason=reason))
+        .values(active=False, off_reason=reason)))
     return result.rowcount or 0

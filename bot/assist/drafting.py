@@ -39,12 +39,13 @@ def draft_schema(library: Library, template: Template) -> type[BaseModel]:
 
 
 def _build_schema(library: Library, template: Template) -> type[BaseModel]:
-    per_step = {step.id: (str | None, Field(description=step.title.in_("en")))
-                for step in template.steps}
-    sections = create_model("Sections", __base__=_Strict, **per_step)  # type: ignore[call-overload]
-    questions = create_model("Questions", __base__=_Strict, **per_step)  # type: ignore[call-overload]
-    activity = Literal[tuple(library.activities)]  # type: ignore[valid-type]
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    per_step: dict[str, Any] = {step.id: (str | None, Field(description=step.title.in_("en")))
+                                for step in template.steps}
+    sections = create_model("Sections", __base__=_Strict, **per_step)
+    questions = create_model("Questions", __base__=_Strict, **per_step)
+    # Built at run time from the library: a value to pydantic, not a type mypy can check.
+    activity: Any = Literal[tuple(library.activities)]
+    return create_model(
         "ReflectionDraft", __base__=_Strict,
         title=(str, ...), activity=(activity, ...), minutes=(int | None, ...),
         tags=(list[str], ...), sections=(sections, ...), questions=(questions, ...))

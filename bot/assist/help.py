@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from bot.assist import drafting
-from bot.assist.drafting import Draft
 from bot.assist.provider import Failed, Failure, Provider, Usage
 from bot.config import Config
 from bot.library.loader import Library
 from bot.privacy.guard import Finding, find_identifiers
 from bot.reflection import flow as reflections
+from bot.reflection.flow import Draft
 from storage import usage
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow

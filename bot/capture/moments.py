@@ -11,6 +11,7 @@ from bot.privacy.guard import redact as redact_text
 from storage import moments
 from storage.engine import Database
 from storage.models import LearningMoment, utcnow
+from storage.vocabulary import MomentStatus
 
 INBOX_PAGE_SIZE = 5
 
@@ -29,16 +30,20 @@ async def owned_moment(db: Database, user_id: int, moment_id: int) -> LearningMo
 
 
 async def keep_for_later(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
-    return await _move(db, user_id, moment_id, ("new", "kept"), "kept")
+    return await _move(db, user_id, moment_id, (MomentStatus.NEW, MomentStatus.KEPT),
+                       MomentStatus.KEPT)
 
 
 async def drop(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
-    return await _move(db, user_id, moment_id, ("new", "kept", "dropped"), "dropped",
+    return await _move(db, user_id, moment_id,
+                       (MomentStatus.NEW, MomentStatus.KEPT, MomentStatus.DROPPED),
+                       MomentStatus.DROPPED,
                        dropped_at=utcnow())
 
 
 async def undo_drop(db: Database, user_id: int, moment_id: int) -> LearningMoment | None:
-    return await _move(db, user_id, moment_id, ("dropped", "new"), "new", dropped_at=None)
+    return await _move(db, user_id, moment_id, (MomentStatus.DROPPED, MomentStatus.NEW),
+                       MomentStatus.NEW, dropped_at=None)
 
 
 async def _move(

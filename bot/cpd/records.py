@@ -24,6 +24,7 @@ from bot.library.loader import Library
 from storage import credit_records, moments
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User, utcnow
+from storage.vocabulary import RecordStatus, ReflectionStatus
 
 TITLE_LENGTH = 200
 
@@ -85,13 +86,13 @@ async def sync_reflection(session: AsyncSession, library: Library, reflection: R
     """Make the reflection's record match it: created on save, recomputed on every edit,
     voided on delete and restored on undo. A record keeps the framework it was made under."""
     record = await credit_records.for_reflection(session, reflection.id)
-    if reflection.status != "saved":
-        if record is not None and record.status == "active":
-            before = _figures(record)
-            record.status = "void"
+    if reflection.status != ReflectionStatus.SAVED:
+        if record is not None and record.status == RecordStatus.ACTIVE:
+            was = _figures(record)
+            record.status = RecordStatus.VOID
             record.updated_at = utcnow()
             credit_records.audit(session, actor, "void", user_id=record.user_id,
-                                 record_id=record.id, before=before)
+                                 record_id=record.id, before=was)
             user = await session.get(User, reflection.user_id)
             if user is not None:
                 await reallocate(session, library, user, actor, [record.framework_id])
@@ -106,7 +107,7 @@ async def sync_reflection(session: AsyncSession, library: Library, reflection: R
                            credits=0, ai_assisted=False)
         session.add(record)
     framework = framework_of(library, record.framework_id or user.framework_id)
-    record.status = "active"
+    record.status = RecordStatus.ACTIVE
     record.activity_date = reflection.activity_date
     record.activity_type = reflection.activity_type
     record.template_id = reflection.template_id
@@ -134,7 +135,7 @@ async def add_imported(session: AsyncSession, library: Library, user: User,
     records = []
     for row in rows:
         record = CpdRecord(user_id=user.id, reflection_id=None, source="import",
-                           status="active", activity_date=row.activity_date,
+                           status=RecordStatus.ACTIVE, activity_date=row.activity_date,
                            activity_type=row.activity_type, template_id=None, title=row.title,
                            minutes=row.minutes, credits=0, ai_assisted=False,
                            updated_at=utcnow())

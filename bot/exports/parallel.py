@@ -45,8 +45,8 @@ async def slices(db: Database, query: Query, workers: int | None = None,
             select(CpdRecord.activity_date).where(in_period).order_by(CpdRecord.activity_date)
             .offset(total * n // parts).limit(1)) for n in range(1, parts)]
     found, start = [], query.start
-    for cut in sorted(set(cuts)):
-        if cut is not None and start <= cut < query.end:
+    for cut in sorted({cut for cut in cuts if cut is not None}):
+        if start <= cut < query.end:
             found.append(replace(query, start=start, end=cut))
             start = cut + timedelta(days=1)
     return [*found, replace(query, start=start)]

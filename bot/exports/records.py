@@ -10,7 +10,7 @@ import asyncio
 import io
 import json
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +29,7 @@ from bot.exports.rows import RecordRow
 from bot.library.loader import Library
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User
+from storage.vocabulary import RecordStatus
 
 BATCH = 5000
 
@@ -69,7 +70,7 @@ def _statement(query: Query, dialect: str) -> Select[Any]:
 
 def period_filter(query: Query) -> list[ColumnElement[bool]]:
     """The active records of the query's period (and user)."""
-    where = [CpdRecord.status == "active", CpdRecord.activity_date >= query.start,
+    where = [CpdRecord.status == RecordStatus.ACTIVE, CpdRecord.activity_date >= query.start,
              CpdRecord.activity_date <= query.end]
     if query.user_id is not None:
         where.append(CpdRecord.user_id == query.user_id)
@@ -102,7 +103,8 @@ async def with_records(db: Database, library: Library, query: Query,
     def rows() -> Iterator[RecordRow]:
         while True:
             try:
-                batch = asyncio.run_coroutine_threadsafe(anext(batches), loop).result()
+                # __anext__, not anext(): run_coroutine_threadsafe takes a coroutine.
+                batch = asyncio.run_coroutine_threadsafe(batches.__anext__(), loop).result()
             except StopAsyncIteration:
                 return
             yield from map(to_row, batch)
@@ -113,7 +115,8 @@ async def with_records(db: Database, library: Library, query: Query,
         await batches.aclose()
 
 
-async def _async_batches(db: Database, statement: Select[Any]) -> AsyncIterator[Sequence[Any]]:
+async def _async_batches(db: Database,
+                         statement: Select[Any]) -> AsyncGenerator[Sequence[Any], None]:
     async with db.engine.connect() as connection:
         result = await connection.stream(statement.execution_options(yield_per=BATCH))
         async for partition in result.partitions(BATCH):

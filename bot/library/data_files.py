@@ -35,7 +35,8 @@ class Localised(Strict):
     es: Phrase
 
     def in_(self, language: str) -> str:
-        return getattr(self, language if language in SUPPORTED_LANGUAGES else "en")
+        text: str = getattr(self, language if language in SUPPORTED_LANGUAGES else "en")
+        return text
 
 
 def validated_file(path: Path, model: type[Any], shape: Any) -> Any:

@@ -37,6 +37,7 @@ from bot.library.loader import Library, Template
 from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
+from storage.vocabulary import MomentStatus, ReflectionStatus
 
 # A draft untouched this long is parked rather than fed the user's next note as an answer;
 # an edit prompt left this long is forgotten. Either way the message is kept as a new note.
@@ -136,7 +137,7 @@ def _reindex(reflection: Reflection, moment_text: str) -> None:
 async def _touch(session: AsyncSession, library: Library, reflection: Reflection) -> None:
     """After any change: refresh the search columns, and a log entry's CPD record."""
     _reindex(reflection, await _moment_text(session, reflection))
-    if reflection.status == "saved":
+    if reflection.status == ReflectionStatus.SAVED:
         await credit_records.sync_reflection(session, library, reflection,
                                              f"user:{reflection.user_id}")
 
@@ -188,17 +189,17 @@ async def begin(db: Database, library: Library, user_id: int, moment_id: int) ->
     """Start (or pick up) the reflection on a moment; None if the moment isn't the user's."""
     async with db.session.begin() as session:
         moment = await moments.get_owned(session, moment_id, user_id)
-        if moment is None or moment.status == "dropped":
+        if moment is None or moment.status == MomentStatus.DROPPED:
             return None
         existing = await reflections.for_moment(session, user_id, moment_id)
-        if existing is not None and existing.status == "saved":
+        if existing is not None and existing.status == ReflectionStatus.SAVED:
             return Begin(existing, saved_already=True)
         in_progress = await reflections.open_of(session, user_id)
         if in_progress is not None and in_progress is not existing:
             return Begin(blocked_by=in_progress)
         reflection = existing or _new_reflection(library, moment,
                                                   await users.time_zone_of(session, user_id))
-        reflection.status = "open"
+        reflection.status = ReflectionStatus.OPEN
         reflection.updated_at = utcnow()  # picked up now, so not idle
         session.add(reflection)
         await session.flush()
@@ -211,7 +212,8 @@ def _new_reflection(library: Library, moment: LearningMoment, zone: str | None) 
     now = utcnow()
     reflection = Reflection(
         user_id=moment.user_id, moment_id=moment.id,
-        template_id=suggest_template(library, activity), status="open", step=0, answers={},
+        template_id=suggest_template(library, activity), status=ReflectionStatus.OPEN, step=0,
+        answers={},
         activity_type=activity, activity_date=local_date(moment.sent_at, zone),
         minutes=find_duration(moment.text),
         tags=[], started_at=now)
@@ -220,7 +222,7 @@ def _new_reflection(library: Library, moment: LearningMoment, zone: str | None) 
 
 
 async def _park(session: AsyncSession, reflection: Reflection) -> None:
-    reflection.status = "parked"
+    reflection.status = ReflectionStatus.PARKED
     reflection.updated_at = utcnow()
     await users.stop_expecting(session, reflection.user_id, reflection.id)
 
@@ -230,7 +232,7 @@ async def park(db: Database, user_id: int, reflection_id: int) -> Reflection | N
     """Put an open draft aside; its answers stay, and /reflect picks it up again."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        if reflection is None or reflection.status != "open":
+        if reflection is None or reflection.status != ReflectionStatus.OPEN:
             return None
         await _park(session, reflection)
         return reflection
@@ -244,11 +246,11 @@ async def resume(db: Database, library: Library, user_id: int,
         reflection = await reflections.get_owned(session, reflection_id, user_id)
         if reflection is None or reflection.status not in reflections.DRAFT_STATUSES:
             return None
-        if reflection.status == "parked":
+        if reflection.status == ReflectionStatus.PARKED:
             in_progress = await reflections.open_of(session, user_id)
             if in_progress is not None:
                 return Begin(blocked_by=in_progress)
-            reflection.status = "open"
+            reflection.status = ReflectionStatus.OPEN
         reflection.updated_at = utcnow()  # picked up now, so not idle
         await session.flush()
         await _expect_step(session, reflection, template_of(library, reflection))
@@ -308,7 +310,8 @@ async def take_input(
             return None
         reflection_id, field = pending
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        if reflection is None or reflection.status not in ("open", "saved"):
+        if reflection is None or reflection.status not in (ReflectionStatus.OPEN,
+                                                           ReflectionStatus.SAVED):
             await users.stop_expecting(session, user_id, reflection_id)
             return None
         if reflection.last_message_id is not None and message_id <= reflection.last_message_id:
@@ -433,7 +436,7 @@ async def _current(session: AsyncSession, user_id: int, reflection_id: int | Non
     if reflection_id is None:
         return await reflections.open_of(session, user_id)
     reflection = await reflections.get_owned(session, reflection_id, user_id)
-    if reflection is None or reflection.status != "open":
+    if reflection is None or reflection.status != ReflectionStatus.OPEN:
         return None
     if at_step is not None and reflection.step != at_step:
         return None  # a button from an earlier question
@@ -510,10 +513,10 @@ async def _editable(session: AsyncSession, library: Library, user_id: int,
     reflection = await reflections.get_owned(session, reflection_id, user_id)
     if reflection is None:
         return None
-    if reflection.status == "saved":
+    if reflection.status == ReflectionStatus.SAVED:
         return reflection
     at_card = stage_of(reflection, template_of(library, reflection)) is Stage.REVIEW
-    return reflection if reflection.status == "open" and at_card else None
+    return reflection if reflection.status == ReflectionStatus.OPEN and at_card else None
 
 
 async def editable(db: Database, library: Library, user_id: int,
@@ -558,7 +561,7 @@ async def set_minutes(db: Database, library: Library, user_id: int, reflection_i
     """A time button: answers the time question, or edits the time on the card."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        answering = (reflection is not None and reflection.status == "open"
+        answering = (reflection is not None and reflection.status == ReflectionStatus.OPEN
                      and stage_of(reflection, template_of(library, reflection)) is Stage.TIME)
         if not answering:
             reflection = await _editable(session, library, user_id, reflection_id)
@@ -626,14 +629,15 @@ async def save(db: Database, library: Library, user_id: int,
     """The summary card's Save: the draft becomes a log entry, its moment is reflected."""
     async with db.session.begin() as session:
         reflection = await _editable(session, library, user_id, reflection_id)
-        if reflection is None or reflection.status != "open":
+        if reflection is None or reflection.status != ReflectionStatus.OPEN:
             return None
-        reflection.status = "saved"
+        reflection.status = ReflectionStatus.SAVED
         reflection.saved_at = utcnow()
         await _touch(session, library, reflection)
         if reflection.moment_id is not None:
             await moments.transition(session, reflection.moment_id, user_id,
-                                     ("new", "kept"), "reflected")
+                                     (MomentStatus.NEW, MomentStatus.KEPT),
+                                     MomentStatus.REFLECTED)
         await users.stop_expecting(session, user_id, reflection.id)
         return reflection
 
@@ -646,7 +650,8 @@ async def discard(db: Database, user_id: int, reflection_id: int) -> Reflection 
         if reflection is None or reflection.status not in reflections.DRAFT_STATUSES:
             return None
         if reflection.moment_id is not None:
-            await moments.transition(session, reflection.moment_id, user_id, ("new",), "kept")
+            await moments.transition(session, reflection.moment_id, user_id,
+                                     (MomentStatus.NEW,), MomentStatus.KEPT)
         await users.stop_expecting(session, user_id, reflection.id)
         await session.delete(reflection)
         return reflection
@@ -657,7 +662,8 @@ async def discard(db: Database, user_id: int, reflection_id: int) -> Reflection 
 
 def draftable(reflection: Reflection) -> bool:
     """Only a fresh reflection is drafted: nothing answered, and not drafted before."""
-    return (reflection.status == "open" and reflection.step == 0 and not reflection.answers
+    return (reflection.status == ReflectionStatus.OPEN and reflection.step == 0
+            and not reflection.answers
             and not reflection.ai_assisted)
 
 

@@ -13,6 +13,7 @@ from bot.reflection.flow import none_if_lost_race
 from storage import reflections
 from storage.engine import Database
 from storage.models import Reflection, utcnow
+from storage.vocabulary import ReflectionStatus
 
 LOG_PAGE_SIZE = 5
 UNDO_WINDOW = timedelta(days=30)
@@ -73,9 +74,9 @@ async def delete(db: Database, library: Library, user_id: int,
     """Delete an entry: its CPD record stops counting until it is restored."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        if reflection is None or reflection.status != "saved":
+        if reflection is None or reflection.status != ReflectionStatus.SAVED:
             return None
-        reflection.status = "deleted"
+        reflection.status = ReflectionStatus.DELETED
         reflection.deleted_at = utcnow()
         await credit_records.sync_reflection(session, library, reflection, f"user:{user_id}")
         return reflection
@@ -87,11 +88,11 @@ async def restore(db: Database, library: Library, user_id: int,
     """Undo a delete, within 30 days."""
     async with db.session.begin() as session:
         reflection = await reflections.get_owned(session, reflection_id, user_id)
-        if (reflection is None or reflection.status != "deleted"
+        if (reflection is None or reflection.status != ReflectionStatus.DELETED
                 or reflection.deleted_at is None
                 or reflection.deleted_at < utcnow() - UNDO_WINDOW):
             return None
-        reflection.status = "saved"
+        reflection.status = ReflectionStatus.SAVED
         reflection.deleted_at = None
         await credit_records.sync_reflection(session, library, reflection, f"user:{user_id}")
         return reflection

@@ -134,12 +134,14 @@ class DurablePoller:
         with warnings.catch_warnings():
             # PTB suggests Bot.get_updates, which parses the batch as one and fails as one.
             warnings.simplefilter("ignore", PTBUserWarning)
-            return await self._app.bot.do_api_request(
+            # Without return_type PTB hands back the JSON as it came: a list of update dicts.
+            updates: list[dict[str, Any]] = await self._app.bot.do_api_request(
                 "getUpdates",
                 api_kwargs={"offset": offset, "timeout": self._poll_timeout,
                             "allowed_updates": ALLOWED_UPDATES},
                 read_timeout=self._poll_timeout + 10,
             )
+        return updates
 
     async def _answer_unreadable(self, raw: dict[str, Any]) -> None:
         """A private message we cannot read still deserves an answer."""

@@ -30,6 +30,7 @@ from handlers.callback_data import moment_button
 from handlers.common import database, edit_quietly, language_of, patiently
 from handlers.privacy import identifier_names
 from storage.models import LearningMoment
+from storage.vocabulary import MomentStatus
 
 KEPT_SENTENCES = {
     "text": N_("Kept your note."),
@@ -119,7 +120,7 @@ def _origin(origin: MessageOrigin | None) -> dict[str, Any] | None:
 def ack_screen(moment: NewMoment | LearningMoment, moment_id: int, status: str,
                language: str) -> tuple[str, InlineKeyboardMarkup]:
     """The acknowledgement's text and buttons; the privacy guard reads the text once."""
-    findings = find_identifiers(moment.text) if status != "dropped" else []
+    findings = find_identifiers(moment.text) if status != MomentStatus.DROPPED else []
     return (ack_text(moment, status, language, findings),
             ack_keyboard(moment_id, status, language, bool(findings)))
 
@@ -141,9 +142,9 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str,
         lines.append("⚠️ " + _("The file is over 20 MB, so I keep a reference to it, "
                               "not its contents."))
     lines.append("")
-    if status == "dropped":
+    if status == MomentStatus.DROPPED:
         lines.append("🗑 " + _("Dropped. You can undo this."))
-    elif status == "kept":
+    elif status == MomentStatus.KEPT:
         lines.append("⏳ " + _("Kept for later. /inbox lists everything waiting."))
     else:
         lines.append(_("Reflect on it now, or later from /inbox."))
@@ -156,14 +157,14 @@ def ack_keyboard(moment_id: int, status: str, language: str,
     _ = translator(language).gettext
     redact_row = ([[InlineKeyboardButton("✂️ " + _("Redact"),
                                          callback_data=moment_button("redact", moment_id))]]
-                  if flagged and status != "dropped" else [])
+                  if flagged and status != MomentStatus.DROPPED else [])
     reflect = InlineKeyboardButton("📝 " + _("Reflect now"),
                                    callback_data=moment_button("reflect", moment_id))
     drop = InlineKeyboardButton("🗑 " + _("Drop"), callback_data=moment_button("drop", moment_id))
-    if status == "dropped":
+    if status == MomentStatus.DROPPED:
         return InlineKeyboardMarkup([[InlineKeyboardButton(
             "↩️ " + _("Undo"), callback_data=moment_button("undo", moment_id))]])
-    if status == "kept":
+    if status == MomentStatus.KEPT:
         return InlineKeyboardMarkup([[reflect, drop], *redact_row])
     later = InlineKeyboardButton("⏳ " + _("Later"),
                                  callback_data=moment_button("keep", moment_id))
@@ -190,7 +191,7 @@ async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
         return False
     if stored.already_acknowledged:
         return True
-    text, keyboard = ack_screen(moment, stored.moment_id, "new", stored.language)
+    text, keyboard = ack_screen(moment, stored.moment_id, MomentStatus.NEW, stored.language)
     sent = await patiently(lambda: context.bot.send_message(
         chat_id=moment.chat_id,
         text=text,

@@ -22,6 +22,7 @@ from handlers.common import database, edit_quietly, language_of, library, patien
 from handlers.other import answer_expired
 from storage import moments, users
 from storage.models import LearningMoment, User, utcnow
+from storage.vocabulary import MomentStatus
 
 IMPORT_PATTERN = r"^im:"
 _BUTTON = re.compile(r"^im:(ok|no):(\d{1,18})$")
@@ -122,8 +123,9 @@ async def on_import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     async with db.session.begin() as session:
         owner = await session.get(User, query.from_user.id)
         if plan.ready:  # the file did its job; it is no learning moment to reflect on
-            await moments.transition(session, moment.id, query.from_user.id, ("new", "kept"),
-                                     "dropped", dropped_at=utcnow())
+            await moments.transition(session, moment.id, query.from_user.id,
+                                     (MomentStatus.NEW, MomentStatus.KEPT), MomentStatus.DROPPED,
+                                     dropped_at=utcnow())
     text = record_import.plan_text(plan, books, owner.framework_id if owner else None,
                                    language, done=True)
     await edit_quietly(query.edit_message_text(text + "\n\n" + _("/summary shows your totals.")))

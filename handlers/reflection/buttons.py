@@ -39,6 +39,7 @@ from handlers.reflection.reflect import (
 )
 from storage.engine import Database
 from storage.models import Reflection
+from storage.vocabulary import ReflectionStatus
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ async def _use_note(press: Press) -> bool:
 
 async def _templates(press: Press) -> bool:
     reflection = await reflections.owned(press.db, press.user_id, press.reflection_id)
-    if reflection is None or reflection.status != "open" or reflection.step or \
+    if reflection is None or reflection.status != ReflectionStatus.OPEN or reflection.step or \
             reflection.answers:
         return False
     return await press.show(views.template_menu(press.library, reflection, press.language))
@@ -274,14 +275,14 @@ def _section_prompt(press: Press, reflection: Reflection) -> views.Screen:
 
 async def _view(press: Press) -> bool:
     reflection = await reflections.owned(press.db, press.user_id, press.reflection_id)
-    if reflection is None or reflection.status != "saved":
+    if reflection is None or reflection.status != ReflectionStatus.SAVED:
         return False
     return await press.present(reflection)
 
 
 async def _ask_delete(press: Press) -> bool:
     reflection = await reflections.owned(press.db, press.user_id, press.reflection_id)
-    if reflection is None or reflection.status != "saved":
+    if reflection is None or reflection.status != ReflectionStatus.SAVED:
         return False
     _ = press.gettext
     return await press.show((

@@ -27,6 +27,7 @@ from handlers.other import answer_expired
 from handlers.reflection import views
 from storage.engine import Database
 from storage.models import Reflection
+from storage.vocabulary import ReflectionStatus
 
 CANDIDATES_SHOWN = 6
 KEPT_IN_INBOX = N_("(Your message is kept in /inbox too, in case it was a note.)")
@@ -40,8 +41,8 @@ async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: 
                                          reflection.moment_id)
               if reflection.moment_id is not None else None)
     template = reflections.template_of(lib, reflection)
-    if reflection.status == "open" and reflections.stage_of(reflection, template) is not \
-            Stage.REVIEW:
+    if (reflection.status == ReflectionStatus.OPEN
+            and reflections.stage_of(reflection, template) is not Stage.REVIEW):
         offer_help = offer(config(context), provider(context), reflection, moment)
         screen = views.question(lib, reflection, moment, language, offer_help)
     else:
@@ -49,7 +50,7 @@ async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: 
                                              moment.text if moment else "")
         record = (await credit_records.record_for(database(context), reflection.user_id,
                                                   reflection.id)
-                  if reflection.status == "saved" else None)
+                  if reflection.status == ReflectionStatus.SAVED else None)
         screen = views.show(lib, reflection, proposed, language, record)
     await send_screen(context.bot, chat_id, screen)
 

@@ -21,6 +21,7 @@ from bot.reflection.log import LOG_PAGE_SIZE, LogPage
 from handlers.callback_data import DELETED_BUTTON, log_button, reflection_button
 from handlers.common import button_rows
 from storage.models import CpdRecord, LearningMoment, Reflection
+from storage.vocabulary import ReflectionStatus
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 TIME_CHOICES = (15, 30, 45, 60, 90, 120)
@@ -176,7 +177,7 @@ def entry_view(library: Library, reflection: Reflection, proposed: list[str],
 def show(library: Library, reflection: Reflection, proposed: list[str], language: str,
          record: CpdRecord | None = None) -> Screen:
     """The summary card for a draft, the full entry for a saved reflection."""
-    if reflection.status == "saved":
+    if reflection.status == ReflectionStatus.SAVED:
         return entry_view(library, reflection, proposed, language, record)
     return summary_card(library, reflection, proposed, language)
 

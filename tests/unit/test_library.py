@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.library.loader import BUILT_IN_DIR, DataFileError, load_library
+from bot.library.data_files import DataFileError
+from bot.library.loader import BUILT_IN_DIR, load_library
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import write_config
 

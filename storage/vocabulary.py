@@ -1,0 +1,54 @@
+"""The words the string columns may hold, named once: statuses, and what a typed reply answers.
+
+The database keeps plain strings (so older rows and other tools read them as before); the
+code names them through these enums, so a typo is a type error instead of a silent no-match.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class MomentStatus(StrEnum):
+    NEW = "new"  # just captured
+    KEPT = "kept"  # "Later": still waiting in the inbox
+    DROPPED = "dropped"  # can be undone
+    REFLECTED = "reflected"  # a saved reflection came from it
+
+
+class ReflectionStatus(StrEnum):
+    OPEN = "open"  # in progress; at most one per user
+    PARKED = "parked"  # a draft set aside, to continue later
+    SAVED = "saved"  # in the log
+    DELETED = "deleted"  # can be restored for 30 days
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    VOID = "void"  # its reflection was deleted
+
+
+class Awaiting(StrEnum):
+    """What the user's next text message answers (`users.input_field`).
+
+    The first group belongs to a reflection (`users.input_reflection_id` is set); the rest are
+    typed answers outside one, stored with the `setting:` prefix. Members ending in ":" take an
+    argument: a template step id, or a voice note's moment id.
+    """
+
+    STEP = "step"  # the reflection's current question
+    SECTION = "section:"  # a section being edited: + step id
+    DATE = "date"
+    MINUTES = "minutes"
+    TAGS = "tags"
+    NOTE = "note"  # a new text for the note, before AI help drafts from it
+
+    ZONE = "zone"  # a typed city
+    CYCLE = "cycle"  # the appraisal or cycle date
+    TARGET = "target"  # an annual target of one's own
+    EXPORT_DATES = "exdates"  # the period of /export
+    ADMIN_EXPORT_DATES = "axdates"  # the period of /admin_export
+    REMIND_TIME = "remind"  # the nudge's time and days
+    QUIET_HOURS = "quiet"
+    IMPORT_FILE = "import"  # the file /import asked for (a document, not text)
+    VOICE_LINE = "line:"  # a typed line for a voice note: + moment id
