@@ -5,6 +5,10 @@ Both bots run as real processes against the fake Bot API server in tests/, over 
 answered. Latency: messages are offered at a steady rate; each one's latency is the time from
 its arrival at the fake server to the bot's answer reaching it.
 
+Targets, each given a verdict (MET or MISSED; the exit code is 1 when any is missed):
+cpdbot's throughput at least 0.8 of the echo bot's, and cpdbot's p99 acknowledgement latency
+at most 150 ms.
+
     python -m benchmarks.capture [--messages 2000] [--users 50] [--rate 100] [--seconds 10]
 """
 
@@ -19,10 +23,13 @@ from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from benchmarks.targets import Targets
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import kill, start_cpdbot, start_echo_bot, write_config
 
 Starter = Callable[[FakeTelegram], Awaitable[asyncio.subprocess.Process]]
+RATIO_TARGET = 0.8  # cpdbot's throughput over the bare echo bot's
+P99_LIMIT_MS = 150.0  # cpdbot's acknowledgement latency at the offered rate
 
 
 def answered_latencies(telegram: FakeTelegram) -> list[float]:
@@ -86,7 +93,7 @@ def percentile(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=1000, method="inclusive")[int(share * 1000) - 1]
 
 
-async def main() -> None:
+async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--users", type=int, default=50)
@@ -108,18 +115,27 @@ async def main() -> None:
     print(f"capture benchmark: {args.messages} messages from {args.users} users; "
           f"latency at {args.rate:.0f} msg/s for {args.seconds:.0f} s")
     print(f"storage: {args.database_url or 'SQLite file, WAL'}")
-    results = {}
+    results, p99_ms = {}, {}
     for name, start in (("ptb-echo", start_echo_bot), ("cpdbot", cpdbot)):
         rate = await throughput(start, args.messages, args.users)
         latencies = await latency(start, args.rate, args.seconds, args.users)
         results[name] = rate
+        p99_ms[name] = percentile(latencies, 0.99) * 1000
         print(f"{name:>9}: throughput {rate:7.1f} msg/s | ack latency at {args.rate:.0f} msg/s: "
               f"p50 {percentile(latencies, 0.5) * 1000:6.1f} ms, "
-              f"p99 {percentile(latencies, 0.99) * 1000:6.1f} ms, "
+              f"p99 {p99_ms[name]:6.1f} ms, "
               f"max {max(latencies) * 1000:6.1f} ms ({len(latencies)} answers)")
-    print(f"throughput ratio cpdbot / ptb-echo: {results['cpdbot'] / results['ptb-echo']:.2f} "
-          f"(target >= 0.8)")
+    targets = Targets()
+    ratio = results["cpdbot"] / results["ptb-echo"]
+    print(f"throughput ratio cpdbot / ptb-echo: {ratio:.2f} (target >= {RATIO_TARGET}) "
+          + targets.check(f"throughput ratio {ratio:.2f} < {RATIO_TARGET}",
+                          ratio >= RATIO_TARGET))
+    print(f"cpdbot p99 ack latency at {args.rate:.0f} msg/s: {p99_ms['cpdbot']:.1f} ms "
+          f"(target <= {P99_LIMIT_MS:.0f} ms) "
+          + targets.check(f"p99 {p99_ms['cpdbot']:.1f} ms > {P99_LIMIT_MS:.0f} ms",
+                          p99_ms["cpdbot"] <= P99_LIMIT_MS))
+    return targets.exit_code()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    raise SystemExit(asyncio.run(main()))

@@ -6,6 +6,9 @@ export then runs in a fresh process, the way `cpdbot export --all` does, so its 
 its own: database streaming, row building and the writer together. The peak printed is the
 largest of that process and the worker processes a large CSV export starts.
 
+Every target printed gets a verdict, MET or MISSED (rows/s, peak RSS, the PDF's time, and that
+every seeded record was exported); the exit code is 1 when any is missed.
+
     python -m benchmarks.export [--records 1000000] [--users 1000] [--database URL]
 """
 
@@ -25,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from benchmarks.targets import Targets
 from bot.config import normalise_database_url
 from bot.exports.files import write_export
 from bot.exports.records import Query, Text
@@ -130,10 +134,11 @@ def measure(url: str, fmt: str, folder: Path) -> dict[str, float]:
         [sys.executable, "-m", "benchmarks.export", "--worker", fmt, "--database", url,
          "--output", str(folder / f"export.{fmt}")],
         check=True, capture_output=True, text=True).stdout
-    return json.loads(output.splitlines()[-1])
+    figures: dict[str, float] = json.loads(output.splitlines()[-1])
+    return figures
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=1000)
@@ -144,7 +149,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         worker(args.database, args.worker, args.output)
-        return
+        return 0
+    targets = Targets()
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         url = normalise_database_url(args.database or f"sqlite:///{folder / 'bench.sqlite3'}")
@@ -156,20 +162,30 @@ def main() -> None:
         for fmt in ("csv", "xlsx"):
             result = measure(url, fmt, folder)
             rate = result["rows"] / result["seconds"]
-            ok = rate >= TARGETS[fmt] and result["peak_mb"] <= RSS_LIMIT_MB
-            print(f"{fmt:5} {result['rows']:,} rows in {result['seconds']:.1f} s: "
-                  f"{rate:,.0f} rows/s (target ≥ {TARGETS[fmt]:,}), peak RSS "
-                  f"{result['peak_mb']:.0f} MB (limit {RSS_LIMIT_MB}), "
-                  f"{result['bytes'] / 1e6:.0f} MB file {'OK' if ok else 'MISSED'}")
+            fast = targets.check(f"{fmt} {rate:,.0f} rows/s < {TARGETS[fmt]:,}",
+                                 rate >= TARGETS[fmt])
+            small = targets.check(f"{fmt} peak RSS {result['peak_mb']:.0f} MB > {RSS_LIMIT_MB}",
+                                  result["peak_mb"] <= RSS_LIMIT_MB)
+            whole = targets.check(f"{fmt} exported {result['rows']:,} of {args.records:,} rows",
+                                  result["rows"] == args.records)
+            print(f"{fmt:5} {result['rows']:,} rows (of {args.records:,}: {whole}) in "
+                  f"{result['seconds']:.1f} s: {rate:,.0f} rows/s (target ≥ {TARGETS[fmt]:,}) "
+                  f"{fast}, peak RSS {result['peak_mb']:.0f} MB (limit {RSS_LIMIT_MB}) {small}, "
+                  f"{result['bytes'] / 1e6:.0f} MB file")
         asyncio.run(seed_portfolio(url, args.pdf_entries))
         query = Query(date(2026, 1, 1), date(2026, 12, 31), PDF_USER, Text.ALL, "ru")
         began = time.perf_counter()
         entries = asyncio.run(run_export(url, "pdf", query, folder / "portfolio.pdf"))
         seconds = time.perf_counter() - began
-        print(f"pdf   {entries} entries in {seconds:.1f} s (limit {PDF_LIMIT_SECONDS} s), "
-              f"{(folder / 'portfolio.pdf').stat().st_size / 1e6:.1f} MB "
-              f"{'OK' if seconds <= PDF_LIMIT_SECONDS else 'MISSED'}")
+        quick = targets.check(f"pdf {seconds:.1f} s > {PDF_LIMIT_SECONDS} s",
+                              seconds <= PDF_LIMIT_SECONDS)
+        whole = targets.check(f"pdf has {entries} of {args.pdf_entries} entries",
+                              entries == args.pdf_entries)
+        print(f"pdf   {entries} entries (of {args.pdf_entries}: {whole}) in {seconds:.1f} s "
+              f"(limit {PDF_LIMIT_SECONDS} s) {quick}, "
+              f"{(folder / 'portfolio.pdf').stat().st_size / 1e6:.1f} MB")
+    return targets.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

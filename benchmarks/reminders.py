@@ -13,6 +13,10 @@ and 2,000 nudges delivered against a fake Telegram server that enforces 30 messa
    retry_after whenever more than 30 sends fall in any one second. Target: at least 27
    delivered a second, none lost, none twice; the 429s are counted.
 
+Every target gets a verdict, MET or MISSED: the claim's slowest time and the idle claim each
+within 50 ms; the peak with all users at most 1.5 times the peak with 1,000; at least 27
+delivered a second, none lost and none twice. The exit code is 1 when any is missed.
+
     python -m benchmarks.reminders [--users 100000] [--nudges 2000] [--postgres URL]
 
 `--postgres` names an empty PostgreSQL database to run part 1 there as well.
@@ -33,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from telegram import Bot
 
+from benchmarks.targets import Targets
 from bot.config import normalise_database_url
 from bot.library.loader import load_library
 from bot.reminders.sweep import Rules, sweep
@@ -47,6 +52,7 @@ from tests.support.fake_telegram import FakeTelegram
 
 QUERY_LIMIT_MS = 50
 RATE_TARGET = 27
+MEMORY_GROWTH_LIMIT = 1.5  # peak with --users over the peak with 1,000 users
 START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 DAY_SECONDS = 86_400
 
@@ -98,7 +104,7 @@ async def claim_times(db: Database, sweeps: int) -> tuple[list[float], float, in
     return times, (time.perf_counter() - began) * 1000, claimed
 
 
-async def query_benchmark(url: str, users: int) -> None:
+async def query_benchmark(url: str, users: int, targets: Targets) -> None:
     db = Database(url)
     try:
         began = time.perf_counter()
@@ -112,11 +118,15 @@ async def query_benchmark(url: str, users: int) -> None:
     finally:
         await db.dispose()
     p99 = statistics.quantiles(times, n=100)[98]
-    ok = max(times) <= QUERY_LIMIT_MS and idle <= QUERY_LIMIT_MS
+    slowest = targets.check(f"{db.dialect} claim max {max(times):.2f} ms > {QUERY_LIMIT_MS} ms",
+                            max(times) <= QUERY_LIMIT_MS)
+    quiet = targets.check(f"{db.dialect} idle claim {idle:.2f} ms > {QUERY_LIMIT_MS} ms",
+                          idle <= QUERY_LIMIT_MS)
     print(f"sweep query, {db.dialect}, {users:,} users ({3 * users:,} rows, seeded in "
           f"{seeded:.0f} s): median {statistics.median(times):.2f} ms, p99 {p99:.2f} ms, "
-          f"max {max(times):.2f} ms over {len(times)} claims of up to 28 ({claimed} rows); "
-          f"nothing due {idle:.2f} ms (limit {QUERY_LIMIT_MS} ms) {'OK' if ok else 'MISSED'}")
+          f"max {max(times):.2f} ms (limit {QUERY_LIMIT_MS} ms) {slowest} over {len(times)} "
+          f"claims of up to 28 ({claimed} rows); nothing due {idle:.2f} ms "
+          f"(limit {QUERY_LIMIT_MS} ms) {quiet}")
 
 
 async def sweep_peak(folder: Path, users: int, due: int) -> float:
@@ -143,7 +153,7 @@ async def sweep_peak(folder: Path, users: int, due: int) -> float:
     return peak / 1e6
 
 
-async def delivery_benchmark(folder: Path, nudges: int) -> None:
+async def delivery_benchmark(folder: Path, nudges: int, targets: Targets) -> None:
     url = normalise_database_url(f"sqlite:///{folder / 'delivery.sqlite3'}")
     await asyncio.to_thread(upgrade, url)
     db = Database(url)
@@ -168,34 +178,40 @@ async def delivery_benchmark(folder: Path, nudges: int) -> None:
         lost = nudges - len(per_chat)
         doubled = sum(1 for count in per_chat.values() if count > 1)
         rate = len(sends) / seconds if seconds else 0.0
-        ok = rate >= RATE_TARGET and lost == 0 and doubled == 0
+        fast = targets.check(f"delivery {rate:.1f}/s < {RATE_TARGET}/s", rate >= RATE_TARGET)
+        kept = targets.check(f"delivery lost {lost}", lost == 0)
+        once = targets.check(f"delivery sent {doubled} twice", doubled == 0)
         print(f"delivery: {len(sends):,} nudges in {seconds:.1f} s = {rate:.1f}/s (target ≥ "
-              f"{RATE_TARGET}) against a 30/s limit; lost {lost}, sent twice {doubled}, "
-              f"429s {telegram.too_many_requests} {'OK' if ok else 'MISSED'}")
+              f"{RATE_TARGET}) {fast} against a 30/s limit; lost {lost} (target 0) {kept}, "
+              f"sent twice {doubled} (target 0) {once}, 429s {telegram.too_many_requests}")
     finally:
         await telegram.stop()
         await db.dispose()
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--nudges", type=int, default=2_000)
     parser.add_argument("--postgres", help="an empty PostgreSQL database URL for part 1")
     args = parser.parse_args()
+    targets = Targets()
     with tempfile.TemporaryDirectory() as folder_name:
         folder = Path(folder_name)
         for url in filter(None, [f"sqlite:///{folder / 'query.sqlite3'}", args.postgres]):
             url = normalise_database_url(url)
             upgrade(url)
-            asyncio.run(query_benchmark(url, args.users))
+            asyncio.run(query_benchmark(url, args.users, targets))
         small = asyncio.run(sweep_peak(folder, 1_000, 500))
         large = asyncio.run(sweep_peak(folder, args.users, 500))
+        flat = targets.check(f"sweep memory grew {large / small:.2f}x > {MEMORY_GROWTH_LIMIT}x",
+                             large <= small * MEMORY_GROWTH_LIMIT)
         print(f"sweep memory (one job for all users): peak {small:.1f} MB with 1,000 users, "
               f"{large:.1f} MB with {args.users:,} users, sending 500 nudges "
-              f"{'OK' if large <= small * 1.5 else 'GREW'}")
-        asyncio.run(delivery_benchmark(folder, args.nudges))
+              f"(target ≤ {MEMORY_GROWTH_LIMIT}x the first) {flat}")
+        asyncio.run(delivery_benchmark(folder, args.nudges, targets))
+    return targets.exit_code()
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

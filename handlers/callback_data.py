@@ -4,38 +4,80 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
-MOMENT_ACTIONS = {"r": "reflect", "k": "keep", "d": "drop", "u": "undo", "x": "redact"}
-_MOMENT = re.compile(r"^m:([rkdux]):(\d{1,18})$")
-_INBOX = re.compile(r"^inbox:(\d{1,6})$")
-_LANGUAGE = re.compile(r"^lang:([a-z]{2})$")
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
 
-MOMENT_PATTERN = r"^m:"
-REFLECT_NOW_PATTERN = r"^m:r:"
-INBOX_PATTERN = r"^inbox:"
-LANGUAGE_PATTERN = r"^lang:"
+class Prefix(StrEnum):
+    """Every button's first field names the handler it belongs to. This is the one registry:
+    a new kind of button adds its prefix here (a test checks they are unique and fit)."""
+
+    MOMENT = "m"  # under a capture's acknowledgement
+    INBOX = "inbox"  # /inbox pages
+    LANGUAGE = "lang"
+    REFLECTION = "rf"  # the guided questions, the card, editing, log entries
+    LOG = "lg"  # /log pages ("lgx": the recently deleted list)
+    SETTING = "st"
+    REMIND = "rm"
+    EXPORT = "ex"
+    ADMIN_EXPORT = "ax"
+    IMPORT = "im"
+    VOICE_CONSENT = "vc"
+
+
+Code = TypeVar("Code", bound=StrEnum)
+
+
+def code_of(kind: type[Code], text: str) -> Code | None:
+    """A button's action code, or None for one we never made (forged or from an old build)."""
+    try:
+        return kind(text)
+    except ValueError:
+        return None
+
+
+def pattern(*prefixes: Prefix) -> str:
+    """The CallbackQueryHandler pattern for buttons of these prefixes."""
+    return "^(?:" + "|".join(re.escape(prefix) for prefix in prefixes) + "):"
+
+
+class MomentAction(StrEnum):
+    REFLECT = "r"
+    KEEP = "k"
+    DROP = "d"
+    UNDO = "u"
+    REDACT = "x"
+
+
+_MOMENT = re.compile(rf"^{Prefix.MOMENT}:([a-z]):(\d{{1,18}})$")
+_INBOX = re.compile(rf"^{Prefix.INBOX}:(\d{{1,6}})$")
+_LANGUAGE = re.compile(rf"^{Prefix.LANGUAGE}:([a-z]{{2}})$")
+
+MOMENT_PATTERN = pattern(Prefix.MOMENT)
+REFLECT_NOW_PATTERN = rf"^{Prefix.MOMENT}:{MomentAction.REFLECT}:"
+INBOX_PATTERN = pattern(Prefix.INBOX)
+LANGUAGE_PATTERN = pattern(Prefix.LANGUAGE)
 
 
 @dataclass(frozen=True)
 class MomentButton:
-    action: str
+    action: MomentAction
     moment_id: int
 
 
-def moment_button(action: str, moment_id: int) -> str:
-    code = next(code for code, name in MOMENT_ACTIONS.items() if name == action)
-    return f"m:{code}:{moment_id}"
+def moment_button(action: MomentAction, moment_id: int) -> str:
+    return f"{Prefix.MOMENT}:{action}:{moment_id}"
 
 
 def parse_moment_button(data: str | None) -> MomentButton | None:
     match = _MOMENT.fullmatch(data or "")
-    if not match:
-        return None
-    return MomentButton(MOMENT_ACTIONS[match[1]], int(match[2]))
+    action = code_of(MomentAction, match[1]) if match else None
+    return MomentButton(action, int(match[2])) if match and action else None
 
 
 def inbox_button(page: int) -> str:
-    return f"inbox:{page}"
+    return f"{Prefix.INBOX}:{page}"
 
 
 def parse_inbox_button(data: str | None) -> int | None:
@@ -44,7 +86,7 @@ def parse_inbox_button(data: str | None) -> int | None:
 
 
 def language_button(code: str) -> str:
-    return f"lang:{code}"
+    return f"{Prefix.LANGUAGE}:{code}"
 
 
 def parse_language_button(data: str | None) -> str | None:
@@ -52,45 +94,75 @@ def parse_language_button(data: str | None) -> str | None:
     return match[1] if match else None
 
 
-# Reflection buttons: "rf:<action>:<reflection id>[:<argument>]". The argument is a step
-# number, a template or activity id, minutes, days ago, or a moment id.
-REFLECTION_ACTIONS = frozenset({
-    "go", "pk", "sk", "bk", "nt", "tl", "tp", "cx", "m",  # the guided questions
-    "sv", "ds", "ed", "sc", "dt", "d", "tm", "ac", "a", "tg", "tt", "sh",  # card and editing
-    "v", "dl", "dy", "un",  # the log
-    "ai", "rd", "en", "lo",  # AI help: draft, redact the note, edit it, keep it local
-})  # fmt: skip
-_REFLECTION = re.compile(r"^rf:([a-z]{1,2}):(\d{1,18})(?::([a-z0-9_]{1,24}))?$")
-REFLECTION_PATTERN = r"^rf:"
-_LOG = re.compile(r"^lg:(\d{1,6})(?::(.*))?$", re.DOTALL)
-DELETED_BUTTON = "lgx"  # the log's recently deleted entries
-LOG_PATTERN = r"^lg"
-CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+class ReflectionAction(StrEnum):
+    """Reflection buttons: "rf:<action>:<reflection id>[:<argument>]". The argument is a step
+    number, a template or activity id, minutes, days ago, a tag or a step id."""
+
+    # the guided questions
+    CONTINUE = "go"
+    PARK_AND_START = "pk"
+    SKIP = "sk"
+    BACK = "bk"
+    USE_NOTE = "nt"
+    TEMPLATES = "tl"
+    TEMPLATE = "tp"
+    STOP = "cx"
+    MINUTES = "m"
+    # the summary card and editing
+    SAVE = "sv"
+    DISCARD = "ds"
+    SECTIONS = "ed"
+    SECTION = "sc"
+    DATES = "dt"
+    DATE = "d"
+    TIMES = "tm"
+    ACTIVITIES = "ac"
+    ACTIVITY = "a"
+    ADD_TAGS = "tg"
+    TYPE_TAGS = "tt"
+    SHOW = "sh"
+    # the log
+    VIEW = "v"
+    ASK_DELETE = "dl"
+    DELETE = "dy"
+    RESTORE = "un"
+    # AI help: draft, redact the note, edit it, keep it local
+    DRAFT = "ai"
+    REDACT_NOTE = "rd"
+    EDIT_NOTE = "en"
+    KEEP_LOCAL = "lo"
+
+
+_REFLECTION = re.compile(
+    rf"^{Prefix.REFLECTION}:([a-z]{{1,2}}):(\d{{1,18}})(?::([a-z0-9_]{{1,24}}))?$")
+REFLECTION_PATTERN = pattern(Prefix.REFLECTION)
+_LOG = re.compile(rf"^{Prefix.LOG}:(\d{{1,6}})(?::(.*))?$", re.DOTALL)
+DELETED_BUTTON = f"{Prefix.LOG}x"  # the log's recently deleted entries
+LOG_PATTERN = rf"^{Prefix.LOG}(?::|x$)"
 
 
 @dataclass(frozen=True)
 class ReflectionButton:
-    action: str
+    action: ReflectionAction
     reflection_id: int
     argument: str | None
 
 
-def reflection_button(action: str, reflection_id: int, argument: object = None) -> str:
-    assert action in REFLECTION_ACTIONS
+def reflection_button(action: ReflectionAction, reflection_id: int,
+                      argument: object = None) -> str:
     suffix = "" if argument is None else f":{argument}"
-    return f"rf:{action}:{reflection_id}{suffix}"
+    return f"{Prefix.REFLECTION}:{action}:{reflection_id}{suffix}"
 
 
 def parse_reflection_button(data: str | None) -> ReflectionButton | None:
     match = _REFLECTION.fullmatch(data or "")
-    if not match or match[1] not in REFLECTION_ACTIONS:
-        return None
-    return ReflectionButton(match[1], int(match[2]), match[3])
+    action = code_of(ReflectionAction, match[1]) if match else None
+    return ReflectionButton(action, int(match[2]), match[3]) if match and action else None
 
 
 def log_button(page: int, search_text: str = "") -> str:
     """A log page; the search rides along, shortened to fit Telegram's 64 bytes."""
-    data = f"lg:{page}:{search_text}"
+    data = f"{Prefix.LOG}:{page}:{search_text}"
     while len(data.encode()) > CALLBACK_DATA_LIMIT:
         data = data[:-1]
     return data
@@ -102,21 +174,40 @@ def parse_log_button(data: str | None) -> tuple[int, str] | tuple[None, None]:
 
 
 
-# Settings and onboarding: "st:<action>[:<argument>]"; the argument is a framework id,
-# a profession or an IANA zone name.
-SETTING_ACTIONS = frozenset({"ms", "rm", "fw", "fs", "pr", "ps", "tz", "zs", "zt", "zl", "cd", "cx",
-                             "tg", "tx", "sh", "ln", "ai", "vo"})
-_SETTING = re.compile(r"^st:([a-z]{2})(?::([A-Za-z0-9_/+-]{1,48}))?$")
-SETTING_PATTERN = r"^st:"
+class SettingAction(StrEnum):
+    """Settings and onboarding: "st:<action>[:<argument>]"; the argument is a framework id,
+    a profession or an IANA zone name."""
+
+    MENU = "ms"
+    REMINDERS = "rm"
+    FRAMEWORKS = "fw"
+    FRAMEWORK = "fs"
+    PROFESSIONS = "pr"
+    PROFESSION = "ps"
+    ZONES = "tz"
+    ZONE = "zs"
+    TYPE_CITY = "zt"
+    SHARE_LOCATION = "zl"
+    CYCLE_DATE = "cd"
+    NO_CYCLE_DATE = "cx"
+    TARGET = "tg"
+    FRAMEWORK_TARGET = "tx"
+    SHARING = "sh"
+    LANGUAGE = "ln"
+    AI_HELP = "ai"
+    VOICE_NOTES = "vo"
 
 
-def setting_button(action: str, argument: str | None = None) -> str:
-    assert action in SETTING_ACTIONS
-    return f"st:{action}" if argument is None else f"st:{action}:{argument}"
+_SETTING = re.compile(rf"^{Prefix.SETTING}:([a-z]{{2}})(?::([A-Za-z0-9_/+-]{{1,48}}))?$")
+SETTING_PATTERN = pattern(Prefix.SETTING)
 
 
-def parse_setting_button(data: str | None) -> tuple[str, str | None] | None:
+def setting_button(action: SettingAction, argument: str | None = None) -> str:
+    data = f"{Prefix.SETTING}:{action}"
+    return data if argument is None else f"{data}:{argument}"
+
+
+def parse_setting_button(data: str | None) -> tuple[SettingAction, str | None] | None:
     match = _SETTING.fullmatch(data or "")
-    if not match or match[1] not in SETTING_ACTIONS:
-        return None
-    return match[1], match[2]
+    action = code_of(SettingAction, match[1]) if match else None
+    return (action, match[2]) if match and action else None

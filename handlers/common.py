@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
 from telegram.error import BadRequest, RetryAfter
@@ -24,16 +25,17 @@ T = TypeVar("T")
 MAX_RETRY_WAIT_SECONDS = 30.0
 
 
+# bot_data is an untyped dict: these say, once, what the wiring (bot/app.py) put there.
 def database(context: ContextTypes.DEFAULT_TYPE) -> Database:
-    return context.application.bot_data["db"]
+    return cast(Database, context.application.bot_data["db"])
 
 
 def config(context: ContextTypes.DEFAULT_TYPE) -> Config:
-    return context.application.bot_data["config"]
+    return cast(Config, context.application.bot_data["config"])
 
 
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
-    return context.application.bot_data["library"]
+    return cast(Library, context.application.bot_data["library"])
 
 
 def button_rows(buttons: list[InlineKeyboardButton],
@@ -99,5 +101,5 @@ async def send_screen(
     text, keyboard = screen
     parts = split_message(text)
     for part in parts[:-1]:
-        await patiently(lambda part=part: bot.send_message(chat_id, part))
+        await patiently(functools.partial(bot.send_message, chat_id, part))
     return await patiently(lambda: bot.send_message(chat_id, parts[-1], reply_markup=keyboard))

@@ -1,15 +1,53 @@
-"""A private message answers the question the user is on, or else it is a new learning moment."""
+"""A private message answers the question the user is on, or else it is a new learning moment.
+
+What it answers is stored on the user's row (`storage.vocabulary.Awaiting`): a reflection's
+question, or a typed answer some screen asked for. This table says who takes each typed answer,
+so no feature has to know about the others'.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from handlers.assist import voice
 from handlers.capture.messages import capture_message
+from handlers.common import database
+from handlers.cpd.export import answer_dates
 from handlers.cpd.imports import take_import_file
 from handlers.reflection.reflect import answer_text
+from handlers.reminders.remind import answer_typed
 from handlers.settings.screen import answer_setting
+from storage import users
+from storage.vocabulary import Awaiting
+
+TypedAnswer = Callable[[Update, ContextTypes.DEFAULT_TYPE, Awaiting, str], Awaitable[None]]
+TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
+    Awaiting.ZONE: answer_setting,
+    Awaiting.CYCLE: answer_setting,
+    Awaiting.TARGET: answer_setting,
+    Awaiting.EXPORT_DATES: answer_dates,
+    Awaiting.ADMIN_EXPORT_DATES: answer_dates,
+    Awaiting.REMIND_TIME: answer_typed,
+    Awaiting.QUIET_HOURS: answer_typed,
+    Awaiting.VOICE_LINE: voice.add_line,
+}
+
+
+async def _answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Hand the text to whoever asked for it; False if nothing outside a reflection is due."""
+    user = update.effective_user
+    assert user is not None
+    async with database(context).session.begin() as session:
+        pending = await users.pending_answer(session, user.id)
+        if pending is None or pending[0] not in TYPED_ANSWERS:
+            return False
+        await users.expect_answer(session, user.id, None)
+    what, argument = pending
+    await TYPED_ANSWERS[what](update, context, what, argument)
+    return True
 
 
 async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,6 +61,6 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         if message.voice is not None:
             await voice.after_capture(update, context)
         return
-    if await answer_setting(update, context) or await answer_text(update, context):
+    if await _answer_typed(update, context) or await answer_text(update, context):
         return
     await capture_message(update, context)  # the question was gone after all

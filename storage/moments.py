@@ -1,9 +1,10 @@
 """Learning-moment rows. Every state change is a conditional UPDATE, safe to repeat."""
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, select, tuple_, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import LearningMoment, utcnow
@@ -21,7 +22,7 @@ async def insert_moments(
 ) -> dict[SourceKey, int]:
     """Insert every row whose source message is not stored yet; return the new ids."""
     now = utcnow()
-    table = LearningMoment.__table__
+    table = cast(Table, LearningMoment.__table__)  # a mapped class's table is a Table
     statement = (
         insert_for(session, table)
         .on_conflict_do_nothing(index_elements=["chat_id", "message_id"])
@@ -65,7 +66,7 @@ async def get_owned(session: AsyncSession, moment_id: int, user_id: int) -> Lear
 
 async def set_ack_messages(session: AsyncSession, acks: Sequence[tuple[int, int]]) -> None:
     """Record (moment id, acknowledgement message id) pairs."""
-    table = LearningMoment.__table__
+    table = cast(Table, LearningMoment.__table__)  # a mapped class's table is a Table
     await session.execute(
         update(table).where(table.c.id == bindparam("moment_id"))
         .values(ack_message_id=bindparam("ack_id")),
@@ -104,7 +105,7 @@ async def transition(
         )
         .values(status=to_status, **extra)
     )
-    return result.rowcount == 1
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 async def list_inbox(

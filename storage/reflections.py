@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any, cast
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Reflection
@@ -84,17 +86,18 @@ async def deleted_since(
 
 async def purge_deleted(session: AsyncSession, user_id: int, before: datetime) -> int:
     """Forget entries deleted before `before`: past the undo window they are gone for good."""
-    result = await session.execute(delete(Reflection).where(
+    result = cast(CursorResult[Any], await session.execute(delete(Reflection).where(
         Reflection.user_id == user_id, Reflection.status == ReflectionStatus.DELETED,
-        Reflection.deleted_at < before))
+        Reflection.deleted_at < before)))
     return result.rowcount or 0
 
 
 async def answered_since(session: AsyncSession, user_id: int, message_id: int) -> bool:
     """Whether a reflection took an answer from this message or a later one: an edited
     message that was never a moment is then one of the user's answers."""
-    return await session.scalar(select(func.count()).select_from(Reflection).where(
-        Reflection.user_id == user_id, Reflection.last_message_id >= message_id)) > 0
+    later = await session.scalar(select(func.count()).select_from(Reflection).where(
+        Reflection.user_id == user_id, Reflection.last_message_id >= message_id))
+    return bool(later)
 
 
 async def saved_dates(session: AsyncSession, user_id: int) -> Sequence[date]:

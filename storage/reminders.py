@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from storage.engine import Database
 from storage.models import LearningMoment, Reminder, User
@@ -46,7 +47,7 @@ _CLAIMED_COLUMNS = [getattr(_table.c, name) for name in Claimed._fields]
 
 
 def claim_statement(dialect: str, now: datetime, stale_before: datetime, limit: int,
-                    token: str):  # type: ignore[no-untyped-def]
+                    token: str) -> ReturningUpdate[*tuple[Any, ...]]:
     """Due, active rows that no live sweeper holds: unclaimed, or claimed by a sweeper that
     stopped before moving them on (its claim is older than `stale_before`)."""
     due = (select(_table.c.id)

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User, utcnow
 from storage.upsert import insert_for
+from storage.vocabulary import Awaiting
 
 
 @dataclass(frozen=True)
@@ -80,27 +81,37 @@ async def stop_expecting(session: AsyncSession, user_id: int, reflection_id: int
         .values(input_reflection_id=None, input_field=None))
 
 
-SETTING_INPUT = "setting:"
+ANSWER_PREFIX = "setting:"  # how an answer outside a reflection is stored (its historical name)
 
 
-async def pending_setting(session: AsyncSession, user_id: int) -> str | None:
-    """The setting ("zone", "cycle", "target", ...) the user's next message gives, if any."""
+async def pending_answer(session: AsyncSession, user_id: int) -> tuple[Awaiting, str] | None:
+    """What the user's next message answers outside a reflection, with its argument ("" if
+    none): a city, a date, an export period, a reminder time, a voice note's line. A stored
+    value this version doesn't know counts as nothing pending."""
     field = await session.scalar(select(User.input_field).where(
         User.id == user_id, User.input_reflection_id.is_(None)))
-    return field.removeprefix(SETTING_INPUT) if field and field.startswith(SETTING_INPUT) else None
+    if not field or not field.startswith(ANSWER_PREFIX):
+        return None
+    value = field.removeprefix(ANSWER_PREFIX)
+    for what in Awaiting:
+        if what.endswith(":") and value.startswith(what):
+            return what, value.removeprefix(what)
+    return (Awaiting(value), "") if value in Awaiting.__members__.values() else None
 
 
-async def expect_setting(session: AsyncSession, user_id: int, name: str | None) -> None:
-    """Wait for a typed setting, or stop waiting (None). A pending reflection answer is
+async def expect_answer(session: AsyncSession, user_id: int, what: Awaiting | None,
+                        argument: str | int = "") -> None:
+    """Wait for a typed answer, or stop waiting (None). A pending reflection answer is
     dropped; /reflect shows the draft and asks again."""
-    await expect_input(session, user_id, None, f"{SETTING_INPUT}{name}" if name else None)
+    await expect_input(session, user_id, None,
+                       f"{ANSWER_PREFIX}{what}{argument}" if what else None)
 
 
-async def forget_setting(session: AsyncSession, user_id: int) -> None:
-    """Stop waiting for a typed setting (a button answered it), leaving reflections alone."""
+async def forget_answer(session: AsyncSession, user_id: int) -> None:
+    """Stop waiting for a typed answer (a button answered it), leaving reflections alone."""
     await session.execute(update(User).where(
         User.id == user_id, User.input_reflection_id.is_(None),
-        User.input_field.startswith(SETTING_INPUT)).values(input_field=None))
+        User.input_field.startswith(ANSWER_PREFIX)).values(input_field=None))
 
 
 async def wants_ai_help(session: AsyncSession, user_id: int) -> bool:

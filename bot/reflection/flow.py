@@ -37,16 +37,13 @@ from bot.library.loader import Library, Template
 from storage import moments, reflections, users
 from storage.engine import Database
 from storage.models import LearningMoment, Reflection, utcnow
-from storage.vocabulary import MomentStatus, ReflectionStatus
+from storage.vocabulary import Awaiting, MomentStatus, ReflectionStatus
 
 # A draft untouched this long is parked rather than fed the user's next note as an answer;
 # an edit prompt left this long is forgotten. Either way the message is kept as a new note.
 IDLE_AFTER = timedelta(hours=24)
 EDIT_IDLE_AFTER = timedelta(hours=1)
-STEP_INPUT = "step"
-EDIT_INPUTS = ("date", "minutes", "tags")
-SECTION_INPUT = "section:"
-NOTE_INPUT = "note"  # a new text for the note, before AI help drafts from it
+EDIT_INPUTS = (Awaiting.DATE, Awaiting.MINUTES, Awaiting.TAGS)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -168,7 +165,7 @@ class Begin:
 
 
 async def _expect_step(session: AsyncSession, reflection: Reflection, template: Template) -> None:
-    field = None if stage_of(reflection, template) is Stage.REVIEW else STEP_INPUT
+    field = None if stage_of(reflection, template) is Stage.REVIEW else Awaiting.STEP
     await users.expect_input(session, reflection.user_id,
                              reflection.id if field else None, field)
 
@@ -317,13 +314,13 @@ async def take_input(
         if reflection.last_message_id is not None and message_id <= reflection.last_message_id:
             return Answered(Outcome.REPEATED, reflection)
         idle = utcnow() - reflection.updated_at
-        if field == STEP_INPUT and idle > IDLE_AFTER:
+        if field == Awaiting.STEP and idle > IDLE_AFTER:
             await _park(session, reflection)
             return Answered(Outcome.PARKED, reflection)
-        if field != STEP_INPUT and idle > EDIT_IDLE_AFTER:
+        if field != Awaiting.STEP and idle > EDIT_IDLE_AFTER:
             await _done_editing(session, library, user_id, reflection_id)
             return None
-        if field == NOTE_INPUT:
+        if field == Awaiting.NOTE:
             await _replace_note(session, reflection, clean_text(text).strip())
             reflection.last_message_id = message_id
             await _touch(session, library, reflection)
@@ -343,7 +340,7 @@ async def take_input(
 def _apply(library: Library, reflection: Reflection, field: str, text: str,
            today: date) -> Answered:
     template = template_of(library, reflection)
-    if field == STEP_INPUT:
+    if field == Awaiting.STEP:
         stage = stage_of(reflection, template)
         if stage is Stage.STEP:
             step = template.steps[reflection.step]
@@ -357,10 +354,11 @@ def _apply(library: Library, reflection: Reflection, field: str, text: str,
             reflection.minutes = minutes
         reflection.step = _advance(reflection, template)
         return Answered(Outcome.NEXT, reflection)
-    if field.startswith(SECTION_INPUT):
-        step = template.step(field.removeprefix(SECTION_INPUT))
-        if step is None:  # the template file changed since the edit began
+    if field.startswith(Awaiting.SECTION):
+        edited = template.step(field.removeprefix(Awaiting.SECTION))
+        if edited is None:  # the template file changed since the edit began
             return Answered(Outcome.EDITED, reflection)
+        step = edited
         if len(text) > step.max_length:
             return Answered(Outcome.TOO_LONG, reflection, limit=step.max_length)
         reflection.answers = {**reflection.answers, step.id: text}
@@ -455,7 +453,7 @@ async def cancel(db: Database, library: Library,
     """/cancel: stop an edit, or park the reflection in progress. Nothing is lost either way."""
     async with db.session.begin() as session:
         pending = await users.pending_input(session, user_id)
-        if pending is not None and pending[1] != STEP_INPUT:
+        if pending is not None and pending[1] != Awaiting.STEP:
             await _done_editing(session, library, user_id, pending[0])
             reflection = await reflections.get_owned(session, pending[0], user_id)
             return (Cancelled.EDIT, reflection) if reflection else (Cancelled.NOTHING, None)
@@ -544,8 +542,8 @@ async def expect_edit(db: Database, library: Library, user_id: int, reflection_i
         reflection = await _editable(session, library, user_id, reflection_id)
         if reflection is None:
             return None
-        if field.startswith(SECTION_INPUT):
-            step_id = field.removeprefix(SECTION_INPUT)
+        if field.startswith(Awaiting.SECTION):
+            step_id = field.removeprefix(Awaiting.SECTION)
             if template_of(library, reflection).step(step_id) is None:
                 return None
         elif field not in EDIT_INPUTS:
@@ -734,7 +732,7 @@ async def change_note(db: Database, library: Library, user_id: int, reflection_i
         if local_only is not None:
             moment.local_only = local_only
         if new_text is None and local_only is None:
-            await users.expect_input(session, user_id, reflection.id, NOTE_INPUT)
+            await users.expect_input(session, user_id, reflection.id, Awaiting.NOTE)
         reflection.updated_at = utcnow()
         await _touch(session, library, reflection)
         return reflection

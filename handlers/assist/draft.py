@@ -15,7 +15,7 @@ from bot.common.text import preview
 from bot.library.loader import Library
 from bot.privacy.guard import marked
 from bot.reflection import flow as reflections
-from handlers.callback_data import reflection_button
+from handlers.callback_data import ReflectionAction, reflection_button
 from handlers.common import config, database, library, send_screen
 from handlers.privacy import identifier_names
 from storage import users
@@ -112,11 +112,14 @@ def privacy_screen(drafted: Drafted, language: str) -> Screen:
     ])
     keyboard = [
         [InlineKeyboardButton("✂️ " + _("Redact and continue"),
-                              callback_data=reflection_button("rd", reflection_id))],
+                              callback_data=reflection_button(ReflectionAction.REDACT_NOTE,
+                                                              reflection_id))],
         [InlineKeyboardButton("✏️ " + _("Edit the note"),
-                              callback_data=reflection_button("en", reflection_id))],
+                              callback_data=reflection_button(ReflectionAction.EDIT_NOTE,
+                                                              reflection_id))],
         [InlineKeyboardButton("🔒 " + _("Keep it, no AI"),
-                              callback_data=reflection_button("lo", reflection_id))],
+                              callback_data=reflection_button(ReflectionAction.KEEP_LOCAL,
+                                                              reflection_id))],
     ]
     return text, InlineKeyboardMarkup(keyboard)
 
@@ -127,4 +130,4 @@ def edit_note_prompt(reflection: Reflection, language: str) -> Screen:
                       "the patient. I'll check it again before anything is sent."),
             InlineKeyboardMarkup([[InlineKeyboardButton(
                 "🔒 " + _("Keep it, no AI"),
-                callback_data=reflection_button("lo", reflection.id))]]))
+                callback_data=reflection_button(ReflectionAction.KEEP_LOCAL, reflection.id))]]))

@@ -25,7 +25,8 @@ from bot.common.text import preview
 from bot.privacy.guard import find_identifiers
 from bot.settings import profile as settings
 from handlers.assist.draft import provider
-from handlers.capture.messages import ack_keyboard
+from handlers.callback_data import Prefix, pattern
+from handlers.capture.messages import ack_keyboard, capture_message
 from handlers.common import (
     config,
     database,
@@ -37,10 +38,10 @@ from handlers.common import (
 from handlers.other import answer_expired
 from storage import users
 from storage.models import LearningMoment
+from storage.vocabulary import Awaiting
 
-CONSENT_PATTERN = r"^vc:"
-_CONSENT = re.compile(r"^vc:([yn]):(\d{1,18})$")
-LINE_SETTING = "line:"  # the pending input: a typed line for this voice note
+CONSENT_PATTERN = pattern(Prefix.VOICE_CONSENT)
+_CONSENT = re.compile(rf"^{Prefix.VOICE_CONSENT}:([yn]):(\d{{1,18}})$")
 WHY_NO_TEXT = {
     "off": N_("Voice notes aren't turned into text on this server."),
     "declined": N_("You chose to keep voice notes as audio only."),
@@ -88,8 +89,10 @@ def consent_screen(context: ContextTypes.DEFAULT_TYPE, moment_id: int,
         _("Send your voice notes for transcription? You can change this in /settings."),
     ])
     return text, InlineKeyboardMarkup([[
-        InlineKeyboardButton("✅ " + _("Yes, transcribe"), callback_data=f"vc:y:{moment_id}"),
-        InlineKeyboardButton(_("No, audio only"), callback_data=f"vc:n:{moment_id}"),
+        InlineKeyboardButton("✅ " + _("Yes, transcribe"),
+                             callback_data=f"{Prefix.VOICE_CONSENT}:y:{moment_id}"),
+        InlineKeyboardButton(_("No, audio only"),
+                             callback_data=f"{Prefix.VOICE_CONSENT}:n:{moment_id}"),
     ]])
 
 
@@ -153,16 +156,21 @@ async def ask_for_line(context: ContextTypes.DEFAULT_TYPE, user_id: int, moment_
                        language: str, why: str) -> None:
     _ = translator(language).gettext
     async with database(context).session.begin() as session:
-        await users.expect_setting(session, user_id, f"{LINE_SETTING}{moment_id}")
+        await users.expect_answer(session, user_id, Awaiting.VOICE_LINE, moment_id)
     await context.bot.send_message(user_id, "🎙 " + _("Your voice note is kept.") + " "
                                    + _(WHY_NO_TEXT[why]) + " " + _(
         "Type a line about what you learned, and I'll add it to the note."))
 
 
-async def add_line(update: Update, context: ContextTypes.DEFAULT_TYPE, moment_id: int) -> None:
-    """The line typed for a voice note becomes its text."""
+async def add_line(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
+                   argument: str) -> None:
+    """The line typed for a voice note (its moment id in `argument`) becomes its text."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
+    if not argument.isdigit():
+        await capture_message(update, context)
+        return
+    moment_id = int(argument)
     language = await language_of(context, user)
     _ = translator(language).gettext
     updated = await moments.add_text(database(context), user.id, moment_id, message.text or "")

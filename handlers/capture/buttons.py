@@ -9,10 +9,13 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.capture import moments
-from handlers.callback_data import parse_moment_button
+from handlers.callback_data import MomentAction, parse_moment_button
 from handlers.capture.messages import ack_screen
 from handlers.common import database, edit_quietly, language_of
 from handlers.other import answer_expired
+
+MOVES = {MomentAction.KEEP: moments.keep_for_later, MomentAction.DROP: moments.drop,
+         MomentAction.UNDO: moments.undo_drop, MomentAction.REDACT: moments.redact}
 
 
 async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,8 +27,7 @@ async def on_moment_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     user_id = query.from_user.id
     language = await language_of(context, query.from_user)
-    move = {"keep": moments.keep_for_later, "drop": moments.drop,
-            "undo": moments.undo_drop, "redact": moments.redact}.get(button.action)
+    move = MOVES.get(button.action)
     moment = None if move is None else await move(database(context), user_id, button.moment_id)
     if moment is None:
         await answer_expired(update, context)

@@ -26,7 +26,7 @@ from bot.common.i18n import N_, translator
 from bot.common.text import preview
 from bot.privacy.guard import Finding, find_identifiers
 from bot.reflection import flow as reflections
-from handlers.callback_data import moment_button
+from handlers.callback_data import MomentAction, moment_button
 from handlers.common import database, edit_quietly, language_of, patiently
 from handlers.privacy import identifier_names
 from storage.models import LearningMoment
@@ -93,7 +93,7 @@ def _whole_seconds(duration: timedelta | None) -> int | None:
 
 
 def _urls(message: Message) -> list[str]:
-    kinds = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     found = message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
     urls = [entity.url if entity.url else text for entity, text in found.items()]
     return list(dict.fromkeys(urls))
@@ -156,18 +156,20 @@ def ack_keyboard(moment_id: int, status: str, language: str,
     """The moment's buttons; "Redact" too while its text looks identifiable."""
     _ = translator(language).gettext
     redact_row = ([[InlineKeyboardButton("✂️ " + _("Redact"),
-                                         callback_data=moment_button("redact", moment_id))]]
+                                         callback_data=moment_button(MomentAction.REDACT,
+                                                                     moment_id))]]
                   if flagged and status != MomentStatus.DROPPED else [])
     reflect = InlineKeyboardButton("📝 " + _("Reflect now"),
-                                   callback_data=moment_button("reflect", moment_id))
-    drop = InlineKeyboardButton("🗑 " + _("Drop"), callback_data=moment_button("drop", moment_id))
+                                   callback_data=moment_button(MomentAction.REFLECT, moment_id))
+    drop = InlineKeyboardButton("🗑 " + _("Drop"), callback_data=moment_button(MomentAction.DROP,
+                                                                              moment_id))
     if status == MomentStatus.DROPPED:
         return InlineKeyboardMarkup([[InlineKeyboardButton(
-            "↩️ " + _("Undo"), callback_data=moment_button("undo", moment_id))]])
+            "↩️ " + _("Undo"), callback_data=moment_button(MomentAction.UNDO, moment_id))]])
     if status == MomentStatus.KEPT:
         return InlineKeyboardMarkup([[reflect, drop], *redact_row])
     later = InlineKeyboardButton("⏳ " + _("Later"),
-                                 callback_data=moment_button("keep", moment_id))
+                                 callback_data=moment_button(MomentAction.KEEP, moment_id))
     return InlineKeyboardMarkup([[reflect, later, drop], *redact_row])
 
 

@@ -21,6 +21,7 @@ from bot.cpd.personal import framework_of
 from bot.exports.files import FORMATS, write_export
 from bot.exports.records import Query, Text
 from bot.settings.profile import parse_full_date, read
+from handlers.callback_data import Prefix, pattern
 from handlers.capture.messages import capture_message
 from handlers.common import (
     button_rows,
@@ -33,11 +34,13 @@ from handlers.common import (
 )
 from handlers.other import answer_expired
 from storage import credit_records, users
+from storage.vocabulary import Awaiting
 
 USER_FORMATS = ("pdf", "xlsx", "csv", "json", "xapi")
 ADMIN_FORMATS = ("xlsx", "csv")
-_BUTTON = re.compile(r"^(ex|ax):(p|f):(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}))?$")
-EXPORT_PATTERN = r"^(ex|ax):"
+_BUTTON = re.compile(rf"^({Prefix.EXPORT}|{Prefix.ADMIN_EXPORT}):(p|f):"
+                     r"(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}))?$")
+EXPORT_PATTERN = pattern(Prefix.EXPORT, Prefix.ADMIN_EXPORT)
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|\.\.)\s*(\S+)\s*$")
 
 
@@ -128,7 +131,8 @@ async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat_id = query.message.chat.id if query.message else user_id
     if step == "p" and code == "d":
         async with database(context).session.begin() as session:
-            await users.expect_setting(session, user_id, f"{prefix}dates")
+            await users.expect_answer(session, user_id, Awaiting.EXPORT_DATES if prefix == "ex"
+                                     else Awaiting.ADMIN_EXPORT_DATES)
         await query.answer()
         await context.bot.send_message(chat_id, _("Send the dates as “from – to”, like "
                                                   "01.04.2025 – 31.03.2026."))
@@ -182,9 +186,10 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
             count=count, start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"))
 
 
-async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE,
-                       prefix: str) -> None:
+async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
+                       argument: str) -> None:
     """Typed "from – to" dates for an export; then the format buttons."""
+    prefix = "ax" if what is Awaiting.ADMIN_EXPORT_DATES else "ex"
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     _ = translator(await language_of(context, user)).gettext

@@ -17,15 +17,16 @@ from telegram.ext import ContextTypes
 from bot.capture import store as capture
 from bot.common.i18n import translator
 from bot.cpd import record_import
+from handlers.callback_data import Prefix, pattern
 from handlers.capture.messages import moment_from_message, sender_of
 from handlers.common import database, edit_quietly, language_of, library, patiently, register_user
 from handlers.other import answer_expired
 from storage import moments, users
 from storage.models import LearningMoment, User, utcnow
-from storage.vocabulary import MomentStatus
+from storage.vocabulary import Awaiting, MomentStatus
 
-IMPORT_PATTERN = r"^im:"
-_BUTTON = re.compile(r"^im:(ok|no):(\d{1,18})$")
+IMPORT_PATTERN = pattern(Prefix.IMPORT)
+_BUTTON = re.compile(rf"^{Prefix.IMPORT}:(ok|no):(\d{{1,18}})$")
 
 
 async def on_import(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +35,7 @@ async def on_import(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = await register_user(context, user)
     _ = translator(language).gettext
     async with database(context).session.begin() as session:
-        await users.expect_setting(session, user.id, "import")
+        await users.expect_answer(session, user.id, Awaiting.IMPORT_FILE)
     await message.reply_text("📥 " + _(
         "Send me your past CPD records as a CSV or Excel (XLSX) file. The first row names "
         "the columns: date, title, activity, hours, credits. I'll show you what I found "
@@ -49,9 +50,9 @@ async def take_import_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return False
     db = database(context)
     async with db.session.begin() as session:
-        if await users.pending_setting(session, user.id) != "import":
+        if await users.pending_answer(session, user.id) != (Awaiting.IMPORT_FILE, ""):
             return False
-        await users.expect_setting(session, user.id, None)
+        await users.expect_answer(session, user.id, None)
     moment = moment_from_message(message)
     assert moment is not None
     stored = await capture.store_capture(db, sender_of(update), moment, False)
@@ -70,8 +71,10 @@ async def take_import_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         text = record_import.plan_text(plan, library(context), owner.framework_id, language)
         if plan.ready:
             buttons = InlineKeyboardMarkup([[
-                InlineKeyboardButton("✅ " + _("Import"), callback_data=f"im:ok:{moment_id}"),
-                InlineKeyboardButton("✖️ " + _("Cancel"), callback_data=f"im:no:{moment_id}")]])
+                InlineKeyboardButton("✅ " + _("Import"),
+                                     callback_data=f"{Prefix.IMPORT}:ok:{moment_id}"),
+                InlineKeyboardButton("✖️ " + _("Cancel"),
+                                     callback_data=f"{Prefix.IMPORT}:no:{moment_id}")]])
     except record_import.ImportFileError as problem:
         text = "❌ " + str(problem)
     text += "\n\n" + _("Your file is kept in /inbox either way.")

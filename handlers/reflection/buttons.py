@@ -19,10 +19,10 @@ from bot.library.loader import Library
 from bot.privacy.guard import find_identifiers, redact
 from bot.reflection import flow as reflections
 from bot.reflection import log as reflection_log
-from bot.reflection.flow import SECTION_INPUT, Cancelled
+from bot.reflection.flow import Cancelled
 from handlers.assist import draft as assist
 from handlers.callback_data import (
-    REFLECTION_ACTIONS,
+    ReflectionAction,
     parse_reflection_button,
     reflection_button,
 )
@@ -39,7 +39,7 @@ from handlers.reflection.reflect import (
 )
 from storage.engine import Database
 from storage.models import Reflection
-from storage.vocabulary import ReflectionStatus
+from storage.vocabulary import Awaiting, ReflectionStatus
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,8 @@ async def _save(press: Press) -> bool:
         "✅ " + _("Saved to your log, dated {date}. /log lists your reflections.").format(
             date=views.day_label(saved.activity_date, press.language)),
         InlineKeyboardMarkup([[InlineKeyboardButton(
-            "📓 " + _("Open it"), callback_data=reflection_button("v", saved.id))]])))
+            "📓 " + _("Open it"), callback_data=reflection_button(ReflectionAction.VIEW,
+                                                                 saved.id))]])))
 
 
 async def _discard(press: Press) -> bool:
@@ -255,7 +256,7 @@ def _menu(field: str | None,
             reflection = await reflections.editable(press.db, press.library, press.user_id,
                                                     press.reflection_id)
         else:
-            wanted = field + (press.argument or "") if field == SECTION_INPUT else field
+            wanted = field + (press.argument or "") if field == Awaiting.SECTION else field
             reflection = await reflections.expect_edit(press.db, press.library, press.user_id,
                                                        press.reflection_id, wanted)
         if reflection is None:
@@ -289,8 +290,11 @@ async def _ask_delete(press: Press) -> bool:
         _("Delete this reflection from your log? You can undo this for 30 days."),
         InlineKeyboardMarkup([[
             InlineKeyboardButton("🗑 " + _("Yes, delete"),
-                                 callback_data=reflection_button("dy", reflection.id)),
-            InlineKeyboardButton(_("Keep it"), callback_data=reflection_button("v", reflection.id)),
+                                 callback_data=reflection_button(ReflectionAction.DELETE,
+                                                                 reflection.id)),
+            InlineKeyboardButton(_("Keep it"),
+                                 callback_data=reflection_button(ReflectionAction.VIEW,
+                                                                 reflection.id)),
         ]])))
 
 
@@ -303,7 +307,8 @@ async def _delete(press: Press) -> bool:
     return await press.show((
         "🗑 " + _("Deleted. You can undo this for 30 days, here or from /log."),
         InlineKeyboardMarkup([[InlineKeyboardButton(
-            "↩️ " + _("Undo"), callback_data=reflection_button("un", deleted.id))]])))
+            "↩️ " + _("Undo"), callback_data=reflection_button(ReflectionAction.RESTORE,
+                                                               deleted.id))]])))
 
 
 async def _restore(press: Press) -> bool:
@@ -315,22 +320,45 @@ async def _restore(press: Press) -> bool:
     return await press.present(restored)
 
 
-ACTIONS: dict[str, Action] = {
-    "go": _continue, "pk": _park_and_start, "nt": _use_note,
-    "sk": _moving(reflections.skip), "bk": _moving(reflections.back),
-    "tl": _templates, "tp": _choose_template, "cx": _stop, "m": _minutes,
-    "sv": _save, "ds": _discard, "d": _set_date, "a": _set_activity, "tg": _add_tags,
-    "sh": _show_again,
-    "ed": _menu(None, lambda press, reflection: views.section_menu(
+Do = ReflectionAction
+ACTIONS: dict[ReflectionAction, Action] = {
+    # the guided questions
+    Do.CONTINUE: _continue,
+    Do.PARK_AND_START: _park_and_start,
+    Do.USE_NOTE: _use_note,
+    Do.SKIP: _moving(reflections.skip),
+    Do.BACK: _moving(reflections.back),
+    Do.TEMPLATES: _templates,
+    Do.TEMPLATE: _choose_template,
+    Do.STOP: _stop,
+    Do.MINUTES: _minutes,
+    # the summary card and editing
+    Do.SAVE: _save,
+    Do.DISCARD: _discard,
+    Do.DATE: _set_date,
+    Do.ACTIVITY: _set_activity,
+    Do.ADD_TAGS: _add_tags,
+    Do.SHOW: _show_again,
+    Do.SECTIONS: _menu(None, lambda press, reflection: views.section_menu(
         reflections.template_of(press.library, reflection), reflection, press.language)),
-    "ac": _menu(None, lambda press, reflection: views.activity_menu(
+    Do.ACTIVITIES: _menu(None, lambda press, reflection: views.activity_menu(
         press.library, reflection, press.language)),
-    "sc": _menu(SECTION_INPUT, _section_prompt),
-    "dt": _menu("date", lambda press, reflection: views.date_menu(
+    Do.SECTION: _menu(Awaiting.SECTION, _section_prompt),
+    Do.DATES: _menu(Awaiting.DATE, lambda press, reflection: views.date_menu(
         reflection, press.today, press.language)),
-    "tm": _menu("minutes", lambda press, reflection: views.time_menu(reflection, press.language)),
-    "tt": _menu("tags", lambda press, reflection: views.tags_prompt(reflection, press.language)),
-    "v": _view, "dl": _ask_delete, "dy": _delete, "un": _restore,
-    "ai": _draft, "rd": _redact_note, "en": _edit_note, "lo": _keep_local,
-}  # fmt: skip
-assert set(ACTIONS) == REFLECTION_ACTIONS
+    Do.TIMES: _menu(Awaiting.MINUTES, lambda press, reflection: views.time_menu(
+        reflection, press.language)),
+    Do.TYPE_TAGS: _menu(Awaiting.TAGS, lambda press, reflection: views.tags_prompt(
+        reflection, press.language)),
+    # the log
+    Do.VIEW: _view,
+    Do.ASK_DELETE: _ask_delete,
+    Do.DELETE: _delete,
+    Do.RESTORE: _restore,
+    # AI help
+    Do.DRAFT: _draft,
+    Do.REDACT_NOTE: _redact_note,
+    Do.EDIT_NOTE: _edit_note,
+    Do.KEEP_LOCAL: _keep_local,
+}
+assert set(ACTIONS) == set(ReflectionAction)

@@ -20,7 +20,13 @@ from bot.reflection import flow as reflections
 from bot.reflection.flow import Answered, Begin, Cancelled, Move, Moved, Outcome, Stage
 from handlers.assist import draft as assist
 from handlers.assist.draft import provider
-from handlers.callback_data import moment_button, parse_moment_button, reflection_button
+from handlers.callback_data import (
+    MomentAction,
+    ReflectionAction,
+    moment_button,
+    parse_moment_button,
+    reflection_button,
+)
 from handlers.capture.messages import KIND_ICONS, capture_message, moment_from_message, sender_of
 from handlers.common import config, database, language_of, library, send_screen, today_for
 from handlers.other import answer_expired
@@ -65,7 +71,8 @@ async def present_begin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, begun:
         await send_screen(context.bot, chat_id, (
             _("You have already reflected on this. It is in your /log."),
             InlineKeyboardMarkup([[InlineKeyboardButton(
-                "📓 " + _("Open it"), callback_data=reflection_button("v", begun.reflection.id))]]),
+                "📓 " + _("Open it"), callback_data=reflection_button(ReflectionAction.VIEW,
+                                                                     begun.reflection.id))]]),
         ))
     elif begun.created and begun.reflection is not None and \
             await assist.wants_help(context, chat_id):
@@ -92,7 +99,7 @@ async def on_reflect_now_button(update: Update, context: ContextTypes.DEFAULT_TY
     assert query is not None
     button = parse_moment_button(query.data)
     user_id = query.from_user.id
-    if button is None or button.action != "reflect" or not await reflect_on(
+    if button is None or button.action is not MomentAction.REFLECT or not await reflect_on(
             context, user_id, user_id, button.moment_id,
             await language_of(context, query.from_user)):
         await answer_expired(update, context)
@@ -149,12 +156,13 @@ async def on_reflect(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             await reflect_on(context, message.chat_id, user.id, waiting[0].id, language)
         return
     keyboard = [[InlineKeyboardButton("⏸ " + _("Draft:") + " " + _draft_label(draft, language),
-                                      callback_data=reflection_button("go", draft.id))]
+                                      callback_data=reflection_button(ReflectionAction.CONTINUE,
+                                                                      draft.id))]
                 for draft in drafts]
     keyboard += [[InlineKeyboardButton(
         f"{KIND_ICONS.get(moment.kind, '📝')} "
         + (preview(moment.text, 50) if moment.text.strip() else _("(no caption)")),
-        callback_data=moment_button("reflect", moment.id))]
+        callback_data=moment_button(MomentAction.REFLECT, moment.id))]
                  for moment in waiting[: CANDIDATES_SHOWN - len(drafts)]]
     await message.reply_text(_("What do you want to reflect on?"),
                              reply_markup=InlineKeyboardMarkup(keyboard))
@@ -202,8 +210,9 @@ async def _reply_to_answer(update: Update, context: ContextTypes.DEFAULT_TYPE,
                                      "today or earlier."),
             DateProblem.TOO_OLD: _("That is more than 12 months ago. Pick a date within the "
                                    "last year."),
-        }.get(answered.date_problem, _("I couldn't read a date. Try “12.03”, “yesterday” or "
-                                       "“3 days ago”.")) + " " + _(KEPT_IN_INBOX))
+        }.get(answered.date_problem or DateProblem.UNREADABLE,
+              _("I couldn't read a date. Try “12.03”, “yesterday” or “3 days ago”."))
+            + " " + _(KEPT_IN_INBOX))
     elif answered.outcome is Outcome.NOTE:
         await present_draft(context, message.chat_id, answered.reflection.id, language)
     elif answered.outcome is Outcome.PARKED:

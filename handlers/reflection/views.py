@@ -18,7 +18,7 @@ from bot.cpd.rules import from_hundredths
 from bot.library.loader import Library, Template
 from bot.reflection.flow import Stage, all_tags, progress, stage_of, template_of
 from bot.reflection.log import LOG_PAGE_SIZE, LogPage
-from handlers.callback_data import DELETED_BUTTON, log_button, reflection_button
+from handlers.callback_data import DELETED_BUTTON, ReflectionAction, log_button, reflection_button
 from handlers.common import button_rows
 from storage.models import CpdRecord, LearningMoment, Reflection
 from storage.vocabulary import ReflectionStatus
@@ -28,7 +28,7 @@ TIME_CHOICES = (15, 30, 45, 60, 90, 120)
 DAYS_AGO_CHOICES = (0, 1, 2, 3, 7)
 
 
-def _button(label: str, action: str, reflection_id: int, argument: object = None
+def _button(label: str, action: ReflectionAction, reflection_id: int, argument: object = None
             ) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=reflection_button(action, reflection_id,
                                                                        argument))
@@ -66,20 +66,25 @@ def question(library: Library, reflection: Reflection, moment: LearningMoment | 
         lines += ["", _("Optional: /skip moves on.")]
     row: list[InlineKeyboardButton] = []
     if reflection.step == 0 and note and not current and len(note) <= step.max_length:
-        row.append(_button("📋 " + _("Use my note"), "nt", reflection.id, reflection.step))
+        row.append(_button("📋 " + _("Use my note"), ReflectionAction.USE_NOTE, reflection.id,
+                           reflection.step))
     if current:
-        row.append(_button("✓ " + _("Keep answer"), "sk", reflection.id, reflection.step))
+        row.append(_button("✓ " + _("Keep answer"), ReflectionAction.SKIP, reflection.id,
+                           reflection.step))
     elif not step.required:
-        row.append(_button("⏭ " + _("Skip"), "sk", reflection.id, reflection.step))
+        row.append(_button("⏭ " + _("Skip"), ReflectionAction.SKIP, reflection.id, reflection.step))
     keyboard = [row] if row else []
     if offer_help and reflection.step == 0:
-        keyboard.append([_button("✨ " + _("Draft it from my note"), "ai", reflection.id)])
+        keyboard.append([_button("✨ " + _("Draft it from my note"), ReflectionAction.DRAFT,
+                                 reflection.id)])
     controls = []
     if reflection.step > 0:
-        controls.append(_button("◀ " + _("Back"), "bk", reflection.id, reflection.step))
+        controls.append(_button("◀ " + _("Back"), ReflectionAction.BACK, reflection.id,
+                                reflection.step))
     elif not reflection.answers:
-        controls.append(_button("🔄 " + _("Another template"), "tl", reflection.id))
-    controls.append(_button("⏸ " + _("Stop for now"), "cx", reflection.id))
+        controls.append(_button("🔄 " + _("Another template"), ReflectionAction.TEMPLATES,
+                                reflection.id))
+    controls.append(_button("⏸ " + _("Stop for now"), ReflectionAction.STOP, reflection.id))
     keyboard.append(controls)
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -90,10 +95,13 @@ def _time_question(reflection: Reflection, header: str, language: str) -> Screen
              _("Type it (“20 min”, “1.5 h”, “полчаса”) or pick one. Optional: /skip.")]
     if reflection.minutes:
         lines.append(_("Now: {time}").format(time=format_minutes(reflection.minutes, language)))
-    keyboard = button_rows([_button(format_minutes(minutes, language), "m", reflection.id, minutes)
+    keyboard = button_rows([_button(format_minutes(minutes, language), ReflectionAction.MINUTES,
+                                    reflection.id, minutes)
                       for minutes in TIME_CHOICES], 3)
-    keyboard.append([_button("◀ " + _("Back"), "bk", reflection.id, reflection.step),
-                     _button("⏭ " + _("Skip"), "sk", reflection.id, reflection.step)])
+    keyboard.append([_button("◀ " + _("Back"), ReflectionAction.BACK, reflection.id,
+                             reflection.step),
+                     _button("⏭ " + _("Skip"), ReflectionAction.SKIP, reflection.id,
+                             reflection.step)])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -127,23 +135,24 @@ def summary_card(library: Library, reflection: Reflection, proposed: list[str],
     if proposed:
         lines += ["", "💡 " + _("Suggested tags:") + " " + " ".join(f"#{t}" for t in proposed)]
     lines += ["", _("Save it to your log, or change anything first.")]
-    keyboard = [[_button("💾 " + _("Save"), "sv", reflection.id)], *_edit_rows(reflection,
+    keyboard = [[_button("💾 " + _("Save"), ReflectionAction.SAVE, reflection.id)],
+                *_edit_rows(reflection,
                                                                              proposed, language)]
-    keyboard.append([_button("🗑 " + _("Discard"), "ds", reflection.id)])
+    keyboard.append([_button("🗑 " + _("Discard"), ReflectionAction.DISCARD, reflection.id)])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
 def _edit_rows(reflection: Reflection, proposed: list[str],
                language: str) -> list[list[InlineKeyboardButton]]:
     _ = translator(language).gettext
-    rows = [[_button("✏️ " + _("Edit a section"), "ed", reflection.id),
-             _button("📅 " + _("Date"), "dt", reflection.id)],
-            [_button("⏱ " + _("Time"), "tm", reflection.id),
-             _button("🏷 " + _("Activity"), "ac", reflection.id)]]
-    tag_row = [_button("#️⃣ " + _("Tags"), "tt", reflection.id)]
+    rows = [[_button("✏️ " + _("Edit a section"), ReflectionAction.SECTIONS, reflection.id),
+             _button("📅 " + _("Date"), ReflectionAction.DATES, reflection.id)],
+            [_button("⏱ " + _("Time"), ReflectionAction.TIMES, reflection.id),
+             _button("🏷 " + _("Activity"), ReflectionAction.ACTIVITIES, reflection.id)]]
+    tag_row = [_button("#️⃣ " + _("Tags"), ReflectionAction.TYPE_TAGS, reflection.id)]
     if proposed:
-        tag_row.insert(0, _button("➕ " + " ".join(f"#{t}" for t in proposed[:3]), "tg",
-                                  reflection.id))
+        tag_row.insert(0, _button("➕ " + " ".join(f"#{t}" for t in proposed[:3]),
+                                  ReflectionAction.ADD_TAGS, reflection.id))
     rows.append(tag_row)
     return rows
 
@@ -169,7 +178,7 @@ def entry_view(library: Library, reflection: Reflection, proposed: list[str],
     if record is not None:
         text += "\n\n" + credit_line(library, record, language)
     keyboard = _edit_rows(reflection, proposed, language)
-    keyboard.append([_button("🗑 " + _("Delete"), "dl", reflection.id),
+    keyboard.append([_button("🗑 " + _("Delete"), ReflectionAction.ASK_DELETE, reflection.id),
                      InlineKeyboardButton("◀ " + _("Log"), callback_data=log_button(1))])
     return text, InlineKeyboardMarkup(keyboard)
 
@@ -184,14 +193,14 @@ def show(library: Library, reflection: Reflection, proposed: list[str], language
 
 def back_row(reflection: Reflection, language: str) -> list[InlineKeyboardButton]:
     _ = translator(language).gettext
-    return [_button("◀ " + _("Back"), "sh", reflection.id)]
+    return [_button("◀ " + _("Back"), ReflectionAction.SHOW, reflection.id)]
 
 
 def template_menu(library: Library, reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
     keyboard = [[_button(("✓ " if template.id == reflection.template_id else "")
                          + f"{template.name.in_(language)} ({len(template.steps)})",
-                         "tp", reflection.id, template.id)]
+                         ReflectionAction.TEMPLATE, reflection.id, template.id)]
                 for template in library.templates.values()]
     return _("Choose a template. The number is how many questions it asks."), \
         InlineKeyboardMarkup(keyboard)
@@ -199,7 +208,8 @@ def template_menu(library: Library, reflection: Reflection, language: str) -> Sc
 
 def section_menu(template: Template, reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
-    keyboard = [[_button(step.title.in_(language), "sc", reflection.id, step.id)]
+    keyboard = [[_button(step.title.in_(language), ReflectionAction.SECTION, reflection.id,
+                         step.id)]
                 for step in template.steps]
     keyboard.append(back_row(reflection, language))
     return "✏️ " + _("Which section do you want to change?"), InlineKeyboardMarkup(keyboard)
@@ -223,7 +233,7 @@ def date_menu(reflection: Reflection, today: date, language: str) -> Screen:
     labels = {0: _("Today"), 1: _("Yesterday")}
     buttons = [_button(labels.get(days) or format_timedelta(timedelta(days=-days),
                                                             add_direction=True, locale=language),
-                       "d", reflection.id, days) for days in DAYS_AGO_CHOICES]
+                       ReflectionAction.DATE, reflection.id, days) for days in DAYS_AGO_CHOICES]
     keyboard = [*button_rows(buttons, 3), back_row(reflection, language)]
     text = "\n".join([
         "📅 " + _("When was it? Now: {date}.").format(
@@ -236,10 +246,11 @@ def date_menu(reflection: Reflection, today: date, language: str) -> Screen:
 
 def time_menu(reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
-    buttons = [_button(format_minutes(minutes, language), "m", reflection.id, minutes)
+    buttons = [_button(format_minutes(minutes, language), ReflectionAction.MINUTES, reflection.id,
+                       minutes)
                for minutes in (*TIME_CHOICES, 180, 240)]
     keyboard = button_rows(buttons, 4)
-    keyboard.append([_button("✖ " + _("No time"), "m", reflection.id, 0),
+    keyboard.append([_button("✖ " + _("No time"), ReflectionAction.MINUTES, reflection.id, 0),
                      *back_row(reflection, language)])
     return "\n".join(["⏱ " + _("How long did it take?"),
                       _("Pick one, or type it: “20 min”, “1.5 h”, “полчаса”, “1 hora”.")]), \
@@ -249,7 +260,8 @@ def time_menu(reflection: Reflection, language: str) -> Screen:
 def activity_menu(library: Library, reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
     buttons = [_button(("✓ " if name == reflection.activity_type else "")
-                       + activity.name.in_(language), "a", reflection.id, name)
+                       + activity.name.in_(language), ReflectionAction.ACTIVITY, reflection.id,
+                       name)
                for name, activity in library.activities.items()]
     keyboard = [*button_rows(buttons, 2), back_row(reflection, language)]
     return "🏷 " + _("What kind of activity was it?"), InlineKeyboardMarkup(keyboard)
@@ -273,9 +285,10 @@ def busy(library: Library, in_progress: Reflection, moment_id: int | None,
     text = _("You are in the middle of a reflection ({template}, {number}/{total}). "
              "Finish it first, or park it for later?").format(
         template=template.name.in_(language), number=number, total=total)
-    keyboard = [[_button("▶ " + _("Finish that one"), "go", in_progress.id)]]
+    keyboard = [[_button("▶ " + _("Finish that one"), ReflectionAction.CONTINUE, in_progress.id)]]
     if moment_id is not None:
-        keyboard.append([_button("⏸ " + _("Park it, start this one"), "pk", in_progress.id,
+        keyboard.append([_button("⏸ " + _("Park it, start this one"),
+                                 ReflectionAction.PARK_AND_START, in_progress.id,
                                  moment_id)])
     return text, InlineKeyboardMarkup(keyboard)
 
@@ -300,7 +313,7 @@ def log_list(library: Library, page: LogPage, language: str) -> Screen:
         numbers = []
         for number, item in enumerate(page.items, start=first + 1):
             lines.append(f"{number}. {_one_line(library, item, language)}")
-            numbers.append(_button(str(number), "v", item.id))
+            numbers.append(_button(str(number), ReflectionAction.VIEW, item.id))
         lines += ["", _("Open one by its number. /log word or /log #tag searches.")]
         text = "\n".join(lines)
         rows = [numbers]
@@ -335,7 +348,8 @@ def deleted_list(library: Library, items: list[Reflection], language: str) -> Sc
     _ = translator(language).gettext
     if not items:
         return _("Nothing was deleted in the last 30 days."), None
-    keyboard = [[_button("↩️ " + _one_line(library, item, language)[:60], "un", item.id)]
+    keyboard = [[_button("↩️ " + _one_line(library, item, language)[:60], ReflectionAction.RESTORE,
+                         item.id)]
                 for item in items]
     return _("Deleted in the last 30 days. Press one to restore it."), \
         InlineKeyboardMarkup(keyboard)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
@@ -27,7 +28,7 @@ from bot.reminders.times import (
     parse_schedule,
 )
 from bot.runtime.pacing import Pacer
-from handlers.callback_data import moment_button
+from handlers.callback_data import MomentAction, Prefix, moment_button, pattern
 from handlers.capture.messages import capture_message
 from handlers.common import (
     config,
@@ -41,10 +42,11 @@ from handlers.other import answer_expired
 from storage import users
 from storage.engine import Database
 from storage.models import Reminder, utcnow
+from storage.vocabulary import Awaiting
 
 log = logging.getLogger("cpdbot.reminders")
-REMIND_PATTERN = r"^rm:"
-_BUTTON = re.compile(r"^rm:([a-z]{1,2})(?::([0-9a-z-]{1,16}))?$")
+REMIND_PATTERN = pattern(Prefix.REMIND)
+_BUTTON = re.compile(rf"^{Prefix.REMIND}:([a-z]{{1,2}})(?::([0-9a-z-]{{1,16}}))?$")
 NUDGE_TIMES = (8 * 60, 12 * 60 + 30, 19 * 60, 21 * 60)
 QUIET_SPELLS = (3, 7, 14)
 QUIET_HOURS = ((22 * 60, 7 * 60), (23 * 60, 6 * 60))
@@ -54,11 +56,12 @@ Screen = tuple[str, InlineKeyboardMarkup]
 
 def clock(context: ContextTypes.DEFAULT_TYPE) -> datetime:
     """Now, or the test's clock: every reminder decision reads time through this."""
-    return context.bot_data.get("clock", utcnow)()
+    now: Callable[[], datetime] = context.bot_data.get("clock", utcnow)
+    return now()
 
 
 def _button(label: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
-    data = f"rm:{action}" + (f":{argument}" if argument else "")
+    data = f"{Prefix.REMIND}:{action}" + (f":{argument}" if argument else "")
     return InlineKeyboardButton(label, callback_data=data)
 
 
@@ -165,7 +168,9 @@ async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         return
     if action in ("ty", "qt"):
         async with db.session.begin() as session:
-            await users.expect_setting(session, user_id, "remind" if action == "ty" else "quiet")
+            await users.expect_answer(
+                session, user_id,
+                Awaiting.REMIND_TIME if action == "ty" else Awaiting.QUIET_HOURS)
         await query.answer()
         prompt = (_("Type a time and days, like “09:00 mon-fri”, “21:30 daily” or “вт чт 8:15”.")
                   if action == "ty" else _("Type your quiet hours, like “22:00-07:00”."))
@@ -196,11 +201,11 @@ async def _apply(db: Database, user_id: int, action: str, argument: str,
     if action == "k" and argument in ("nudge", "digest", "deadline"):
         return await reminders.set_kind(db, user_id, argument, None, now)
     if action == "qs" and argument.isdigit():
-        days = int(argument)
-        if days == 0:
+        spell = int(argument)
+        if spell == 0:
             return await reminders.set_kind(db, user_id, "quiet", False, now)
-        return (await reminders.set_quiet_spell(db, user_id, days, now)
-                if days in QUIET_SPELLS else None)
+        return (await reminders.set_quiet_spell(db, user_id, spell, now)
+                if spell in QUIET_SPELLS else None)
     if action == "qh":
         if argument == "off":
             return await reminders.set_quiet_hours(db, user_id, None, now)
@@ -232,23 +237,24 @@ async def _snooze(update: Update, context: ContextTypes.DEFAULT_TYPE, argument: 
     else:
         note = _("I'll remind you tomorrow at {time}.").format(time=clock_time(row.local_minute))
     await query.answer(note)
-    if query.message is not None:
-        kept = [button for line in (query.message.reply_markup.inline_keyboard
-                                    if query.message.reply_markup else ())
-                for button in line if not (button.callback_data or "").startswith("rm:")]
+    if isinstance(query.message, Message):  # the reminder's other buttons stay, ours go
+        markup = query.message.reply_markup
+        kept = [button for line in (markup.inline_keyboard if markup else ()) for button in line
+                if not str(button.callback_data or "").startswith(f"{Prefix.REMIND}:")]
         await edit_quietly(query.edit_message_reply_markup(
             InlineKeyboardMarkup([kept]) if kept else None))
 
 
-async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) -> None:
-    """A typed schedule ("remind") or quiet hours ("quiet"), asked for by the ⌨️ buttons."""
+async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
+                       argument: str) -> None:
+    """A typed schedule or quiet hours, asked for by the ⌨️ buttons."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     language = await language_of(context, user)
     _ = translator(language).gettext
     db, now, text = database(context), clock(context), message.text or ""
     view: View | None = None
-    if name == "remind":
+    if what is Awaiting.REMIND_TIME:
         schedule = parse_schedule(text)
         if schedule is not None:
             view = await reminders.set_schedule(db, user.id, "nudge", schedule, now)
@@ -259,10 +265,10 @@ async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, name:
     if view is None:
         await capture_message(update, context)  # it may have been a note after all: keep it
         problem = (_("I couldn't read a time and days. Try “09:00 mon-fri” or “21:30 daily”.")
-                   if name == "remind" else
+                   if what is Awaiting.REMIND_TIME else
                    _("I couldn't read quiet hours. Try “22:00-07:00”."))
         await message.reply_text(problem, reply_markup=InlineKeyboardMarkup(
-            [[_button(_("Try again"), "ty" if name == "remind" else "qt")]]))
+            [[_button(_("Try again"), "ty" if what is Awaiting.REMIND_TIME else "qt")]]))
         return
     text, keyboard = screen(view, language)
     await message.reply_text("✅ " + _("Saved.") + "\n\n" + text, reply_markup=keyboard)
@@ -286,7 +292,7 @@ def nudge_keyboard(nudge: Nudge) -> InlineKeyboardMarkup:
     rows = []
     if nudge.moment_id is not None:
         rows.append([InlineKeyboardButton("✍️ " + _("Reflect now"),
-                                          callback_data=moment_button("reflect",
+                                          callback_data=moment_button(MomentAction.REFLECT,
                                                                       nudge.moment_id))])
     rows.append([_button("⏰ " + _("In an hour"), "s", f"{nudge.kind}-hour"),
                  _button("🌅 " + _("Tomorrow"), "s", f"{nudge.kind}-tomorrow"),

@@ -7,7 +7,8 @@ Onboarding keeps no state of its own: the next question is the first setting sti
 
 from __future__ import annotations
 
-import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import (
     InlineKeyboardButton,
@@ -24,11 +25,11 @@ from bot.common.i18n import LANGUAGE_NAMES, N_, translator
 from bot.common.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
 from bot.cpd.explain import UNIT_NAMES
 from bot.cpd.rules import from_hundredths
+from bot.library.loader import Library
 from bot.settings import profile as settings
 from bot.settings.profile import Settings
-from handlers.assist import voice
 from handlers.assist.draft import provider
-from handlers.callback_data import parse_setting_button, setting_button
+from handlers.callback_data import SettingAction, parse_setting_button, setting_button
 from handlers.capture.messages import capture_message
 from handlers.commands import on_language
 from handlers.common import (
@@ -41,17 +42,18 @@ from handlers.common import (
     register_user,
     today_in,
 )
-from handlers.cpd.export import answer_dates
 from handlers.other import answer_expired
 from handlers.reminders import remind
 from storage import users
+from storage.engine import Database
+from storage.vocabulary import Awaiting
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 PROFESSION_NAMES = {"doctor": N_("Doctor"), "nurse": N_("Nurse or midwife"),
                     "other": N_("Other")}
 
 
-def _button(text: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
+def _button(text: str, action: SettingAction, argument: str | None = None) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=setting_button(action, argument))
 
 
@@ -90,10 +92,14 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
         _("Language: {language}").format(language=LANGUAGE_NAMES[language]),
     ]
     keyboard = [
-        [_button(_("Framework"), "fw"), _button(_("Profession"), "pr")],
-        [_button(_("Time zone"), "tz"), _button(_("Cycle date"), "cd")],
-        [_button(_("Annual target"), "tg"), _button(_("Sharing"), "sh")],
-        [_button(_("Language"), "ln"), _button("⏰ " + _("Reminders"), "rm")],
+        [_button(_("Framework"), SettingAction.FRAMEWORKS), _button(_("Profession"),
+                                                                    SettingAction.PROFESSIONS)],
+        [_button(_("Time zone"), SettingAction.ZONES), _button(_("Cycle date"),
+                                                               SettingAction.CYCLE_DATE)],
+        [_button(_("Annual target"), SettingAction.TARGET), _button(_("Sharing"),
+                                                                    SettingAction.SHARING)],
+        [_button(_("Language"), SettingAction.LANGUAGE), _button("⏰ " + _("Reminders"),
+                                                                 SettingAction.REMINDERS)],
     ]
     help_on = assist.available(config(context), provider(context))
     lines.append(_("AI help: {answer}").format(answer=(
@@ -105,8 +111,8 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
         lines.append(_("Voice notes to text: {answer}").format(answer=(
             _("not asked yet") if current.voice_consent is None
             else _("yes") if current.voice_consent else _("no"))))
-    row = [_button("✨ " + _("AI help"), "ai")] if help_on else []
-    row += [_button("🎙 " + _("Voice notes"), "vo")] if voice_on else []
+    row = [_button("✨ " + _("AI help"), SettingAction.AI_HELP)] if help_on else []
+    row += [_button("🎙 " + _("Voice notes"), SettingAction.VOICE_NOTES)] if voice_on else []
     if row:
         keyboard.append(row)
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
@@ -118,10 +124,10 @@ def zone_screen(current: Settings, language: str) -> Screen:
     if current.time_zone and current.time_zone not in zones:
         zones = [current.time_zone, *zones]
     buttons = [_button(("✓ " if zone == current.time_zone else "") + zone_label(zone, language),
-                       "zs", zone) for zone in zones[:8]]
+                       SettingAction.ZONE, zone) for zone in zones[:8]]
     keyboard = [*button_rows(buttons, 2),
-                [_button("📍 " + _("Share my location"), "zl"),
-                 _button("⌨️ " + _("Type a city"), "zt")]]
+                [_button("📍 " + _("Share my location"), SettingAction.SHARE_LOCATION),
+                 _button("⌨️ " + _("Type a city"), SettingAction.TYPE_CITY)]]
     return ("🕒 " + _("Which time zone are you in? It decides which day your entries fall on "
                       "and when the bot writes to you."), InlineKeyboardMarkup(keyboard))
 
@@ -132,14 +138,16 @@ def framework_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings,
     offered = settings.suggested_frameworks(library(context), language, current.time_zone,
                                             current.profession, today_in(current.time_zone))
     buttons = [[_button(("✓ " if f.id == current.framework_id and current.framework_chosen
-                         else "") + f.name.in_(language), "fs", f.id)] for f in offered]
+                         else "") + f.name.in_(language), SettingAction.FRAMEWORK, f.id)]
+               for f in offered]
     return ("🏛 " + _("Which CPD framework counts your credits? The likeliest are first."),
             InlineKeyboardMarkup(buttons))
 
 
 def profession_screen(current: Settings, language: str) -> Screen:
     _ = translator(language).gettext
-    buttons = [_button(("✓ " if code == current.profession else "") + _(name), "ps", code)
+    buttons = [_button(("✓ " if code == current.profession else "") + _(name),
+                       SettingAction.PROFESSION, code)
                for code, name in PROFESSION_NAMES.items()]
     return "🩺 " + _("What is your profession?"), InlineKeyboardMarkup([buttons])
 
@@ -149,7 +157,7 @@ def cycle_screen(current: Settings, language: str) -> Screen:
     text = "📅 " + _("When is your next appraisal, revalidation or end of cycle? Send the "
                      "date, like 31.03.2027. Your CPD year and cycle are counted to it.")
     skip = _("Skip") if not current.setup_done else _("Clear the date")
-    return text, InlineKeyboardMarkup([[_button(skip, "cx")]])
+    return text, InlineKeyboardMarkup([[_button(skip, SettingAction.NO_CYCLE_DATE)]])
 
 
 def target_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings,
@@ -157,7 +165,8 @@ def target_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings,
     _ = translator(language).gettext
     text = "🎯 " + _("Send your own annual target as a number, like 40. Now: {target}.").format(
         target=_target_text(context, current, language))
-    return text, InlineKeyboardMarkup([[_button(_("Use the framework's target"), "tx")]])
+    return text, InlineKeyboardMarkup([[_button(_("Use the framework's target"),
+                                                SettingAction.FRAMEWORK_TARGET)]])
 
 
 def setup_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language: str,
@@ -180,7 +189,7 @@ async def _ask_next(context: ContextTypes.DEFAULT_TYPE, chat_id: int, current: S
         return False
     if step == "cycle":
         async with database(context).session.begin() as session:
-            await users.expect_setting(session, chat_id, "cycle")
+            await users.expect_answer(session, chat_id, Awaiting.CYCLE)
     text, keyboard = setup_screen(context, current, language, step)
     await context.bot.send_message(chat_id, lead + text, reply_markup=keyboard)
     return True
@@ -222,152 +231,217 @@ async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text(text, reply_markup=keyboard)
 
 
+@dataclass(frozen=True)
+class Press:
+    """A settings button, pressed: who, where, their settings now, and the button's argument."""
+
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    user_id: int
+    chat_id: int
+    current: Settings
+    argument: str | None
+    language: str
+
+    def gettext(self, message: str) -> str:
+        return translator(self.language).gettext(message)
+
+    async def send(self, screen: Screen) -> None:
+        text, keyboard = screen
+        await self.context.bot.send_message(self.chat_id, text, reply_markup=keyboard)
+
+
+Show = Callable[[Press], Awaitable[None]]
+Changed = tuple[Settings | None, str | None]  # the new settings (None: nothing changed), a note
+Change = Callable[[Press], Awaitable[Changed]]
+
+
+def _screen(make: Callable[[Press], Screen]) -> Show:
+    async def show(press: Press) -> None:
+        await press.send(make(press))
+    return show
+
+
+def _ask(what: Awaiting, make: Callable[[Press], Screen]) -> Show:
+    """A prompt whose answer is typed: the user's next message is taken as `what`."""
+    async def ask(press: Press) -> None:
+        async with database(press.context).session.begin() as session:
+            await users.expect_answer(session, press.user_id, what)
+        await press.send(make(press))
+    return ask
+
+
+async def _share_location(press: Press) -> None:
+    _ = press.gettext
+    await press.context.bot.send_message(
+        press.chat_id, "📍 " + _("Tap the button below to share your location. I only use it to "
+                                "find your time zone, here on the server, and don't keep it."),
+        reply_markup=ReplyKeyboardMarkup(
+            [[KeyboardButton("📍 " + _("Share my location"), request_location=True)]],
+            one_time_keyboard=True, resize_keyboard=True))
+
+
+async def _language(press: Press) -> None:
+    await on_language(press.update, press.context)
+
+
+async def _reminders(press: Press) -> None:
+    await remind.show(press.context, press.chat_id, press.user_id, press.language)
+
+
+# Buttons that show a screen or ask for a typed answer, and change nothing yet.
+SHOWS: dict[SettingAction, Show] = {
+    SettingAction.MENU: _screen(lambda p: menu_screen(p.context, p.current, p.language)),
+    SettingAction.FRAMEWORKS: _screen(lambda p: framework_screen(p.context, p.current,
+                                                                 p.language)),
+    SettingAction.PROFESSIONS: _screen(lambda p: profession_screen(p.current, p.language)),
+    SettingAction.ZONES: _screen(lambda p: zone_screen(p.current, p.language)),
+    SettingAction.TYPE_CITY: _ask(Awaiting.ZONE, lambda p: (
+        "⌨️ " + p.gettext("Type the name of your city, like Kyiv, Алматы or Lima."), None)),
+    SettingAction.CYCLE_DATE: _ask(Awaiting.CYCLE, lambda p: cycle_screen(p.current, p.language)),
+    SettingAction.TARGET: _ask(Awaiting.TARGET, lambda p: target_screen(p.context, p.current,
+                                                                        p.language)),
+    SettingAction.SHARE_LOCATION: _share_location,
+    SettingAction.LANGUAGE: _language,
+    SettingAction.REMINDERS: _reminders,
+}
+
+
+async def _set_framework(press: Press) -> Changed:
+    if not press.argument:
+        return None, None
+    books = library(press.context)
+    switched = await settings.set_framework(database(press.context), books, press.user_id,
+                                            press.argument)
+    if switched is None:
+        return None, None
+    _ = press.gettext
+    framework = books.frameworks[press.argument]
+    note = "✅ " + _("Framework: {name}.").format(name=framework.name.in_(press.language))
+    note += "\n" + framework.counts_when.in_(press.language)
+    if framework.unconfirmed:
+        note += "\n⚠️ " + _("Some of its values are not yet confirmed against the "
+                            "regulator's own documents; check them before relying on "
+                            "the totals.")
+    if switched.moved:
+        note += "\n" + _("Recounted {count} entries of this cycle under it; earlier "
+                         "entries keep the framework they were made under.").format(
+                             count=switched.moved)
+    return switched.settings, note
+
+
+def _set(setter: Callable[[Press], Awaitable[Settings | None]],
+         note: Callable[[Press, Settings], str] | None = None) -> Change:
+    async def change(press: Press) -> Changed:
+        changed = await setter(press)
+        return changed, note(press, changed) if note and changed else None
+    return change
+
+
+def _with_argument(setter: Callable[[Database, Library, int, str], Awaitable[Settings | None]]
+                   ) -> Callable[[Press], Awaitable[Settings | None]]:
+    async def set_it(press: Press) -> Settings | None:
+        if not press.argument:
+            return None
+        return await setter(database(press.context), library(press.context), press.user_id,
+                            press.argument)
+    return set_it
+
+
+def _ai_help_note(press: Press, changed: Settings) -> str:
+    _ = press.gettext
+    return "✅ " + (_("Every new reflection starts with a draft from your note. Notes "
+                     "that look identifiable are checked with you first.") if changed.ai_help
+                   else _("Reflections start with the questions; “Draft it from my "
+                          "note” asks for a draft when you want one."))
+
+
+def _voice_note(press: Press, changed: Settings) -> str:
+    _ = press.gettext
+    return "✅ " + (_("Voice notes will be sent for transcription.") if changed.voice_consent
+                   else _("Voice notes stay as audio; I'll ask you to type a line."))
+
+
+def _sharing_note(press: Press, changed: Settings) -> str:
+    _ = press.gettext
+    return "✅ " + (_("Administrators of your organisation will see the text of your "
+                     "reflections in their exports.") if changed.share_reflections
+                   else _("Administrators will see only dates, activities, time and "
+                          "credits, never the text of your reflections."))
+
+
+def _args(press: Press) -> tuple[Database, Library, int]:
+    return database(press.context), library(press.context), press.user_id
+
+
+# Buttons that change a setting; the change is saved, then onboarding or the menu goes on.
+CHANGES: dict[SettingAction, Change] = {
+    SettingAction.FRAMEWORK: _set_framework,
+    SettingAction.PROFESSION: _set(_with_argument(settings.set_profession)),
+    SettingAction.ZONE: _set(_with_argument(settings.set_zone)),
+    SettingAction.NO_CYCLE_DATE: _set(lambda p: settings.set_cycle_end(*_args(p), None)),
+    SettingAction.FRAMEWORK_TARGET: _set(lambda p: settings.set_target(*_args(p), None)),
+    SettingAction.AI_HELP: _set(lambda p: settings.set_ai_help(*_args(p), not p.current.ai_help),
+                                _ai_help_note),
+    SettingAction.VOICE_NOTES: _set(lambda p: settings.set_voice_consent(
+        *_args(p), not p.current.voice_consent), _voice_note),
+    SettingAction.SHARING: _set(lambda p: settings.set_sharing(
+        *_args(p), not p.current.share_reflections), _sharing_note),
+}
+assert not set(SHOWS) & set(CHANGES) and set(SHOWS) | set(CHANGES) == set(SettingAction)
+
+
 async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     parsed = parse_setting_button(query.data)
     user_id = query.from_user.id
-    db, books = database(context), library(context)
-    current = await settings.read(db, user_id) if parsed else None
+    current = await settings.read(database(context), user_id) if parsed else None
     if parsed is None or current is None:
         await answer_expired(update, context)
         return
     action, argument = parsed
     language = await language_of(context, query.from_user)
-    _ = translator(language).gettext
     chat_id = query.message.chat.id if query.message else user_id
-    screens = {"ms": lambda: menu_screen(context, current, language),
-               "fw": lambda: framework_screen(context, current, language),
-               "pr": lambda: profession_screen(current, language),
-               "tz": lambda: zone_screen(current, language)}
-    if action in screens:
+    press = Press(update, context, user_id, chat_id, current, argument, language)
+    if action in SHOWS:
         await query.answer()
-        text, keyboard = screens[action]()
-        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+        await SHOWS[action](press)
         return
-    if action in ("zt", "cd", "tg"):
-        name = {"zt": "zone", "cd": "cycle", "tg": "target"}[action]
-        async with db.session.begin() as session:
-            await users.expect_setting(session, user_id, name)
-        await query.answer()
-        text, keyboard = {
-            "zt": ("⌨️ " + _("Type the name of your city, like Kyiv, Алматы or Lima."), None),
-            "cd": cycle_screen(current, language),
-            "tg": target_screen(context, current, language),
-        }[action]
-        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
-        return
-    if action == "zl":
-        await query.answer()
-        await context.bot.send_message(
-            chat_id, "📍 " + _("Tap the button below to share your location. I only use it to "
-                              "find your time zone, here on the server, and don't keep it."),
-            reply_markup=ReplyKeyboardMarkup(
-                [[KeyboardButton("📍 " + _("Share my location"), request_location=True)]],
-                one_time_keyboard=True, resize_keyboard=True))
-        return
-    if action == "ln":
-        await query.answer()
-        await on_language(update, context)
-        return
-    if action == "rm":
-        await query.answer()
-        await remind.show(context, chat_id, user_id, language)
-        return
-    async with db.session.begin() as session:
-        await users.forget_setting(session, user_id)
-    changed: Settings | None = None
-    note: str | None = None
-    if action == "fs" and argument:
-        switched = await settings.set_framework(db, books, user_id, argument)
-        if switched is not None:
-            changed = switched.settings
-            framework = books.frameworks[argument]
-            note = "✅ " + _("Framework: {name}.").format(name=framework.name.in_(language))
-            note += "\n" + framework.counts_when.in_(language)
-            if framework.unconfirmed:
-                note += "\n⚠️ " + _("Some of its values are not yet confirmed against the "
-                                    "regulator's own documents; check them before relying on "
-                                    "the totals.")
-            if switched.moved:
-                note += "\n" + _("Recounted {count} entries of this cycle under it; earlier "
-                                 "entries keep the framework they were made under.").format(
-                                     count=switched.moved)
-    elif action == "ps" and argument:
-        changed = await settings.set_profession(db, books, user_id, argument)
-    elif action == "zs" and argument:
-        changed = await settings.set_zone(db, books, user_id, argument)
-    elif action == "cx":
-        changed = await settings.set_cycle_end(db, books, user_id, None)
-    elif action == "tx":
-        changed = await settings.set_target(db, books, user_id, None)
-    elif action == "ai":
-        changed = await settings.set_ai_help(db, books, user_id, not current.ai_help)
-        if changed is not None:
-            note = "✅ " + (_("Every new reflection starts with a draft from your note. Notes "
-                              "that look identifiable are checked with you first.")
-                            if changed.ai_help
-                            else _("Reflections start with the questions; “Draft it from my "
-                                   "note” asks for a draft when you want one."))
-    elif action == "vo":
-        changed = await settings.set_voice_consent(db, books, user_id,
-                                                   not current.voice_consent)
-        if changed is not None:
-            note = "✅ " + (_("Voice notes will be sent for transcription.")
-                            if changed.voice_consent
-                            else _("Voice notes stay as audio; I'll ask you to type a line."))
-    elif action == "sh":
-        changed = await settings.set_sharing(db, books, user_id, not current.share_reflections)
-        if changed is not None:
-            note = "✅ " + (_("Administrators of your organisation will see the text of your "
-                              "reflections in their exports.") if changed.share_reflections
-                            else _("Administrators will see only dates, activities, time and "
-                                   "credits, never the text of your reflections."))
+    async with database(context).session.begin() as session:
+        await users.forget_answer(session, user_id)
+    changed, note = await CHANGES[action](press)
     if changed is None:
         await answer_expired(update, context)
         return
-    await query.answer(_("Saved."))
+    await query.answer(press.gettext("Saved."))
     if query.message is not None:
         await edit_quietly(query.edit_message_reply_markup(None))
     await _after_change(context, chat_id, changed, language, note)
 
 
-async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
-    """Use a text message as the setting the user was asked to type; False if none is due."""
+async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
+                         argument: str) -> None:
+    """A typed city, cycle date or target, asked for by the settings' ⌨️ buttons."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     db, books = database(context), library(context)
-    async with db.session.begin() as session:
-        name = await users.pending_setting(session, user.id)
-        if name is None or (name not in ("zone", "cycle", "target", "exdates", "axdates",
-                                        "remind", "quiet") and not \
-                re.fullmatch(rf"{voice.LINE_SETTING}\d+", name)):
-            return False
-        await users.expect_setting(session, user.id, None)
-    if name.startswith(voice.LINE_SETTING):
-        await voice.add_line(update, context, int(name.removeprefix(voice.LINE_SETTING)))
-        return True
-    if name.endswith("dates"):
-        await answer_dates(update, context, name[:2])
-        return True
-    if name in ("remind", "quiet"):
-        await remind.answer_typed(update, context, name)
-        return True
     language = await language_of(context, user)
     _ = translator(language).gettext
     text = message.text or ""
     changed: Settings | None = None
-    if name == "zone":
+    if what is Awaiting.ZONE:
         zones = find_zones(text)
         if len(zones) == 1 or (zones and zone_city(zones[0], language).casefold()
                                == text.strip().casefold()):
             changed = await settings.set_zone(db, books, user.id, zones[0])
         elif zones:
-            buttons = [_button(zone_label(zone, language), "zs", zone) for zone in zones]
+            buttons = [_button(zone_label(zone, language), SettingAction.ZONE,
+                               zone) for zone in zones]
             await message.reply_text(_("Which of these?"),
                                      reply_markup=InlineKeyboardMarkup(button_rows(buttons, 2)))
-            return True
-    elif name == "cycle":
+            return
+    elif what is Awaiting.CYCLE:
         day = settings.parse_full_date(text)
         if day is not None:
             changed = await settings.set_cycle_end(db, books, user.id, day)
@@ -377,17 +451,17 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             changed = await settings.set_target(db, books, user.id, target)
     if changed is None:
         problem = {
-            "zone": _("I couldn't find a time zone for that."),
-            "cycle": _("I couldn't read a date. Send it with the year, like 31.03.2027."),
-            "target": _("I couldn't read a target. Send a number from 1 to 1000, like 40."),
-        }[name]
-        retry = {"zone": "zt", "cycle": "cd", "target": "tg"}[name]
+            Awaiting.ZONE: _("I couldn't find a time zone for that."),
+            Awaiting.CYCLE: _("I couldn't read a date. Send it with the year, like 31.03.2027."),
+            Awaiting.TARGET: _("I couldn't read a target. Send a number from 1 to 1000, like 40."),
+        }[what]
+        retry = {Awaiting.ZONE: SettingAction.TYPE_CITY, Awaiting.CYCLE: SettingAction.CYCLE_DATE,
+                 Awaiting.TARGET: SettingAction.TARGET}[what]
         await capture_message(update, context)  # it may have been a note after all: keep it
         await message.reply_text(problem, reply_markup=InlineKeyboardMarkup(
             [[_button(_("Try again"), retry)]]))
-        return True
+        return
     await _after_change(context, message.chat_id, changed, language)
-    return True
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -399,7 +473,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     zone = zone_at(message.location.latitude, message.location.longitude)
     changed = (await settings.set_zone(database(context), library(context), user.id, zone)
                if zone else None)
-    if changed is None:
+    if zone is None or changed is None:
         await message.reply_text(_("I couldn't find a time zone for that place. Pick one from "
                                    "the list or type your city."),
                                  reply_markup=ReplyKeyboardRemove())

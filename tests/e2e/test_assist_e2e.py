@@ -11,6 +11,7 @@ import json
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import start_cpdbot, write_config
 from tests.support.running import RunningBot
 
+Row = TypeVar("Row")
 NOTE_EN = ("Webinar on sepsis, 45 min. Learned that qSOFA of two or more means think sepsis "
            "early.")
 NOTE_RU = "Вебинар по сепсису, 45 минут. Понял, что qSOFA ≥2 — повод сразу думать о сепсисе."
@@ -39,11 +41,11 @@ async def openai_server() -> AsyncIterator[FakeOpenAI]:
 
 
 def with_llm(config: Config, base_url: str, **llm: object) -> Config:
-    settings = config.model_dump()
-    settings["llm"] = {"enabled": True, "base_url": base_url, "model": "test-model",
-                       "timeout": 1.0, "max_retries": 0, "failures_to_pause": 3,
-                       "pause_seconds": 600, **llm}
-    settings = Config.model_validate(settings)
+    raw = config.model_dump()
+    raw["llm"] = {"enabled": True, "base_url": base_url, "model": "test-model",
+                  "timeout": 1.0, "max_retries": 0, "failures_to_pause": 3,
+                  "pause_seconds": 600, **llm}
+    settings = Config.model_validate(raw)
     settings.llm.api_key = "sk-test-secret"
     return settings
 
@@ -56,7 +58,7 @@ async def ai_bot(config: Config, db: Database, telegram: FakeTelegram,
     await running.stop()
 
 
-async def rows(db: Database, model: type, **where: object) -> list:
+async def rows(db: Database, model: type[Row], **where: object) -> list[Row]:
     async with db.session() as session:
         statement = select(model).filter_by(**where)
         return list(await session.scalars(statement))

@@ -94,8 +94,8 @@ async def test_forwarded_from_a_person_and_a_hidden_person(
         "sender_user": {"id": 42, "is_bot": False, "first_name": "Iryna", "last_name": "K"}})
     hidden, _ = await capture(telegram, db, text="Another pearl", forward_origin={
         "type": "hidden_user", "date": now, "sender_user_name": "Dr Who"})
-    assert person.forward_origin["name"] == "Iryna K"
-    assert hidden.forward_origin["name"] == "Dr Who"
+    assert person.forward_origin is not None and person.forward_origin["name"] == "Iryna K"
+    assert hidden.forward_origin is not None and hidden.forward_origin["name"] == "Dr Who"
 
 
 async def test_photo_with_and_without_caption(

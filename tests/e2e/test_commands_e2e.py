@@ -10,7 +10,7 @@ from tests.support.fake_telegram import FakeTelegram, buttons
 from tests.support.running import RunningBot
 
 
-async def status_of(db: Database, moment_id: int) -> str:
+async def status_of(db: Database, moment_id: int) -> str | None:
     async with db.session() as session:
         return await session.scalar(
             select(LearningMoment.status).where(LearningMoment.id == moment_id))
@@ -68,7 +68,8 @@ async def test_language_switch_changes_every_later_reply(
     [_, ack] = await telegram.wait_for_sent(804, 2)
     assert "Сохранил вашу заметку." in ack.params["text"]
     async with db.session() as session:
-        assert (await session.get(User, 804)).language == "ru"
+        stored = await session.get(User, 804)
+    assert stored is not None and stored.language == "ru"
 
 
 async def test_inbox_pages_newest_first(bot: RunningBot, telegram: FakeTelegram) -> None:

@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -51,10 +54,45 @@ async def reflect(chat: Chat, note: str, template: str | None, answers: list[str
     await chat.press("💾", card)
 
 
+def ama_summary_lines(today: date, reflections: int) -> list[str]:
+    """/summary in Russian for the AMA clinician below, worked out by hand: us_ama_pra.toml's
+    year runs from 1 January with a target of 50 credits, and an even pace has reached
+    50 × (days gone, today included) / (days in the year) by the end of today. The clinician
+    has 1.5 Category 2 and 0.5 point-of-care credits, all saved this week."""
+    year = f"{today.year}\u202fг."  # Russian dates end in a narrow no-break space and "г."
+    start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    expected = (Decimal(50) * ((today - start).days + 1) / ((end - start).days + 1)).quantize(
+        Decimal("0.01"))
+    gap = Decimal(2) - expected
+    figure = f"{abs(gap):f}".rstrip("0").rstrip(".").replace(".", ",") or "0"
+    pace = (f"⏳ Отставание от графика к 31 дек. {year}: {figure} (кредиты)" if gap < 0
+            else f"✅ Вы в графике к 31 дек. {year}: опережение {figure} (кредиты)")
+    return [
+        "📊 НМО: США: кредиты AMA PRA",
+        "",
+        f"Текущий год (1 янв. {year} – 31 дек. {year}): 2 из 50 (кредиты)",
+        "• AMA PRA, категория 2 (заявляются самостоятельно): 1,5",
+        "• AMA PRA, категория 1: обучение у постели больного (только через аккредитованного "
+        "провайдера): 0,5",
+        pace,
+        "",
+        f"📝 Сохранено рефлексий: {reflections}",
+        "📥 Ждут рефлексии в /inbox: 0",
+        "🔥 Серия (недель подряд): 1",
+    ]
+
+
 async def records_of(db: Database, user_id: int) -> list[CpdRecord]:
     async with db.session() as session:
         return list(await session.scalars(select(CpdRecord).where(
             CpdRecord.user_id == user_id).order_by(CpdRecord.id)))
+
+
+async def time_zone_of(db: Database, user_id: int) -> str | None:
+    async with db.session() as session:
+        user = await session.get(User, user_id)
+    assert user is not None
+    return user.time_zone
 
 
 async def test_onboarding_stores_every_setting(bot: RunningBot, telegram: FakeTelegram,
@@ -64,6 +102,7 @@ async def test_onboarding_stores_every_setting(bot: RunningBot, telegram: FakeTe
     assert "Збережено" in chat.text() or "Ваші налаштування" in chat.text()
     async with db.session() as session:
         user = await session.get(User, 5101)
+    assert user is not None and user.cycle_end is not None
     assert (user.time_zone, user.framework_id, user.profession) == (
         "Europe/Kyiv", "uk_aomrc", "doctor")
     assert user.cycle_end.isoformat() == "2027-03-31" and user.setup_done_at is not None
@@ -79,11 +118,9 @@ async def test_typed_city_and_shared_location_set_the_zone(
     await chat.press("Zona horaria", menu)
     await chat.press("⌨️")
     await chat.say("ciudad de mexico")
-    async with db.session() as session:
-        assert (await session.get(User, 5102)).time_zone == "America/Mexico_City"
+    assert await time_zone_of(db, 5102) == "America/Mexico_City"
     await chat.send(location={"latitude": 50.45, "longitude": 30.52}, expect=2)
-    async with db.session() as session:
-        assert (await session.get(User, 5102)).time_zone == "Europe/Kyiv"
+    assert await time_zone_of(db, 5102) == "Europe/Kyiv"
     await chat.press("Zona horaria", menu)
     await chat.press("⌨️")
     kept, reply = await chat.say("Atlantis-under-the-sea", expect=2)
@@ -119,8 +156,13 @@ async def test_credits_follow_each_framework_and_exports_list_them(
     assert (reading.category, reading.credits) == ("category2", 150)
 
     # /summary: the totals in words, and a chart as a PNG.
-    [text] = await us.say("/summary")
-    assert "AMA" in text.params["text"] and "2" in text.params["text"]
+    before = datetime.now(ZoneInfo("Asia/Almaty")).date()
+    [summary] = await us.say("/summary")
+    after = datetime.now(ZoneInfo("Asia/Almaty")).date()  # in case midnight passed meanwhile
+    lines = summary.params["text"].splitlines()
+    assert lines[:10] in (ama_summary_lines(before, 2), ama_summary_lines(after, 2))
+    assert lines[10] == "" and lines[11].startswith("⚠️")  # AMA's values are unconfirmed
+    assert len(lines) == 12
     [photo] = await telegram.wait_for_sent(5202, 1, method="sendPhoto")
     assert photo.files["photo"].startswith(b"\x89PNG")
 

@@ -44,7 +44,7 @@ async def stored_moments(db: Database) -> list[tuple[int, int, str]]:
     async with db.session() as session:
         rows = await session.execute(
             select(LearningMoment.chat_id, LearningMoment.message_id, LearningMoment.text))
-        return [tuple(row) for row in rows]
+        return [(chat_id, message_id, text) for chat_id, message_id, text in rows]
 
 
 async def test_sigkill_mid_burst_loses_nothing_and_doubles_nothing(

@@ -66,7 +66,8 @@ async def test_import_previews_then_adds_everything_once(
         ("Конференция по сепсису", "event", 360, 600),
         ("Журнальный клуб", "reading", 60, 200)]
     async with db.session() as session:
-        assert (await session.get(LearningMoment, moment.id)).status == "dropped"
+        stored = await session.get(LearningMoment, moment.id)
+    assert stored is not None and stored.status == "dropped"
     # A second press adds nothing twice.
     await chat.press_data(f"im:ok:{moment.id}", preview, expect=0)
     assert len(await imported(db, 6301)) == 2

@@ -172,6 +172,7 @@ async def test_past_the_undo_window_a_delete_is_final(
     [deleted] = await chat.press("🗑", confirm)
     async with db.session.begin() as session:
         row = await session.get(Reflection, reflection.id)
+        assert row is not None
         row.deleted_at = utcnow() - timedelta(days=31)
     await chat.press("↩️", deleted, expect=0)
     assert chat.alert == "This button has expired."

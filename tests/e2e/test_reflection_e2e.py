@@ -30,7 +30,7 @@ async def reflections_of(db: Database, user_id: int) -> list[Reflection]:
             select(Reflection).where(Reflection.user_id == user_id).order_by(Reflection.id)))
 
 
-async def moment_status(db: Database, moment_id: int) -> str:
+async def moment_status(db: Database, moment_id: int) -> str | None:
     async with db.session() as session:
         return await session.scalar(select(LearningMoment.status)
                                     .where(LearningMoment.id == moment_id))
@@ -80,6 +80,7 @@ async def test_every_template_walks_to_the_log(
     assert (reflection.status, reflection.template_id) == ("saved", template_id)
     assert reflection.answers == answers
     assert reflection.minutes == minutes
+    assert reflection.moment_id is not None
     assert await moment_status(db, reflection.moment_id) == "reflected"
     [log] = await chat.say("/log")
     assert template.name.in_(language) in log.params["text"]
@@ -100,7 +101,8 @@ async def save_quick_note(chat: Chat, note: str, answer: str) -> None:
 
 
 def chat_language(chat: Chat) -> str:
-    return chat.user.user.get("language_code", "en")
+    language: str = chat.user.user.get("language_code", "en")
+    return language
 
 
 async def test_back_skip_and_cancel(bot: RunningBot, telegram: FakeTelegram,

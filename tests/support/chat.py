@@ -29,7 +29,8 @@ class Chat:
         return self.messages[-1]
 
     def text(self) -> str:
-        return self.last.params["text"]
+        text: str = self.last.params["text"]
+        return text
 
     async def _replies(self, expect: int) -> list[ApiCall]:
         await self.telegram.wait_for_sent(self.id, self.seen + expect)
@@ -80,4 +81,6 @@ class Chat:
     @property
     def alert(self) -> str | None:
         """The text shown for the last button pressed, if any."""
-        return self.last_answer.get("text")
+        assert self.last_answer is not None  # press_data waited for the answer
+        text: str | None = self.last_answer.get("text")
+        return text

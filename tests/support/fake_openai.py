@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tests.support.fake_telegram import serve_locally
 
@@ -137,10 +137,11 @@ class FakeOpenAI:
         form: dict[str, Any] = {}
         reader = await request.multipart()
         async for part in reader:
-            if part.filename:  # type: ignore[union-attr]
-                form["file"] = (part.filename, await part.read())  # type: ignore[union-attr]
+            assert isinstance(part, BodyPartReader)  # the client sends a flat form
+            if part.filename:
+                form["file"] = (part.filename, await part.read())
             else:
-                form[part.name] = await part.text()  # type: ignore[union-attr]
+                form[part.name or ""] = await part.text()
         file_name, content = form["file"]
         self.uploads.append(Upload(file_name, content, form.get("model", "")))
         failed = await self._failure()

@@ -19,7 +19,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "CPD Bot", "username": "cpd_test_bot"}
 # Fields whose form values are plain strings even when they look like JSON numbers.
@@ -243,7 +243,8 @@ class FakeTelegram:
             except TimeoutError:
                 pass
 
-    def _send(self, method: str, params: dict[str, Any], files: dict[str, bytes]) -> dict:
+    def _send(self, method: str, params: dict[str, Any],
+              files: dict[str, bytes]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         text = params.get("text")
         if method == "sendMessage":
@@ -251,7 +252,7 @@ class FakeTelegram:
                 raise TelegramError(400, "Bad Request: message text is empty")
             if utf16_len(str(text)) > 4096:
                 raise TelegramError(400, "Bad Request: message is too long")
-        message = {
+        message: dict[str, Any] = {
             "message_id": self.next_message_id(chat_id),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "group"},
@@ -301,6 +302,7 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
     if request.content_type == "multipart/form-data":
         reader = await request.multipart()
         async for part in reader:
+            assert isinstance(part, BodyPartReader)  # the Bot API sends flat forms
             if part.filename:
                 files[part.name or ""] = await part.read()
             else:
@@ -337,7 +339,7 @@ class FakeUser:
                  language_code: str | None, chat: dict[str, Any] | None) -> None:
         self.server = server
         self.id = user_id
-        self.user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        self.user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
         if language_code:
             self.user["language_code"] = language_code
         self.chat = chat or {"id": user_id, "type": "private", "first_name": first_name}

@@ -1,18 +1,25 @@
 """The privacy guard's corpus (tests/data/privacy_corpus.toml) and how it is scored.
 
-Recall: the share of identifiable snippets whose `must_flag` lies wholly inside a marked span.
-Precision: of all snippets the guard marked anything in, the share that are identifiable.
+Every identifiable snippet names its identifier (`must_flag`, an exact substring of `text`); it
+is caught only when one finding's span covers that text wholly. A finding elsewhere in the note
+(the wrong words) catches nothing.
+
+Recall: the share of identifiable snippets that are caught.
+Precision: of all snippets the guard marked anything in, the share that are caught. An
+identifiable snippet marked only in the wrong place counts against precision as well as recall,
+like a false alarm on a clean one.
 Both are counted per snippet, the way the clinician meets them: a note is flagged or not.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.privacy.guard import find_identifiers
+from bot.privacy.guard import Finding, find_identifiers
 
 CORPUS = Path(__file__).parents[1] / "data" / "privacy_corpus.toml"
 # Written as a held-out set, but the guard was since tuned on it too.
@@ -28,20 +35,32 @@ def load(path: Path = CORPUS) -> Corpus:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def covered(text: str, needle: str) -> bool:
-    start = text.index(needle)
-    end = start + len(needle)
-    return any(f.start <= start and end <= f.end for f in find_identifiers(text))
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every (start, end) of `needle` in `text`; the corpus must name text that is there."""
+    spans, start = [], text.find(needle)
+    while needle and start >= 0:
+        spans.append((start, start + len(needle)))
+        start = text.find(needle, start + 1)
+    assert spans, f"must_flag {needle!r} is not in its note {text!r}"
+    return spans
+
+
+def covered(text: str, needle: str, findings: Sequence[Finding] | None = None) -> bool:
+    """Whether one finding covers an occurrence of `needle` wholly."""
+    found = find_identifiers(text) if findings is None else findings
+    return any(f.start <= start and end <= f.end
+               for start, end in occurrences(text, needle) for f in found)
 
 
 @dataclass
 class Score:
     identifiable: int = 0
     clean: int = 0
-    caught: int = 0  # identifiable, with must_flag marked
-    flagged_identifiable: int = 0  # identifiable, with anything marked
+    caught: int = 0  # identifiable, with must_flag's own span marked
+    flagged_identifiable: int = 0  # identifiable, with anything marked, right or wrong
     false_alarms: int = 0  # clean, with anything marked
-    missed: list[dict[str, Any]] = field(default_factory=list)
+    missed: list[dict[str, Any]] = field(default_factory=list)  # must_flag not marked
+    wrong_span: list[dict[str, Any]] = field(default_factory=list)  # missed, yet marked
     flagged_clean: list[str] = field(default_factory=list)
 
     @property
@@ -51,7 +70,7 @@ class Score:
     @property
     def precision(self) -> float:
         flagged = self.flagged_identifiable + self.false_alarms
-        return self.flagged_identifiable / flagged if flagged else 1.0
+        return self.caught / flagged if flagged else 1.0
 
 
 def score(corpus: Corpus, language: str | None = None) -> Score:
@@ -60,11 +79,14 @@ def score(corpus: Corpus, language: str | None = None) -> Score:
         if language and entry["language"] != language:
             continue
         result.identifiable += 1
-        result.flagged_identifiable += bool(find_identifiers(entry["text"]))
-        if covered(entry["text"], entry["must_flag"]):
+        findings = find_identifiers(entry["text"])
+        result.flagged_identifiable += bool(findings)
+        if covered(entry["text"], entry["must_flag"], findings):
             result.caught += 1
         else:
             result.missed.append(entry)
+            if findings:
+                result.wrong_span.append(entry)
     for entry in corpus["clean"]:
         if language and entry["language"] != language:
             continue

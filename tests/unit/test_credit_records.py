@@ -36,6 +36,7 @@ async def _reflection(db: Database, user_id: int, day: date, minutes: int,
 async def _sync(db: Database, reflection_id: int, **changes: object) -> None:
     async with db.session.begin() as session:
         reflection = await session.get(Reflection, reflection_id)
+        assert reflection is not None
         for name, value in changes.items():
             setattr(reflection, name, value)
         await credit_records.sync_reflection(session, LIBRARY, reflection, "test")
@@ -64,6 +65,7 @@ async def test_writing_twice_changes_nothing_and_edits_are_audited(db: Database)
     async with db.session() as session:
         update = (await session.scalars(select(AuditEvent).where(
             AuditEvent.action == "update"))).first()
+    assert update is not None
     assert (update.detail["before"]["credits"], update.detail["after"]["credits"]) == (
         "1.50", "2.00")
 
@@ -87,6 +89,7 @@ async def test_changing_framework_recounts_this_cycle_and_keeps_history(db: Data
     new = await _reflection(db, 3, personal.today_for(User(time_zone=None)), 60)
     async with db.session.begin() as session:
         user = await session.get(User, 3)
+        assert user is not None
         moved = await credit_records.switch_framework(session, LIBRARY, user, "us_ama_pra",
                                                       "test")
     assert moved == 1

@@ -15,6 +15,7 @@ from bot.exports.records import Query, Text
 from bot.library.loader import load_library
 from storage.engine import Database
 from storage.models import CpdRecord, User
+from tests.unit.test_export_writers import DOCUMENTED_COLUMNS
 
 LIBRARY = load_library()
 
@@ -58,6 +59,8 @@ async def test_parts_join_into_the_same_file(db: Database) -> None:
     assert len(parts) == 2
     assert await write_csv_in_parts(db, LIBRARY, parts, joined) == count == 200 - 29
     assert joined.getvalue() == whole.getvalue()
-    assert whole.getvalue().startswith("\ufeffrecord_id,".encode())
+    header = whole.getvalue().split(b"\r\n", 1)[0]
+    assert header == ("\ufeff" + ",".join(DOCUMENTED_COLUMNS)).encode()  # once, at the top
+    assert whole.getvalue().count(b"record_id,") == 1
     assert b'"Clinician, \xe2\x80\x9c1\xe2\x80\x9d"' in whole.getvalue()
     assert b",2026-05-01T10:30:15Z\r\n" in whole.getvalue()  # recorded_at in UTC, to the second

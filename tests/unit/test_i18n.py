@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 
 
-def source_messages() -> set[str | tuple[str, str]]:
-    found: set[str | tuple[str, str]] = set()
+def source_messages() -> set[str | tuple[str, ...]]:
+    found: set[str | tuple[str, ...]] = set()
     for package in ("bot", "handlers"):
         for _file, _line, message, _comments, _context in extract_from_dir(
                 ROOT / package, method_map=[("**.py", "python")],
@@ -41,6 +41,7 @@ def test_catalogue_translates_every_source_string(language: str) -> None:
         assert all(strings), f"{language}: untranslated {message!r}"
         source = message if isinstance(message, str) else message[1]
         for string in strings:
+            assert isinstance(string, str), f"{language}: not text {message!r}"
             assert sorted(PLACEHOLDER.findall(string)) == sorted(PLACEHOLDER.findall(source)), (
                 f"{language}: placeholders differ in {string!r}")
 

@@ -31,7 +31,25 @@ def test_recall_and_precision_meet_their_targets(path: Path) -> None:
     print(f"privacy guard: recall {result.recall:.3f} over {result.identifiable} identifiable "
           f"snippets, precision {result.precision:.3f} with {result.clean} clean ones")
     assert result.recall >= 0.9, [entry["must_flag"] for entry in result.missed]
-    assert result.precision >= 0.8, result.flagged_clean
+    assert result.precision >= 0.8, (result.flagged_clean,
+                                     [entry["must_flag"] for entry in result.wrong_span])
+
+
+def test_a_finding_in_the_wrong_place_catches_nothing() -> None:
+    """The scorer itself: only a finding over the named identifier counts as caught."""
+    right = {"language": "en", "kind": "nhs", "text": "NHS 943 476 5919, sepsis",
+             "must_flag": "943 476 5919"}
+    # The guard marks the NHS number here, but the identifier the corpus names is the name,
+    # which it misses.
+    wrong = {"language": "en", "kind": "name",
+             "text": "NHS 943 476 5919, spoke to john qwzx about it", "must_flag": "john qwzx"}
+    assert [f.kind for f in find_identifiers(wrong["text"])] == ["nhs"]
+    result = score({"identifiable": [right, wrong], "clean": []})
+    assert (result.identifiable, result.caught, result.flagged_identifiable) == (2, 1, 2)
+    assert result.missed == [wrong] and result.wrong_span == [wrong]
+    assert (result.recall, result.precision) == (0.5, 0.5)
+    with pytest.raises(AssertionError, match="is not in its note"):
+        score({"identifiable": [{**right, "must_flag": "943 476 5918"}], "clean": []})
 
 
 @pytest.mark.parametrize(("number", "valid"), [

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.cpd.record_import import (
     ImportFileError,
+    ImportPlan,
     commit,
     plan_import,
     plan_text,
@@ -28,7 +29,8 @@ LIBRARY = load_library()
 TODAY = date(2026, 11, 22)
 
 
-def plan_of(text: str, language: str = "en", known: set[tuple[date, str]] | None = None):  # type: ignore[no-untyped-def]
+def plan_of(text: str, language: str = "en",
+            known: set[tuple[date, str]] | None = None) -> ImportPlan:
     return plan_import(read_table(text.encode(), "past.csv", language), LIBRARY, language,
                        TODAY, known or set())
 

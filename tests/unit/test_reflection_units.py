@@ -17,6 +17,7 @@ from bot.library.classify import (
 from bot.library.loader import load_library
 from bot.reflection.log import Search
 from handlers.callback_data import (
+    ReflectionAction,
     log_button,
     parse_log_button,
     parse_reflection_button,
@@ -75,8 +76,10 @@ def test_tags() -> None:
 
 
 @pytest.mark.parametrize("data", [
-    reflection_button("sk", 1, 3), reflection_button("tp", 9, "point_of_care"),
-    reflection_button("v", 123456789012345678), reflection_button("pk", 5, 77),
+    reflection_button(ReflectionAction.SKIP, 1, 3),
+    reflection_button(ReflectionAction.TEMPLATE, 9, "point_of_care"),
+    reflection_button(ReflectionAction.VIEW, 123456789012345678),
+    reflection_button(ReflectionAction.PARK_AND_START, 5, 77),
 ])
 def test_reflection_buttons_round_trip_and_fit(data: str) -> None:
     parsed = parse_reflection_button(data)

@@ -3,7 +3,7 @@ schedules typed in four languages."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from bot.reminders.times import EVERY_DAY, WORKDAYS, Schedule, next_due, parse_schedule
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("zone", "at", "after", "due"), [
@@ -60,7 +61,7 @@ def test_daily_reminders_fire_once_a_local_day(zone: str, hour: int, minute: int
     schedule = Schedule(time(hour, minute), EVERY_DAY)
     tz = ZoneInfo(zone)
     moment = start.replace(tzinfo=UTC)
-    days = []
+    days: list[date] = []
     for _ in range(20):
         due = next_due(schedule, zone, moment)
         assert due > moment and (not days or due - moment <= timedelta(hours=26))

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 from bot.library.loader import load_library
 from bot.reminders import schedules as reminders
 from bot.reminders.messages import Nudge
-from bot.reminders.sweep import Outcome, Rules, SlowDown, sweep
+from bot.reminders.sweep import Outcome, Report, Rules, SlowDown, sweep
 from bot.reminders.times import EVERY_DAY, Schedule
 from bot.runtime.pacing import Pacer
 from bot.settings import profile as settings
@@ -65,8 +65,9 @@ class Recorder:
         return Outcome.SENT
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+        second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 async def add_user(db: Database, user_id: int, zone: str, language: str = "en",
@@ -93,7 +94,7 @@ async def reminder(db: Database, user_id: int, kind: str = "nudge") -> Reminder:
         return row
 
 
-async def run(db: Database, clock: Clock, send: Recorder, rules: Rules = RULES):  # type: ignore[no-untyped-def]
+async def run(db: Database, clock: Clock, send: Recorder, rules: Rules = RULES) -> Report:
     return await sweep(db, LIBRARY, send, Pacer(10_000, chat_interval=0), clock, rules)
 
 

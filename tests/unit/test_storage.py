@@ -13,8 +13,13 @@ from bot.capture import store as capture
 from bot.capture.store import NewMoment, Sender
 from storage import journal
 from storage.engine import Database, describe_backend
+from storage.models import LearningMoment
 
 SENT = datetime(2026, 11, 21, 22, 30, tzinfo=UTC)
+
+
+def status(moment: LearningMoment | None) -> str | None:
+    return moment.status if moment is not None else None
 
 
 def note(message_id: int, text: str = "learned", chat_id: int = 1) -> NewMoment:
@@ -28,6 +33,7 @@ async def test_capture_is_unique_per_source_message(db: Database) -> None:
     again = await capture.store_capture(db, sender, note(10, "redelivered"))
     assert first.created and not again.created
     assert again.moment_id == first.moment_id and not again.already_acknowledged
+    assert first.moment_id is not None
     await capture.remember_ack(db, first.moment_id, 99)
     third = await capture.store_capture(db, sender, note(10))
     assert third.already_acknowledged and third.language == "es"
@@ -46,6 +52,7 @@ async def test_parallel_redeliveries_make_one_row(db: Database) -> None:
 async def test_text_survives_the_round_trip(db: Database) -> None:
     text = "👩🏽‍⚕️ نقص بوتاسيوم — Гіпокаліємія " * 100 + "\x00end"
     stored = await capture.store_capture(db, Sender(3, None, None), note(1, text, chat_id=3))
+    assert stored.moment_id is not None
     moment = await moments.owned_moment(db, 3, stored.moment_id)
     assert moment is not None
     assert moment.text == text.replace("\x00", "")
@@ -54,12 +61,13 @@ async def test_text_survives_the_round_trip(db: Database) -> None:
 
 async def test_transitions_are_owner_checked_and_repeatable(db: Database) -> None:
     stored = await capture.store_capture(db, Sender(4, "O", "uk"), note(1, chat_id=4))
+    assert stored.moment_id is not None
     assert await moments.drop(db, 5, stored.moment_id) is None  # someone else
-    assert (await moments.drop(db, 4, stored.moment_id)).status == "dropped"
-    assert (await moments.drop(db, 4, stored.moment_id)).status == "dropped"
+    assert status(await moments.drop(db, 4, stored.moment_id)) == "dropped"
+    assert status(await moments.drop(db, 4, stored.moment_id)) == "dropped"
     assert await moments.keep_for_later(db, 4, stored.moment_id) is None
-    assert (await moments.undo_drop(db, 4, stored.moment_id)).status == "new"
-    assert (await moments.keep_for_later(db, 4, stored.moment_id)).status == "kept"
+    assert status(await moments.undo_drop(db, 4, stored.moment_id)) == "new"
+    assert status(await moments.keep_for_later(db, 4, stored.moment_id)) == "kept"
     assert await moments.undo_drop(db, 5, stored.moment_id) is None
 
 
@@ -68,7 +76,9 @@ async def test_inbox_pages_clamp_and_hide_dropped(db: Database) -> None:
     ids = [(await capture.store_capture(db, sender, NewMoment(
         chat_id=6, message_id=n, kind="text", sent_at=SENT + timedelta(minutes=n),
         text=f"m{n}"))).moment_id for n in range(1, 8)]
-    await moments.drop(db, 6, ids[-1])
+    last = ids[-1]
+    assert last is not None
+    await moments.drop(db, 6, last)
     page = await moments.inbox_page(db, 6, 1)
     assert (page.total, page.pages) == (6, 2)
     assert [m.text for m in page.items] == ["m6", "m5", "m4", "m3", "m2"]

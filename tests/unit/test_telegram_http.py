@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from datetime import timedelta
 
 import pytest
 from telegram import Bot
@@ -39,7 +40,8 @@ async def test_telegram_errors_map_to_ptb_exceptions(telegram: FakeTelegram) -> 
         telegram.fail_next("sendMessage", 429, "Too Many Requests: retry after 3", retry_after=3)
         with pytest.raises(RetryAfter) as caught:
             await bot.send_message(1, "x")
-        assert caught.value.retry_after.total_seconds() == 3
+        retry_after = caught.value.retry_after  # a timedelta: bot/__init__.py sets PTB_TIMEDELTA
+        assert isinstance(retry_after, timedelta) and retry_after.total_seconds() == 3
         with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
             await bot.send_message(1, " ")
 
