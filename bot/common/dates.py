@@ -15,6 +15,7 @@ from functools import cache
 from babel import Locale
 
 from bot.common.i18n import SUPPORTED_LANGUAGES
+from bot.common.phrases import mapping
 
 MAX_DAYS_BACK = 365
 
@@ -25,14 +26,8 @@ class DateProblem(Enum):
     TOO_OLD = "too_old"
 
 
-_DAYS_AGO = {
-    "today": 0, "yesterday": 1, "day before yesterday": 2,
-    "сегодня": 0, "вчера": 1, "позавчера": 2,
-    "сьогодні": 0, "вчора": 1, "учора": 1, "позавчора": 2,
-    "hoy": 0, "ayer": 1, "anteayer": 2, "antier": 2, "antes de ayer": 2,
-    # Said so that the answer is "that's in the future", not "I can't read that".
-    "tomorrow": -1, "завтра": -1, "mañana": -1,
-}  # fmt: skip
+# "yesterday", "вчора": days before today; "tomorrow" is -1, so it is answered as the future.
+_DAYS_AGO: dict[str, int] = mapping("days_ago")
 _AGO = re.compile(
     r"^(\d{1,3})\s*(?:days?\s+ago|дн(?:я|ей|ь)?\s+назад|д(?:ні|нів|ень)\s+тому|días?\s+atrás)$"
 )

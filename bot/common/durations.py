@@ -9,39 +9,15 @@ from __future__ import annotations
 
 import re
 
+from bot.common.phrases import mapping, words
+
 MAX_MINUTES = 24 * 60
 
-HOUR_WORDS = frozenset({
-    "h", "hr", "hrs", "hour", "hours",
-    "ч", "час", "часа", "часов",
-    "г", "год", "година", "години", "годин", "годину",
-    "hora", "horas",
-})  # fmt: skip
-MINUTE_WORDS = frozenset({
-    "m", "min", "mins", "minute", "minutes",
-    "мин", "минута", "минуты", "минут", "минуту",
-    "хв", "хвилина", "хвилини", "хвилин", "хвилину",
-    "minuto", "minutos",
-})  # fmt: skip
-NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10,
-    "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "один": 1, "одна": 1, "одну": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5,
-    "десять": 10, "пятнадцать": 15, "двадцать": 20, "тридцать": 30, "сорок": 40,
-    "дві": 2, "чотири": 4, "п'ять": 5, "п'ятнадцять": 15, "двадцять": 20, "тридцять": 30,
-    "un": 1, "una": 1, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "diez": 10,
-    "quince": 15, "veinte": 20, "treinta": 30, "cuarenta": 40,
-    "полтора": 1.5, "полторы": 1.5, "півтори": 1.5, "півтора": 1.5,
-}  # fmt: skip
-# Phrases that name a time outright.
-IDIOMS = {
-    "half an hour": 30, "half hour": 30, "quarter of an hour": 15, "quarter hour": 15,
-    "an hour and a half": 90, "hour and a half": 90,
-    "полчаса": 30, "пол часа": 30, "четверть часа": 15,
-    "півгодини": 30, "пів години": 30, "чверть години": 15,
-    "media hora": 30, "cuarto de hora": 15, "un cuarto de hora": 15,
-}  # fmt: skip
-_AND_A_HALF = ("and a half", "с половиной", "з половиною", "y media")
+HOUR_WORDS = frozenset(words("hour_words"))
+MINUTE_WORDS = frozenset(words("minute_words"))
+NUMBER_WORDS: dict[str, float] = mapping("number_words")
+IDIOMS: dict[str, int] = mapping("idioms")  # phrases that name a time outright
+_AND_A_HALF = words("and_a_half")
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)?|[^\W\d_]+(?:'[^\W\d_]+)?")
 _CLOCK = re.compile(r"^(\d{1,2}):([0-5]\d)$")
 

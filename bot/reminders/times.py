@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_day_names
 
 from bot.common.i18n import translator
+from bot.common.phrases import mapping, words
 
 EVERY_DAY = frozenset(range(7))  # Monday is 0, as date.weekday() counts
 WORKDAYS = frozenset(range(5))
@@ -63,25 +64,20 @@ def _wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
 # --- typed schedules: "09:00 mon-fri", "21:30 daily", "вт чт 8:15" ---------------------------
 
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:.h]([0-5]\d)(?!\d)")
-_EVERY_DAY_WORDS = ("daily", "every day", "everyday", "каждый день", "ежедневно", "щодня",
-                    "кожен день", "кожного дня", "todos los días", "todos los dias", "diario",
-                    "a diario")
-_WORKDAY_WORDS = ("weekdays", "workdays", "по будням", "будни", "будні", "робочі дні",
-                  "laborables", "entre semana")
+_EVERY_DAY_WORDS = words("every_day")
+_WORKDAY_WORDS = words("workdays")
 
 
 def _day_words() -> dict[str, int]:
     """Weekday names and abbreviations in every language, to 0..6 (CLDR via Babel)."""
-    words: dict[str, int] = {}
+    found: dict[str, int] = {}
     for language in LANGUAGES:
         for width in ("wide", "abbreviated", "short"):
             for number, name in get_day_names(width, locale=language).items():
-                words.setdefault(name.casefold().strip("."), number)
-    for extra, number in (("tues", 1), ("thur", 3), ("thurs", 3), ("weds", 2), ("пн", 0),
-                          ("вт", 1), ("ср", 2), ("чт", 3), ("пт", 4), ("сб", 5), ("вс", 6),
-                          ("нд", 6), ("mie", 2), ("sab", 5)):
-        words.setdefault(extra, number)
-    return words
+                found.setdefault(name.casefold().strip("."), number)
+    for extra, number in mapping("day_abbreviations").items():
+        found.setdefault(extra, number)
+    return found
 
 
 _DAYS = _day_words()
