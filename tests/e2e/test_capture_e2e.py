@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from storage.engine import Database
 from storage.models import LearningMoment
+from tests.support.chat import Chat
 from tests.support.fake_telegram import FakeTelegram, buttons
 from tests.support.running import RunningBot
 
@@ -170,6 +171,8 @@ async def test_redelivered_update_makes_one_moment_and_one_ack(
     telegram.push({"message": message})
     user.send_text("a later message")
     await telegram.wait_for_sent(700, 2)
+    # The second reply is the later message's: no second acknowledgement came before it.
+    assert "a later message" in telegram.sent(700)[1].params["text"]
     assert [m.text for m in await moments_of(db, 700)] == ["Duplicate me", "a later message"]
     assert len(telegram.sent(700)) == 2
 
@@ -188,7 +191,10 @@ async def test_edit_updates_the_moment_and_its_ack(
     edit = telegram.calls_to("editMessageText")[-1]
     assert int(edit.params["message_id"]) == moment.ack_message_id
     assert "calcium gluconate" in edit.params["text"]
-    assert len(telegram.sent(710)) == 1  # no second acknowledgement
+    chat = Chat(telegram, 710)
+    chat.seen = 1  # the acknowledgement
+    assert await chat.settle() == []  # no second acknowledgement, then or later
+    assert len(telegram.calls_to("editMessageText")) == 1
 
 
 async def test_edit_of_an_unknown_message_is_captured(
@@ -228,6 +234,9 @@ async def test_unsupported_kinds_get_a_friendly_answer_and_are_not_kept(
     replies = await telegram.wait_for_sent(730, 4)
     assert all("No puedo guardar" in reply.params["text"] for reply in replies)
     assert "ubicación" in replies[3].params["text"]
+    chat = Chat(telegram, 730, "es")
+    chat.seen = 4
+    assert await chat.settle() == []  # one answer each, and nothing after
     assert await moments_of(db, 730) == []
 
 
@@ -240,6 +249,10 @@ async def test_group_chats_are_told_to_use_a_private_chat(
     replies = await telegram.wait_for_sent(-4001, 2)
     assert all("особистих чатах" in reply.params["text"] for reply in replies)
     assert "@cpd_test_bot" in replies[0].params["text"]
+    # The member's own updates are handled in order, group or private: once /help in a
+    # private chat is answered, the group messages are done with.
+    assert await Chat(telegram, 740, "uk").settle() == []
+    assert len(telegram.sent(-4001)) == 2
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(LearningMoment)) == 0
 

@@ -42,7 +42,11 @@ async def test_import_previews_then_adds_everything_once(
     assert "CSV" in ask.params["text"]
     telegram.add_file("past1", PAST)
     [preview] = await chat.send(document=document("past1", "мой журнал.csv", len(PAST)))
-    assert "2" in preview.params["text"] and "01.03.2026" not in preview.params["text"]
+    # Two rows; the hours log counts 1 per hour: 6 for the first, the 2 stated for the second.
+    assert preview.params["text"].splitlines()[0] == (
+        "📥 Можно импортировать записей: 2, с 2026-03-01 по 2026-03-02: 8 (часы) по системе "
+        "НМО «Учёт часов (без системы баллов)», без учёта лимитов.")
+    assert "01.03.2026" not in preview.params["text"]
     assert "2026-03-01" in preview.params["text"]
     assert await imported(db, 6301) == []  # the preview adds nothing
     async with db.session() as session:  # the file itself was kept first
@@ -53,8 +57,11 @@ async def test_import_previews_then_adds_everything_once(
     # Another clinician can't press this preview's button, nor a made-up one.
     stranger = Chat(telegram, 6302, "en")
     await stranger.press_data(f"im:ok:{moment.id}", preview, expect=0)
+    assert stranger.alert == "This button has expired."
     await stranger.press_data("im:ok:99999999", preview, expect=0)
-    assert stranger.alert == "This button has expired." and await imported(db, 6301) == []
+    assert stranger.alert == "This button has expired."
+    assert await stranger.settle() == []  # both presses are done with, and said nothing
+    assert await imported(db, 6301) == []
 
     await chat.press("✅", preview, expect=0)
     await telegram.wait_until(lambda: "📥" in (telegram.calls_to("editMessageText")[-1]
@@ -70,6 +77,7 @@ async def test_import_previews_then_adds_everything_once(
     assert stored is not None and stored.status == "dropped"
     # A second press adds nothing twice.
     await chat.press_data(f"im:ok:{moment.id}", preview, expect=0)
+    assert await chat.settle() == []  # answered first, handled after: wait until it is done
     assert len(await imported(db, 6301)) == 2
 
 

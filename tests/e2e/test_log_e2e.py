@@ -41,6 +41,7 @@ async def test_log_pages_newest_first_and_opens_in_full(
     assert "number 2" not in text
     assert chat.labels(log)[:5] == ["1", "2", "3", "4", "5"]
     await chat.press("▶", log, expect=0)
+    assert await chat.settle() == []  # paging edits the list and sends nothing new
     page_two = telegram.calls_to("editMessageText")[-1].params["text"]
     assert "number 2" in page_two and "number 1" in page_two and "number 7" not in page_two
     [opened] = await chat.press("1", log)
@@ -93,10 +94,12 @@ async def test_edit_every_field_of_a_saved_entry(
     [edited] = await chat.say("Главное: иНГЛТ-2 при СНнФВ с первого дня")
     assert "с первого дня" in edited.params["text"]
     [date_menu] = await chat.press("📅", edited)
+    assert "12.03" in date_menu.params["text"]  # it asks for a date, typed or picked
     [refused] = await chat.say("завтра")
-    assert refused.params["text"] != date_menu.params["text"]
-    [dated] = await chat.say("вчера")
+    assert "Эта дата в будущем." in refused.params["text"]
     today = utcnow().date()
+    assert (await entry(db, reflection.id)).activity_date == today  # unchanged
+    [dated] = await chat.say("вчера")  # still asked for: the next answer is the date
     assert (await entry(db, reflection.id)).activity_date == today - timedelta(days=1)
     [time_menu] = await chat.press("⏱", dated)
     [timed] = await chat.say("полтора часа")
@@ -113,9 +116,17 @@ async def test_edit_every_field_of_a_saved_entry(
     assert saved.status == "saved"
     assert "#хсн #кардио" in tagged.params["text"]
     # After an edit, text is a new note again.
+    assert "#️⃣" in tags_prompt.params["text"]
     [ack] = await chat.say("Новая заметка")
-    assert "reply_parameters" in ack.params
-    assert tags_prompt.params["text"] != ack.params["text"]
+    assert "reply_parameters" in ack.params and "Сохранил вашу заметку." in ack.params["text"]
+    assert (await entry(db, reflection.id)).tags == ["хсн", "кардио"]  # not taken as tags
+    async with db.session() as session:
+        notes = list(await session.scalars(select(LearningMoment.text).where(
+            LearningMoment.user_id == chat.id).order_by(LearningMoment.id)))
+    assert notes[0] == "Лекция по ХСН" and notes[-1] == "Новая заметка"
+    # The answers given to the edit prompts were taken as answers, not kept as notes.
+    assert not {"Главное: иНГЛТ-2 при СНнФВ с первого дня", "вчера", "полтора часа",
+                "#ХСН кардио"} & set(notes)
 
 
 async def test_cancel_leaves_an_edit_unchanged(
@@ -202,6 +213,7 @@ async def test_no_one_can_reach_another_users_entries(
     for data in forged:
         await intruder.press_data(data, expect=0)
         assert intruder.alert == "This button has expired.", data
+    assert await intruder.settle() == []  # no message for any press, then or later
     assert all("owner" not in call.params.get("text", "") for call in intruder.messages)
     after = await reflections_of(db, owner.id)
     assert [(r.id, r.status, r.answers, r.tags, r.minutes, r.activity_date) for r in after] == [

@@ -167,6 +167,7 @@ async def test_retry_after_and_a_blocked_bot(
         refused, delivered = calls[-2], calls[-1]
         assert refused.result is None and delivered.result is not None
         assert delivered.at - refused.at >= 0.95, "retry_after was honoured"
+        await asyncio.sleep(1.5)  # a sweep or two more: the retried nudge must not come again
         assert len(nudges(telegram, 504)) == 1
 
         telegram.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
@@ -186,6 +187,8 @@ async def test_retry_after_and_a_blocked_bot(
                                 "user": {"id": 7000001, "is_bot": True, "first_name": "CPD"}},
         }})
         await eventually(lambda: reminder(db, 505), lambda found: found.active)
+        await asyncio.sleep(1.5)  # a sweep or two: back on, but not due again until its time
         assert nudges(telegram, 505) == []
+        assert (await reminder(db, 505)).next_due_at > datetime.now(UTC)
     finally:
         await bot.stop()

@@ -11,6 +11,8 @@ from typing import Any
 
 from tests.support.fake_telegram import ApiCall, FakeTelegram, buttons
 
+HELP_MARKER = "\n/help — "  # a line of /help's command list, in every language
+
 
 class Chat:
     def __init__(self, telegram: FakeTelegram, user_id: int, language: str = "en",
@@ -45,6 +47,26 @@ class Chat:
     async def send(self, expect: int = 1, **fields: Any) -> list[ApiCall]:
         self.user.send(**fields)
         return await self._replies(expect)
+
+    async def settle(self) -> list[ApiCall]:
+        """The messages the bot sent this chat since the last replies read, once it has
+        finished with everything this user sent so far: proof that nothing else is coming.
+
+        One user's updates are handled in order, so once the answer to a /help sent now has
+        arrived, nothing earlier can still be on its way. That answer is left out."""
+        start = len(self.messages)
+        self.user.send_text("/help")
+
+        def marker() -> ApiCall | None:
+            return next((call for call in self.messages[start:]
+                         if HELP_MARKER in call.params.get("text", "")), None)
+
+        await self.telegram.wait_until(lambda: marker() is not None,
+                                       what=f"the answer to /help in chat {self.id}")
+        answer = marker()
+        new = [call for call in self.messages[self.seen:] if call is not answer]
+        self.seen = len(self.messages)
+        return new
 
     def button(self, label: str, on: ApiCall | None = None) -> str:
         """The callback data of the button whose label contains `label`."""

@@ -81,7 +81,11 @@ async def test_caps_recount_earlier_and_later_records(db: Database) -> None:
     assert actions.count("recount") == 1
     await _sync(db, early, status="saved", minutes=600)  # 10: the cap is full again
     assert (await _state(db, 2))[0] == [("personal", 1000, "active"), ("personal", 0, "active")]
-    assert late
+    async with db.session() as session:
+        trimmed = await session.scalar(select(CpdRecord).where(CpdRecord.reflection_id == late))
+    assert trimmed is not None and (trimmed.raw, trimmed.credits) == (400, 0)
+    # The later record says which cap took it: the Federation's year from 1 April 2026.
+    assert trimmed.rule["cap"] == {"period": "year", "limit": "10", "start": "2026-04-01"}
 
 
 async def test_changing_framework_recounts_this_cycle_and_keeps_history(db: Database) -> None:

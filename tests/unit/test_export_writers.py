@@ -132,7 +132,8 @@ def test_cells_follow_the_columns() -> None:
         "source": "reflection", "ai_assisted": True,
         "explanation": "1 credit per hour, capped at 50", "tags": "sepsis icu",
         "recorded_at": "2024-05-01T09:30:15Z",
-        "reflection": "What happened: Пациент с сепсисом, лактат 4\n\nWhat I learned: Repeat at 2 h",
+        "reflection": ("What happened: Пациент с сепсисом, лактат 4\n\n"
+                       "What I learned: Repeat at 2 h"),
     }  # fmt: skip
     assert len(cells(record(), with_reflection=False)) == len(DOCUMENTED_COLUMNS)
 

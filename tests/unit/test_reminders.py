@@ -315,7 +315,10 @@ async def test_quiet_spell_speaks_once_per_spell(db: Database) -> None:
     for day in range(2, 10):  # 10:00 UTC, the quiet spell's default time, each day
         await run(db, Clock(utc(2026, 3, day, 10, 0, 5)), send)
     assert [n.kind for n in send.sent] == ["quiet", "quiet"]  # on day 4 and day 7
-    assert "3" in send.sent[0].text and "6" in send.sent[1].text
+    # The last capture was on 1 March at 08:00: 3 days and 2 hours by the 4th at 10:00, 6 days
+    # and 2 hours by the 7th.
+    assert "ничего нового уже 3 дня." in send.sent[0].text
+    assert "ничего нового уже 6 дней." in send.sent[1].text
     assert send.sent[0].language == "ru" and "Nothing new" not in send.sent[0].text
 
 
