@@ -211,3 +211,20 @@ def parse_setting_button(data: str | None) -> tuple[SettingAction, str | None] |
     match = _SETTING.fullmatch(data or "")
     action = code_of(SettingAction, match[1]) if match else None
     return (action, match[2]) if match and action else None
+
+
+class RemindAction(StrEnum):
+    """/remind and reminder buttons: "rm:<action>[:<argument>]"; the argument is a local time
+    ("0480"), days ("all", "wk"), a kind, a number of days, a span ("1320-0420"), or for a
+    snooze "<kind>-hour|tomorrow|off"."""
+
+    TIME = "t"
+    DAYS = "d"
+    TYPE_TIME = "ty"
+    KIND = "k"
+    QUIET_SPELL = "qs"
+    QUIET_HOURS = "qh"
+    TYPE_QUIET_HOURS = "qt"
+    PAUSE = "p"
+    RESUME = "r"
+    SNOOZE = "s"

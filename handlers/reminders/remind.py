@@ -28,7 +28,14 @@ from bot.reminders.times import (
     parse_schedule,
 )
 from bot.runtime.pacing import Pacer
-from handlers.callback_data import MomentAction, Prefix, moment_button, pattern
+from handlers.callback_data import (
+    MomentAction,
+    Prefix,
+    RemindAction,
+    code_of,
+    moment_button,
+    pattern,
+)
 from handlers.capture.messages import capture_message
 from handlers.common import (
     config,
@@ -60,7 +67,7 @@ def clock(context: ContextTypes.DEFAULT_TYPE) -> datetime:
     return now()
 
 
-def _button(label: str, action: str, argument: str | None = None) -> InlineKeyboardButton:
+def _button(label: str, action: RemindAction, argument: str | None = None) -> InlineKeyboardButton:
     data = f"{Prefix.REMIND}:{action}" + (f":{argument}" if argument else "")
     return InlineKeyboardButton(label, callback_data=data)
 
@@ -107,26 +114,29 @@ def screen(view: View, language: str) -> Screen:
                     "like “09:00 mon-fri” after pressing ⌨️.")]
     tick = "✓ "
     times = [_button((tick if nudge.local_minute == minute and nudge.active else "")
-                     + clock_time(minute), "t", f"{minute:04d}") for minute in NUDGE_TIMES]
+                     + clock_time(minute), RemindAction.TIME, f"{minute:04d}")
+             for minute in NUDGE_TIMES]
     days = reminders.weekdays(nudge.days)
     keyboard = [
         times,
-        [_button((tick if days == EVERY_DAY else "") + _("Every day"), "d", "all"),
-         _button((tick if days == WORKDAYS else "") + _("Weekdays"), "d", "wk"),
-         _button("⌨️ " + _("Type"), "ty")],
+        [_button((tick if days == EVERY_DAY else "") + _("Every day"), RemindAction.DAYS, "all"),
+         _button((tick if days == WORKDAYS else "") + _("Weekdays"), RemindAction.DAYS, "wk"),
+         _button("⌨️ " + _("Type"), RemindAction.TYPE_TIME)],
         [_button(f"{ICONS[kind]} {_kind_name(kind, language)}: "
-                 f"{_state(rows[kind].active, language)}", "k", kind)
+                 f"{_state(rows[kind].active, language)}", RemindAction.KIND, kind)
          for kind in ("nudge", "digest", "deadline")],
-        [_button((tick if not quiet.active else "") + f"{ICONS['quiet']} " + _("off"), "qs", "0"),
+        [_button((tick if not quiet.active else "") + f"{ICONS['quiet']} " + _("off"),
+                 RemindAction.QUIET_SPELL, "0"),
          *[_button((tick if quiet.active and spell == n else "")
                    + translation.ngettext("{days} day", "{days} days", n).format(days=n),
-                   "qs", str(n)) for n in QUIET_SPELLS]],
+                   RemindAction.QUIET_SPELL, str(n)) for n in QUIET_SPELLS]],
         [*[_button(("✓ " if (view.quiet_from, view.quiet_until) == span else "")
-                   + f"🌙 {clock_time(span[0])}–{clock_time(span[1])}", "qh",
+                   + f"🌙 {clock_time(span[0])}–{clock_time(span[1])}", RemindAction.QUIET_HOURS,
                    f"{span[0]:04d}-{span[1]:04d}") for span in QUIET_HOURS],
-         _button("🌙 " + _("none"), "qh", "off"), _button("⌨️", "qt")],
-        [_button("▶️ " + _("Resume all"), "r") if view.paused
-         else _button("⏸ " + _("Pause all"), "p")],
+         _button("🌙 " + _("none"), RemindAction.QUIET_HOURS, "off"),
+         _button("⌨️", RemindAction.TYPE_QUIET_HOURS)],
+        [_button("▶️ " + _("Resume all"), RemindAction.RESUME) if view.paused
+         else _button("⏸ " + _("Pause all"), RemindAction.PAUSE)],
     ]
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
@@ -159,21 +169,25 @@ async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if match is None:
         await answer_expired(update, context)
         return
-    action, argument = match[1], match[2] or ""
+    action, argument = code_of(RemindAction, match[1]), match[2] or ""
+    if action is None:
+        await answer_expired(update, context)
+        return
     user_id, db, now = query.from_user.id, database(context), clock(context)
     language = await language_of(context, query.from_user)
     _ = translator(language).gettext
-    if action == "s":
+    if action is RemindAction.SNOOZE:
         await _snooze(update, context, argument, language)
         return
-    if action in ("ty", "qt"):
+    if action in (RemindAction.TYPE_TIME, RemindAction.TYPE_QUIET_HOURS):
         async with db.session.begin() as session:
             await users.expect_answer(
                 session, user_id,
-                Awaiting.REMIND_TIME if action == "ty" else Awaiting.QUIET_HOURS)
+                Awaiting.REMIND_TIME if action is RemindAction.TYPE_TIME else Awaiting.QUIET_HOURS)
         await query.answer()
         prompt = (_("Type a time and days, like “09:00 mon-fri”, “21:30 daily” or “вт чт 8:15”.")
-                  if action == "ty" else _("Type your quiet hours, like “22:00-07:00”."))
+                  if action is RemindAction.TYPE_TIME
+                  else _("Type your quiet hours, like “22:00-07:00”."))
         await context.bot.send_message(query.message.chat.id if query.message else user_id,
                                        "⌨️ " + prompt)
         return
@@ -187,34 +201,34 @@ async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))
 
 
-async def _apply(db: Database, user_id: int, action: str, argument: str,
+async def _apply(db: Database, user_id: int, action: RemindAction, argument: str,
                  now: datetime) -> View | None:
     """One button's change; None for anything malformed, so a forged button changes nothing."""
-    if action == "t" and argument.isdigit() and int(argument) in NUDGE_TIMES:
+    if action is RemindAction.TIME and argument.isdigit() and int(argument) in NUDGE_TIMES:
         at = time(*divmod(int(argument), 60))
         return await reminders.set_schedule(
             db, user_id, "nudge", lambda current: Schedule(at, current.days), now)
-    if action == "d" and argument in ("all", "wk"):
+    if action is RemindAction.DAYS and argument in ("all", "wk"):
         days = EVERY_DAY if argument == "all" else WORKDAYS
         return await reminders.set_schedule(
             db, user_id, "nudge", lambda current: Schedule(current.at, days), now)
-    if action == "k" and argument in ("nudge", "digest", "deadline"):
+    if action is RemindAction.KIND and argument in ("nudge", "digest", "deadline"):
         return await reminders.set_kind(db, user_id, argument, None, now)
-    if action == "qs" and argument.isdigit():
+    if action is RemindAction.QUIET_SPELL and argument.isdigit():
         spell = int(argument)
         if spell == 0:
             return await reminders.set_kind(db, user_id, "quiet", False, now)
         return (await reminders.set_quiet_spell(db, user_id, spell, now)
                 if spell in QUIET_SPELLS else None)
-    if action == "qh":
+    if action is RemindAction.QUIET_HOURS:
         if argument == "off":
             return await reminders.set_quiet_hours(db, user_id, None, now)
         spans = {f"{a:04d}-{b:04d}": (a, b) for a, b in QUIET_HOURS}
         return (await reminders.set_quiet_hours(db, user_id, spans[argument], now)
                 if argument in spans else None)
-    if action == "p":
+    if action is RemindAction.PAUSE:
         return await reminders.pause(db, user_id, now)
-    if action == "r":
+    if action is RemindAction.RESUME:
         return await reminders.resume(db, user_id, now)
     return None
 
@@ -268,7 +282,8 @@ async def answer_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, what:
                    if what is Awaiting.REMIND_TIME else
                    _("I couldn't read quiet hours. Try “22:00-07:00”."))
         await message.reply_text(problem, reply_markup=InlineKeyboardMarkup(
-            [[_button(_("Try again"), "ty" if what is Awaiting.REMIND_TIME else "qt")]]))
+            [[_button(_("Try again"), RemindAction.TYPE_TIME if what is Awaiting.REMIND_TIME
+                      else RemindAction.TYPE_QUIET_HOURS)]]))
         return
     text, keyboard = screen(view, language)
     await message.reply_text("✅ " + _("Saved.") + "\n\n" + text, reply_markup=keyboard)
@@ -294,9 +309,9 @@ def nudge_keyboard(nudge: Nudge) -> InlineKeyboardMarkup:
         rows.append([InlineKeyboardButton("✍️ " + _("Reflect now"),
                                           callback_data=moment_button(MomentAction.REFLECT,
                                                                       nudge.moment_id))])
-    rows.append([_button("⏰ " + _("In an hour"), "s", f"{nudge.kind}-hour"),
-                 _button("🌅 " + _("Tomorrow"), "s", f"{nudge.kind}-tomorrow"),
-                 _button("🔕 " + _("Turn off"), "s", f"{nudge.kind}-off")])
+    rows.append([_button("⏰ " + _("In an hour"), RemindAction.SNOOZE, f"{nudge.kind}-hour"),
+                 _button("🌅 " + _("Tomorrow"), RemindAction.SNOOZE, f"{nudge.kind}-tomorrow"),
+                 _button("🔕 " + _("Turn off"), RemindAction.SNOOZE, f"{nudge.kind}-off")])
     return InlineKeyboardMarkup(rows)
 
 

@@ -17,6 +17,7 @@ from handlers.callback_data import (
     MomentAction,
     Prefix,
     ReflectionAction,
+    RemindAction,
     SettingAction,
     log_button,
     moment_button,
@@ -90,7 +91,7 @@ def test_reflect_now_is_answered_apart_from_the_other_moment_buttons() -> None:
     assert _routed_to(DELETED_BUTTON).callback is _routed_to(log_button(1)).callback
 
 
-@pytest.mark.parametrize("kind", [MomentAction, ReflectionAction, SettingAction])
+@pytest.mark.parametrize("kind", [MomentAction, ReflectionAction, SettingAction, RemindAction])
 def test_action_codes_are_unique(kind: type[StrEnum]) -> None:
     codes = [member.value for member in kind.__members__.values()]
     assert len(codes) == len(set(codes)), "two names share a code (an Enum alias)"
