@@ -73,7 +73,7 @@ def moment_button(action: MomentAction, moment_id: int) -> str:
 def parse_moment_button(data: str | None) -> MomentButton | None:
     match = _MOMENT.fullmatch(data or "")
     action = code_of(MomentAction, match[1]) if match else None
-    return MomentButton(action, int(match[2])) if match and action else None
+    return MomentButton(action, int(match[2])) if match and action is not None else None
 
 
 def inbox_button(page: int) -> str:
@@ -96,7 +96,8 @@ def parse_language_button(data: str | None) -> str | None:
 
 class ReflectionAction(StrEnum):
     """Reflection buttons: "rf:<action>:<reflection id>[:<argument>]". The argument is a step
-    number, a template or activity id, minutes, days ago, a tag or a step id."""
+    number, a template or activity id, minutes, days ago, a step id, or the moment to start on
+    after parking ("pk")."""
 
     # the guided questions
     CONTINUE = "go"
@@ -157,7 +158,9 @@ def reflection_button(action: ReflectionAction, reflection_id: int,
 def parse_reflection_button(data: str | None) -> ReflectionButton | None:
     match = _REFLECTION.fullmatch(data or "")
     action = code_of(ReflectionAction, match[1]) if match else None
-    return ReflectionButton(action, int(match[2]), match[3]) if match and action else None
+    if match is None or action is None:
+        return None
+    return ReflectionButton(action, int(match[2]), match[3])
 
 
 def log_button(page: int, search_text: str = "") -> str:
@@ -171,7 +174,6 @@ def log_button(page: int, search_text: str = "") -> str:
 def parse_log_button(data: str | None) -> tuple[int, str] | tuple[None, None]:
     match = _LOG.fullmatch(data or "")
     return (int(match[1]), match[2] or "") if match else (None, None)
-
 
 
 class SettingAction(StrEnum):
@@ -210,13 +212,13 @@ def setting_button(action: SettingAction, argument: str | None = None) -> str:
 def parse_setting_button(data: str | None) -> tuple[SettingAction, str | None] | None:
     match = _SETTING.fullmatch(data or "")
     action = code_of(SettingAction, match[1]) if match else None
-    return (action, match[2]) if match and action else None
+    return (action, match[2]) if match and action is not None else None
 
 
 class RemindAction(StrEnum):
-    """/remind and reminder buttons: "rm:<action>[:<argument>]"; the argument is a local time
-    ("0480"), days ("all", "wk"), a kind, a number of days, a span ("1320-0420"), or for a
-    snooze "<kind>-hour|tomorrow|off"."""
+    """/remind and reminder buttons: "rm:<action>[:<argument>]"; the argument is minutes past
+    local midnight ("0480" is 08:00), days ("all", "wk"), a kind, a number of days, a span
+    ("1320-0420"), or for a snooze "<kind>-hour|tomorrow|off"."""
 
     TIME = "t"
     DAYS = "d"

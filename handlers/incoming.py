@@ -24,6 +24,7 @@ from storage import users
 from storage.vocabulary import Awaiting
 
 TypedAnswer = Callable[[Update, ContextTypes.DEFAULT_TYPE, Awaiting, str], Awaitable[None]]
+# Awaiting.IMPORT_FILE is not here: it waits for a document, which take_import_file takes first.
 TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
     Awaiting.ZONE: answer_setting,
     Awaiting.CYCLE: answer_setting,

@@ -96,13 +96,17 @@ async def pending_answer(session: AsyncSession, user_id: int) -> tuple[Awaiting,
     for what in Awaiting:
         if what.endswith(":") and value.startswith(what):
             return what, value.removeprefix(what)
-    return (Awaiting(value), "") if value in Awaiting.__members__.values() else None
+    try:
+        return Awaiting(value), ""
+    except ValueError:
+        return None
 
 
 async def expect_answer(session: AsyncSession, user_id: int, what: Awaiting | None,
                         argument: str | int = "") -> None:
     """Wait for a typed answer, or stop waiting (None). A pending reflection answer is
     dropped; /reflect shows the draft and asks again."""
+    assert what is None or what.endswith(":") or argument == "", (what, argument)
     await expect_input(session, user_id, None,
                        f"{ANSWER_PREFIX}{what}{argument}" if what else None)
 

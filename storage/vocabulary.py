@@ -1,7 +1,8 @@
 """The words the string columns may hold, named once: statuses, and what a typed reply answers.
 
 The database keeps plain strings (so older rows and other tools read them as before); the
-code names them through these enums, so a typo is a type error instead of a silent no-match.
+code names them through these enums, so a misspelt name fails at once instead of a query that
+silently matches nothing.
 """
 
 from __future__ import annotations

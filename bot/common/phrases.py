@@ -21,6 +21,9 @@ def words(name: str) -> tuple[str, ...]:
 def mapping(name: str) -> dict[str, Any]:
     """One table (e.g. "number_words") in every language, merged."""
     merged: dict[str, Any] = {}
-    for table in _BY_LANGUAGE.values():
-        merged.update(table.get(name, {}))
+    for language, table in _BY_LANGUAGE.items():
+        for word, value in table.get(name, {}).items():
+            if merged.setdefault(word, value) != value:
+                raise ValueError(f"phrases.toml: {language}.{name}.{word}: means {value} here "
+                                 f"and {merged[word]} in another language")
     return merged

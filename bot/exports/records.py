@@ -103,7 +103,8 @@ async def with_records(db: Database, library: Library, query: Query,
     def rows() -> Iterator[RecordRow]:
         while True:
             try:
-                # __anext__, not anext(): run_coroutine_threadsafe takes a coroutine.
+                # __anext__() rather than anext(): the same object, but typed as the coroutine
+                # run_coroutine_threadsafe asks for.
                 batch = asyncio.run_coroutine_threadsafe(batches.__anext__(), loop).result()
             except StopAsyncIteration:
                 return

@@ -355,24 +355,24 @@ def _apply(library: Library, reflection: Reflection, field: str, text: str,
         reflection.step = _advance(reflection, template)
         return Answered(Outcome.NEXT, reflection)
     if field.startswith(Awaiting.SECTION):
-        edited = template.step(field.removeprefix(Awaiting.SECTION))
-        if edited is None:  # the template file changed since the edit began
+        section = template.step(field.removeprefix(Awaiting.SECTION))
+        if section is None:  # the template file changed since the edit began
             return Answered(Outcome.EDITED, reflection)
-        step = edited
+        step = section
         if len(text) > step.max_length:
             return Answered(Outcome.TOO_LONG, reflection, limit=step.max_length)
         reflection.answers = {**reflection.answers, step.id: text}
-    elif field == "date":
+    elif field == Awaiting.DATE:
         found = parse_date(text, today)
         if isinstance(found, DateProblem):
             return Answered(Outcome.BAD_DATE, reflection, date_problem=found)
         reflection.activity_date = found
-    elif field == "minutes":
+    elif field == Awaiting.MINUTES:
         minutes = parse_duration(text)
         if minutes is None:
             return Answered(Outcome.BAD_DURATION, reflection)
         reflection.minutes = minutes
-    elif field == "tags":
+    elif field == Awaiting.TAGS:
         reflection.tags = parse_tags(text)
     return Answered(Outcome.EDITED, reflection)
 

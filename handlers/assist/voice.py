@@ -167,7 +167,7 @@ async def add_line(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awa
     """The line typed for a voice note (its moment id in `argument`) becomes its text."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    if not argument.isdigit():
+    if not argument.isdecimal():
         await capture_message(update, context)
         return
     moment_id = int(argument)

@@ -50,7 +50,7 @@ def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
 
 def _period_keyboard(prefix: str, language: str) -> InlineKeyboardMarkup:
     _ = translator(language).gettext
-    first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == "ex"
+    first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == Prefix.EXPORT
              else [(_("This year"), "y"), (_("Last year"), "py")])
     choices = [*first, (_("Last 12 months"), "12"), (_("Choose dates"), "d")]
     return InlineKeyboardMarkup(button_rows(
@@ -60,7 +60,7 @@ def _period_keyboard(prefix: str, language: str) -> InlineKeyboardMarkup:
 
 def _format_keyboard(prefix: str, period_code: str) -> InlineKeyboardMarkup:
     names = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV", "json": "JSON", "xapi": "xAPI"}
-    formats = USER_FORMATS if prefix == "ex" else ADMIN_FORMATS
+    formats = USER_FORMATS if prefix == Prefix.EXPORT else ADMIN_FORMATS
     return InlineKeyboardMarkup([[InlineKeyboardButton(
         names[fmt], callback_data=f"{prefix}:f:{period_code}:{fmt}") for fmt in formats]])
 
@@ -99,7 +99,7 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     language = await register_user(context, user)
     _ = translator(language).gettext
     await message.reply_text("📦 " + _("Which period should the export cover?"),
-                             reply_markup=_period_keyboard("ex", language))
+                             reply_markup=_period_keyboard(Prefix.EXPORT, language))
 
 
 async def on_admin_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -113,7 +113,7 @@ async def on_admin_export(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await message.reply_text(
         "🏥 " + _("Every clinician's CPD records for a period. Reflective text is included "
                  "only from those who chose to share it. Which period?"),
-        reply_markup=_period_keyboard("ax", language))
+        reply_markup=_period_keyboard(Prefix.ADMIN_EXPORT, language))
 
 
 async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,7 +121,7 @@ async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     assert query is not None
     match = _BUTTON.fullmatch(query.data or "")
     user_id = query.from_user.id
-    admin = match is not None and match[1] == "ax"
+    admin = match is not None and match[1] == Prefix.ADMIN_EXPORT
     if match is None or (admin and not _is_admin(context, user_id)):
         await answer_expired(update, context)
         return
@@ -131,8 +131,9 @@ async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat_id = query.message.chat.id if query.message else user_id
     if step == "p" and code == "d":
         async with database(context).session.begin() as session:
-            await users.expect_answer(session, user_id, Awaiting.EXPORT_DATES if prefix == "ex"
-                                     else Awaiting.ADMIN_EXPORT_DATES)
+            await users.expect_answer(session, user_id,
+                                      Awaiting.EXPORT_DATES if prefix == Prefix.EXPORT
+                                      else Awaiting.ADMIN_EXPORT_DATES)
         await query.answer()
         await context.bot.send_message(chat_id, _("Send the dates as “from – to”, like "
                                                   "01.04.2025 – 31.03.2026."))
@@ -189,7 +190,7 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
 async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
                        argument: str) -> None:
     """Typed "from – to" dates for an export; then the format buttons."""
-    prefix = "ax" if what is Awaiting.ADMIN_EXPORT_DATES else "ex"
+    prefix = Prefix.ADMIN_EXPORT if what is Awaiting.ADMIN_EXPORT_DATES else Prefix.EXPORT
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     _ = translator(await language_of(context, user)).gettext

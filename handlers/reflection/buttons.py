@@ -93,7 +93,8 @@ async def on_reflection_button(update: Update, context: ContextTypes.DEFAULT_TYP
         await answer_expired(update, context)
         return
     await query.answer()
-    if button.action in ("sv", "ds", "dy") and query.message is not None:
+    if button.action in (ReflectionAction.SAVE, ReflectionAction.DISCARD,
+                         ReflectionAction.DELETE) and query.message is not None:
         # The card's buttons have done their job; leave the text, drop the buttons.
         await edit_quietly(context.bot.edit_message_reply_markup(
             chat_id=query.message.chat.id, message_id=query.message.message_id))
@@ -320,45 +321,44 @@ async def _restore(press: Press) -> bool:
     return await press.present(restored)
 
 
-Do = ReflectionAction
 ACTIONS: dict[ReflectionAction, Action] = {
     # the guided questions
-    Do.CONTINUE: _continue,
-    Do.PARK_AND_START: _park_and_start,
-    Do.USE_NOTE: _use_note,
-    Do.SKIP: _moving(reflections.skip),
-    Do.BACK: _moving(reflections.back),
-    Do.TEMPLATES: _templates,
-    Do.TEMPLATE: _choose_template,
-    Do.STOP: _stop,
-    Do.MINUTES: _minutes,
+    ReflectionAction.CONTINUE: _continue,
+    ReflectionAction.PARK_AND_START: _park_and_start,
+    ReflectionAction.USE_NOTE: _use_note,
+    ReflectionAction.SKIP: _moving(reflections.skip),
+    ReflectionAction.BACK: _moving(reflections.back),
+    ReflectionAction.TEMPLATES: _templates,
+    ReflectionAction.TEMPLATE: _choose_template,
+    ReflectionAction.STOP: _stop,
+    ReflectionAction.MINUTES: _minutes,
     # the summary card and editing
-    Do.SAVE: _save,
-    Do.DISCARD: _discard,
-    Do.DATE: _set_date,
-    Do.ACTIVITY: _set_activity,
-    Do.ADD_TAGS: _add_tags,
-    Do.SHOW: _show_again,
-    Do.SECTIONS: _menu(None, lambda press, reflection: views.section_menu(
+    ReflectionAction.SAVE: _save,
+    ReflectionAction.DISCARD: _discard,
+    ReflectionAction.DATE: _set_date,
+    ReflectionAction.ACTIVITY: _set_activity,
+    ReflectionAction.ADD_TAGS: _add_tags,
+    ReflectionAction.SHOW: _show_again,
+    ReflectionAction.SECTIONS: _menu(None, lambda press, reflection: views.section_menu(
         reflections.template_of(press.library, reflection), reflection, press.language)),
-    Do.ACTIVITIES: _menu(None, lambda press, reflection: views.activity_menu(
+    ReflectionAction.ACTIVITIES: _menu(None, lambda press, reflection: views.activity_menu(
         press.library, reflection, press.language)),
-    Do.SECTION: _menu(Awaiting.SECTION, _section_prompt),
-    Do.DATES: _menu(Awaiting.DATE, lambda press, reflection: views.date_menu(
+    ReflectionAction.SECTION: _menu(Awaiting.SECTION, _section_prompt),
+    ReflectionAction.DATES: _menu(Awaiting.DATE, lambda press, reflection: views.date_menu(
         reflection, press.today, press.language)),
-    Do.TIMES: _menu(Awaiting.MINUTES, lambda press, reflection: views.time_menu(
+    ReflectionAction.TIMES: _menu(Awaiting.MINUTES, lambda press, reflection: views.time_menu(
         reflection, press.language)),
-    Do.TYPE_TAGS: _menu(Awaiting.TAGS, lambda press, reflection: views.tags_prompt(
+    ReflectionAction.TYPE_TAGS: _menu(Awaiting.TAGS, lambda press, reflection: views.tags_prompt(
         reflection, press.language)),
     # the log
-    Do.VIEW: _view,
-    Do.ASK_DELETE: _ask_delete,
-    Do.DELETE: _delete,
-    Do.RESTORE: _restore,
+    ReflectionAction.VIEW: _view,
+    ReflectionAction.ASK_DELETE: _ask_delete,
+    ReflectionAction.DELETE: _delete,
+    ReflectionAction.RESTORE: _restore,
     # AI help
-    Do.DRAFT: _draft,
-    Do.REDACT_NOTE: _redact_note,
-    Do.EDIT_NOTE: _edit_note,
-    Do.KEEP_LOCAL: _keep_local,
+    ReflectionAction.DRAFT: _draft,
+    ReflectionAction.REDACT_NOTE: _redact_note,
+    ReflectionAction.EDIT_NOTE: _edit_note,
+    ReflectionAction.KEEP_LOCAL: _keep_local,
 }
 assert set(ACTIONS) == set(ReflectionAction)

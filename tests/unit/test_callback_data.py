@@ -120,3 +120,34 @@ def test_payloads_read_back_and_unknown_codes_are_refused() -> None:
     assert parse_reflection_button("rf:zz:1") is None
     assert parse_setting_button("st:zz") is None
     assert parse_moment_button("m:q:1") is None
+
+
+# The codes as they are in clinicians' chats today. Changing one makes every button already
+# sent answer "expired", so a change here must be deliberate.
+SENT_CODES = {
+    Prefix: {"MOMENT": "m", "INBOX": "inbox", "LANGUAGE": "lang", "REFLECTION": "rf",
+             "LOG": "lg", "SETTING": "st", "REMIND": "rm", "EXPORT": "ex", "ADMIN_EXPORT": "ax",
+             "IMPORT": "im", "VOICE_CONSENT": "vc"},
+    MomentAction: {"REFLECT": "r", "KEEP": "k", "DROP": "d", "UNDO": "u", "REDACT": "x"},
+    ReflectionAction: {
+        "CONTINUE": "go", "PARK_AND_START": "pk", "SKIP": "sk", "BACK": "bk", "USE_NOTE": "nt",
+        "TEMPLATES": "tl", "TEMPLATE": "tp", "STOP": "cx", "MINUTES": "m", "SAVE": "sv",
+        "DISCARD": "ds", "SECTIONS": "ed", "SECTION": "sc", "DATES": "dt", "DATE": "d",
+        "TIMES": "tm", "ACTIVITIES": "ac", "ACTIVITY": "a", "ADD_TAGS": "tg", "TYPE_TAGS": "tt",
+        "SHOW": "sh", "VIEW": "v", "ASK_DELETE": "dl", "DELETE": "dy", "RESTORE": "un",
+        "DRAFT": "ai", "REDACT_NOTE": "rd", "EDIT_NOTE": "en", "KEEP_LOCAL": "lo"},
+    SettingAction: {
+        "MENU": "ms", "REMINDERS": "rm", "FRAMEWORKS": "fw", "FRAMEWORK": "fs",
+        "PROFESSIONS": "pr", "PROFESSION": "ps", "ZONES": "tz", "ZONE": "zs", "TYPE_CITY": "zt",
+        "SHARE_LOCATION": "zl", "CYCLE_DATE": "cd", "NO_CYCLE_DATE": "cx", "TARGET": "tg",
+        "FRAMEWORK_TARGET": "tx", "SHARING": "sh", "LANGUAGE": "ln", "AI_HELP": "ai",
+        "VOICE_NOTES": "vo"},
+    RemindAction: {"TIME": "t", "DAYS": "d", "TYPE_TIME": "ty", "KIND": "k",
+                   "QUIET_SPELL": "qs", "QUIET_HOURS": "qh", "TYPE_QUIET_HOURS": "qt",
+                   "PAUSE": "p", "RESUME": "r", "SNOOZE": "s"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(SENT_CODES), ids=lambda kind: kind.__name__)
+def test_codes_already_in_chats_are_unchanged(kind: type[StrEnum]) -> None:
+    assert {name: member.value for name, member in kind.__members__.items()} == SENT_CODES[kind]
