@@ -47,7 +47,23 @@ GOLDEN = {
     "uk_nmc": {"individual": "11.5", "participatory": "5"},
     # 0.5 point/h (unconfirmed); a case review in a peer group 2 points; 10 min rounds to 0.
     "ua_moh": {"events": "1", "peer_group": "2", "self_education": "6.25", "teaching": "0.75"},
+    # 1 credit/h (unconfirmed) in quarter steps: 1005 minutes are 16.75. The advanced-training
+    # course count is not a total.
     "az_moh_2025": {"cpd": "16.75"},
+    # The 2017 rules, same placeholder: 1 credit/h in quarter steps, 16.75.
+    "az_dtt_2017": {"cme": "16.75"},
+    # Hours to the hundredth (10 min 0.17, 20 min 0.33): the event's 2 h are additional
+    # education, the other 14.75 h informal learning. No target, so no caps.
+    "kz_moh": {"additional_education": "2", "informal_learning": "14.75"},
+    # One category of hours to the hundredth, as the hours log: 16.75.
+    "ge_moh": {"cme": "16.75"},
+    # Hours to the hundredth: event 2 h training, teaching 1.5 h, the other 13.25 h other.
+    "pe_cmp_recert": {"other": "13.25", "teaching": "1.5", "training": "2"},
+    # 1 point/h (placeholder) in quarter steps: teaching 1.5 docencia; everything else EMC,
+    # 16.75 - 1.5 = 15.25 (10 and 20 min both round to 0.25). Only cycle minimums, no caps hit.
+    "mx_conacem": {"docencia": "1.5", "emc": "15.25"},
+    # One category of hours to the hundredth, as the hours log: 16.75.
+    "mx_cncmg": {"learning": "16.75"},
     # Exact hours to the hundredth: 10 min is 0.17.
     "generic_hours": {"learning": "16.75"},
 }
