@@ -5,7 +5,13 @@ from __future__ import annotations
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot.common.i18n import LANGUAGE_NAMES, N_, SUPPORTED_LANGUAGES, translator
+from bot.common.i18n import (
+    LANGUAGE_NAMES,
+    N_,
+    SUPPORTED_LANGUAGES,
+    parse_language,
+    translator,
+)
 from handlers.callback_data import language_button, parse_language_button
 from handlers.common import database, language_of
 from handlers.other import answer_expired
@@ -62,11 +68,26 @@ def _language_keyboard(current: str) -> InlineKeyboardMarkup:
 
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    """The language menu; "/language ru" (or "Español", "Russian") switches straight away."""
+    message, user = update.effective_message, update.effective_user
     assert message is not None
-    current = await language_of(context, update.effective_user)
+    current = await language_of(context, user)
     _ = translator(current).gettext
-    await message.reply_text(_("Choose your language:"), reply_markup=_language_keyboard(current))
+    argument = " ".join(context.args or ()) if update.callback_query is None else ""
+    code = parse_language(argument) if argument else None
+    if code is not None and user is not None:
+        async with database(context).session.begin() as session:
+            await users.upsert_user(session, user.id, user.first_name, user.language_code)
+            await users.set_language(session, user.id, code)
+        _ = translator(code).gettext
+        await message.reply_text(_("Language set: {language}.").format(
+            language=LANGUAGE_NAMES[code]), reply_markup=_language_keyboard(code))
+        return
+    text = _("Choose your language:")
+    if argument:
+        text = "⚠️ " + _("I don't know the language “{argument}”.").format(
+            argument=argument) + " " + text
+    await message.reply_text(text, reply_markup=_language_keyboard(current))
 
 
 async def on_language_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -10,6 +10,7 @@ import io
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -35,6 +36,24 @@ def pick_language(chosen: str | None, telegram_code: str | None) -> str:
     if primary in SUPPORTED_LANGUAGES:
         return primary
     return _NEAREST.get(primary, DEFAULT_LANGUAGE)
+
+
+@cache
+def _language_words() -> dict[str, str]:
+    """Every supported language by its code, its own name and its name in every other one
+    (CLDR, via Babel): "ru", "Русский", "Russian", "російська", "ruso"."""
+    found = {code: code for code in SUPPORTED_LANGUAGES}
+    for code in SUPPORTED_LANGUAGES:
+        found[LANGUAGE_NAMES[code].casefold()] = code
+        for language in SUPPORTED_LANGUAGES:
+            found[(Locale.parse(code).get_display_name(language) or code).casefold()] = code
+    return found
+
+
+def parse_language(text: str) -> str | None:
+    """The supported language someone typed ("/language ru", "uk-UA", "Español"), or None."""
+    typed = " ".join(text.casefold().replace("_", "-").split()).strip(" .!")
+    return _language_words().get(typed) or _language_words().get(typed.split("-", 1)[0])
 
 
 def catalogue_path(language: str) -> Path:

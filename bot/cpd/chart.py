@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from bot.cpd.explain import amount
 
 # Colour-blind-safe (Okabe-Ito), in category order.
 COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
@@ -19,8 +22,8 @@ COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 
 def monthly_chart(months: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal]]], *,
                   title: str, unit_label: str, monthly_target: Decimal | None,
-                  target_label: str) -> bytes:
-    """A PNG: one bar per month, one colour per category."""
+                  target_label: str, language: str = "en") -> bytes:
+    """A PNG: one bar per month, one colour per category; the axis's numbers in `language`."""
     figure = Figure(figsize=(8, 4.5), dpi=110, layout="constrained")
     axes = figure.add_subplot()
     positions = range(len(months))
@@ -35,6 +38,8 @@ def monthly_chart(months: Sequence[str], series: Sequence[tuple[str, Sequence[De
                      label=target_label)
     axes.set_xticks(list(positions), list(months), rotation=45, ha="right")
     axes.set_ylabel(unit_label)
+    axes.yaxis.set_major_formatter(FuncFormatter(
+        lambda value, _position: amount(Decimal(str(round(value, 2))), language)))
     axes.set_title(title)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_ylim(bottom=0)

@@ -19,7 +19,8 @@ UNIT_NAMES = {"credit": N_("credits"), "hour": N_("hours"), "point": N_("points"
 
 @lru_cache(maxsize=4096)
 def amount(value: Decimal | str, language: str) -> str:
-    """1.5 → "1.5" in English, "1,5" in Russian. Cached: exports format millions of these."""
+    """The one way a number is written for people: 1.5 → "1.5" in English, "1,5" in Russian,
+    50 → "50" (never "5E+1"), 1500 → "1 500". Cached: exports format millions of these."""
     return format_decimal(Decimal(value).normalize(), format="#,##0.##", locale=language)
 
 

@@ -16,12 +16,12 @@ from typing import BinaryIO
 
 import matplotlib
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from bot.common.i18n import format_minutes, translator
+from bot.cpd.explain import amount
 from bot.exports.rows import Portfolio, RecordRow
 
 __all__ = ["write_pdf"]
@@ -208,4 +208,4 @@ def _capitalised(text: str) -> str:
 
 
 def _number(value: Decimal, language: str) -> str:
-    return format_decimal(value, locale=language)
+    return amount(value, language)

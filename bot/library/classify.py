@@ -30,9 +30,23 @@ def _hits(keywords: Iterable[str], text: str) -> int:
     return len(pattern.findall(text)) if pattern else 0
 
 
+@cache
+def _heading(headings: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not headings:
+        return None
+    alternatives = "|".join(re.escape(heading.lower())
+                            for heading in sorted(headings, key=len, reverse=True))
+    return re.compile(rf"\s*(?:{alternatives})(?:\s*:|\s+[—–-]\s)")  # "Case: ", "Case — "
+
+
 def suggest_activity(library: Library, kind: str, text: str) -> str:
-    """The activity type whose keywords the text uses most; else the one its kind suggests."""
+    """The activity type the note names in its heading ("Case: …"); else the one whose
+    keywords it uses most; else the one its kind suggests."""
     lowered = f"{text.lower()} "
+    for name, activity in library.activities.items():
+        heading = _heading(tuple(activity.headings))
+        if heading is not None and heading.match(lowered):
+            return name
     scores = {name: _hits(activity.keywords, lowered)
               for name, activity in library.activities.items()}
     best = max(scores, key=lambda name: scores[name])

@@ -70,6 +70,8 @@ class Activity(Strict):
     name: Localised
     kinds: list[str]
     keywords: list[Phrase]
+    # Names a note can open with, before a colon ("Case: ..."): one decides the type.
+    headings: list[Phrase] = Field(default_factory=list)
 
     @field_validator("kinds")
     @classmethod

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.common.timezones import local_date
-from bot.reminders.times import EVERY_DAY, Schedule, next_due
+from bot.reminders.times import EVERY_DAY, Schedule, next_due, parse_schedule, parse_switch
 from storage import reminders as rows
 from storage.engine import Database
 from storage.models import Reminder, User
@@ -200,6 +200,16 @@ async def resume(db: Database, user_id: int, now: datetime) -> View | None:
         _resume_rows(found, ("paused", "blocked"), now)
         return True
     return await _edit(db, user_id, now, change)
+
+
+async def set_from_text(db: Database, user_id: int, text: str, now: datetime) -> View | None:
+    """What "/remind <text>" asks for: "off" pauses every reminder, "on" resumes them, and a
+    time and days ("07:45 mon-fri") set the nudge, as typed after ⌨️. None if unreadable."""
+    switch = parse_switch(text)
+    if switch is not None:
+        return await (resume if switch else pause)(db, user_id, now)
+    schedule = parse_schedule(text)
+    return await set_schedule(db, user_id, "nudge", schedule, now) if schedule else None
 
 
 async def snooze(db: Database, user_id: int, kind: str, choice: str,

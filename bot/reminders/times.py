@@ -66,6 +66,19 @@ def _wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:.h]([0-5]\d)(?!\d)")
 _EVERY_DAY_WORDS = words("every_day")
 _WORKDAY_WORDS = words("workdays")
+_SWITCH_ON_WORDS = words("switch_on")
+_SWITCH_OFF_WORDS = words("switch_off")
+
+
+def parse_switch(text: str) -> bool | None:
+    """"on" (resume every reminder) → True, "off" (pause them all) → False, in any language;
+    None for anything else."""
+    lowered = " ".join(text.casefold().split()).strip(" .!")
+    if lowered in _SWITCH_ON_WORDS:
+        return True
+    if lowered in _SWITCH_OFF_WORDS:
+        return False
+    return None
 
 
 def _day_words() -> dict[str, int]:

@@ -72,7 +72,7 @@ def chart_png(result: Summary, language: str) -> bytes:
           else name, values) for name, values in result.monthly.items() if any(values)],
         title=_("Credits by month, this CPD year"), unit_label=_(UNIT_NAMES[framework.unit]),
         monthly_target=(target / 12).quantize(Decimal("0.01")) if target else None,
-        target_label=_("Monthly pace for the target"))
+        target_label=_("Monthly pace for the target"), language=language)
 
 
 async def on_summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -95,14 +95,23 @@ def _time_question(reflection: Reflection, header: str, language: str) -> Screen
              _("Type it (“20 min”, “1.5 h”, “полчаса”) or pick one. Optional: /skip.")]
     if reflection.minutes:
         lines.append(_("Now: {time}").format(time=format_minutes(reflection.minutes, language)))
-    keyboard = button_rows([_button(format_minutes(minutes, language), ReflectionAction.MINUTES,
-                                    reflection.id, minutes)
-                      for minutes in TIME_CHOICES], 3)
+    keyboard = button_rows(_time_buttons(reflection, TIME_CHOICES, language), 3)
     keyboard.append([_button("◀ " + _("Back"), ReflectionAction.BACK, reflection.id,
                              reflection.step),
                      _button("⏭ " + _("Skip"), ReflectionAction.SKIP, reflection.id,
                              reflection.step)])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def _time_buttons(reflection: Reflection, choices: tuple[int, ...],
+                  language: str) -> list[InlineKeyboardButton]:
+    """One per choice; the time already stated (say, 20 min from the note) comes first, ticked,
+    so one tap keeps it."""
+    stated = reflection.minutes
+    first = [stated] if stated else []
+    return [_button(("✓ " if minutes == stated else "") + format_minutes(minutes, language),
+                    ReflectionAction.MINUTES, reflection.id, minutes)
+            for minutes in [*first, *(choice for choice in choices if choice != stated)]]
 
 
 def entry_text(library: Library, reflection: Reflection, language: str) -> str:
@@ -246,10 +255,7 @@ def date_menu(reflection: Reflection, today: date, language: str) -> Screen:
 
 def time_menu(reflection: Reflection, language: str) -> Screen:
     _ = translator(language).gettext
-    buttons = [_button(format_minutes(minutes, language), ReflectionAction.MINUTES, reflection.id,
-                       minutes)
-               for minutes in (*TIME_CHOICES, 180, 240)]
-    keyboard = button_rows(buttons, 4)
+    keyboard = button_rows(_time_buttons(reflection, (*TIME_CHOICES, 180, 240), language), 4)
     keyboard.append([_button("✖ " + _("No time"), ReflectionAction.MINUTES, reflection.id, 0),
                      *back_row(reflection, language)])
     return "\n".join(["⏱ " + _("How long did it take?"),

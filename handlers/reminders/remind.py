@@ -134,7 +134,7 @@ def screen(view: View, language: str) -> Screen:
                    + f"🌙 {clock_time(span[0])}–{clock_time(span[1])}", RemindAction.QUIET_HOURS,
                    f"{span[0]:04d}-{span[1]:04d}") for span in QUIET_HOURS],
          _button("🌙 " + _("none"), RemindAction.QUIET_HOURS, "off"),
-         _button("⌨️", RemindAction.TYPE_QUIET_HOURS)],
+         _button("⌨️ " + _("Type"), RemindAction.TYPE_QUIET_HOURS)],
         [_button("▶️ " + _("Resume all"), RemindAction.RESUME) if view.paused
          else _button("⏸ " + _("Pause all"), RemindAction.PAUSE)],
     ]
@@ -156,10 +156,27 @@ async def show(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,
 
 
 async def on_remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/remind shows the screen; "/remind 07:45 mon-fri", "/remind off" and "/remind on" also
+    change what they say first."""
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     language = await register_user(context, user)
-    await show(context, message.chat_id, user.id, language)
+    argument = " ".join(context.args or ())
+    if not argument:
+        await show(context, message.chat_id, user.id, language)
+        return
+    _ = translator(language).gettext
+    db, now = database(context), clock(context)
+    view = await reminders.set_from_text(db, user.id, argument, now)
+    lead = "✅ " + _("Saved.")
+    if view is None:
+        view = await reminders.view(db, user.id, now)
+        lead = "⚠️ " + _("I couldn't read “{argument}”. Send a time and days, like "
+                         "/remind 09:00 mon-fri; /remind off pauses every reminder and "
+                         "/remind on resumes them.").format(argument=argument)
+    if view is not None:
+        text, keyboard = screen(view, language)
+        await message.reply_text(lead + "\n\n" + text, reply_markup=keyboard)
 
 
 async def on_remind_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -23,7 +23,7 @@ from telegram.ext import ContextTypes
 from bot.assist import help as assist
 from bot.common.i18n import LANGUAGE_NAMES, N_, translator
 from bot.common.timezones import find_zones, suggested_zones, zone_at, zone_city, zone_label
-from bot.cpd.explain import UNIT_NAMES
+from bot.cpd.explain import UNIT_NAMES, amount
 from bot.cpd.rules import from_hundredths
 from bot.library.loader import Library
 from bot.settings import profile as settings
@@ -63,12 +63,12 @@ def _target_text(context: ContextTypes.DEFAULT_TYPE, current: Settings, language
     unit = _(UNIT_NAMES[framework.unit])
     if current.annual_target is not None:
         return _("{amount} {unit} a year (your own)").format(
-            amount=from_hundredths(current.annual_target).normalize(), unit=unit)
+            amount=amount(from_hundredths(current.annual_target), language), unit=unit)
     target = framework.target_for(current.profession)
     if target is None:
         return _("none set")
-    return _("{amount} {unit} a year (the framework's)").format(amount=target.normalize(),
-                                                                unit=unit)
+    return _("{amount} {unit} a year (the framework's)").format(
+        amount=amount(target, language), unit=unit)
 
 
 def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language: str) -> Screen:
@@ -232,7 +232,7 @@ async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 @dataclass(frozen=True)
-class Press:
+class SettingPress:
     """A settings button, pressed: who, where, their settings now, and the button's argument."""
 
     update: Update
@@ -251,27 +251,27 @@ class Press:
         await self.context.bot.send_message(self.chat_id, text, reply_markup=keyboard)
 
 
-Show = Callable[[Press], Awaitable[None]]
+Show = Callable[[SettingPress], Awaitable[None]]
 Changed = tuple[Settings | None, str | None]  # the new settings (None: nothing changed), a note
-Change = Callable[[Press], Awaitable[Changed]]
+Change = Callable[[SettingPress], Awaitable[Changed]]
 
 
-def _screen(make: Callable[[Press], Screen]) -> Show:
-    async def show(press: Press) -> None:
+def _screen(make: Callable[[SettingPress], Screen]) -> Show:
+    async def show(press: SettingPress) -> None:
         await press.send(make(press))
     return show
 
 
-def _ask(what: Awaiting, make: Callable[[Press], Screen]) -> Show:
+def _ask(what: Awaiting, make: Callable[[SettingPress], Screen]) -> Show:
     """A prompt whose answer is typed: the user's next message is taken as `what`."""
-    async def ask(press: Press) -> None:
+    async def ask(press: SettingPress) -> None:
         async with database(press.context).session.begin() as session:
             await users.expect_answer(session, press.user_id, what)
         await press.send(make(press))
     return ask
 
 
-async def _share_location(press: Press) -> None:
+async def _share_location(press: SettingPress) -> None:
     _ = press.gettext
     await press.context.bot.send_message(
         press.chat_id, "📍 " + _("Tap the button below to share your location. I only use it to "
@@ -281,11 +281,11 @@ async def _share_location(press: Press) -> None:
             one_time_keyboard=True, resize_keyboard=True))
 
 
-async def _language(press: Press) -> None:
+async def _language(press: SettingPress) -> None:
     await on_language(press.update, press.context)
 
 
-async def _reminders(press: Press) -> None:
+async def _reminders(press: SettingPress) -> None:
     await remind.show(press.context, press.chat_id, press.user_id, press.language)
 
 
@@ -307,7 +307,7 @@ SHOWS: dict[SettingAction, Show] = {
 }
 
 
-async def _set_framework(press: Press) -> Changed:
+async def _set_framework(press: SettingPress) -> Changed:
     if not press.argument:
         return None, None
     books = library(press.context)
@@ -330,17 +330,17 @@ async def _set_framework(press: Press) -> Changed:
     return switched.settings, note
 
 
-def _set(setter: Callable[[Press], Awaitable[Settings | None]],
-         note: Callable[[Press, Settings], str] | None = None) -> Change:
-    async def change(press: Press) -> Changed:
+def _set(setter: Callable[[SettingPress], Awaitable[Settings | None]],
+         note: Callable[[SettingPress, Settings], str] | None = None) -> Change:
+    async def change(press: SettingPress) -> Changed:
         changed = await setter(press)
         return changed, note(press, changed) if note and changed else None
     return change
 
 
 def _with_argument(setter: Callable[[Database, Library, int, str], Awaitable[Settings | None]]
-                   ) -> Callable[[Press], Awaitable[Settings | None]]:
-    async def set_it(press: Press) -> Settings | None:
+                   ) -> Callable[[SettingPress], Awaitable[Settings | None]]:
+    async def set_it(press: SettingPress) -> Settings | None:
         if not press.argument:
             return None
         return await setter(database(press.context), library(press.context), press.user_id,
@@ -348,7 +348,7 @@ def _with_argument(setter: Callable[[Database, Library, int, str], Awaitable[Set
     return set_it
 
 
-def _ai_help_note(press: Press, changed: Settings) -> str:
+def _ai_help_note(press: SettingPress, changed: Settings) -> str:
     _ = press.gettext
     return "✅ " + (_("Every new reflection starts with a draft from your note. Notes "
                      "that look identifiable are checked with you first.") if changed.ai_help
@@ -356,13 +356,13 @@ def _ai_help_note(press: Press, changed: Settings) -> str:
                           "note” asks for a draft when you want one."))
 
 
-def _voice_note(press: Press, changed: Settings) -> str:
+def _voice_note(press: SettingPress, changed: Settings) -> str:
     _ = press.gettext
     return "✅ " + (_("Voice notes will be sent for transcription.") if changed.voice_consent
                    else _("Voice notes stay as audio; I'll ask you to type a line."))
 
 
-def _sharing_note(press: Press, changed: Settings) -> str:
+def _sharing_note(press: SettingPress, changed: Settings) -> str:
     _ = press.gettext
     return "✅ " + (_("Administrators of your organisation will see the text of your "
                      "reflections in their exports.") if changed.share_reflections
@@ -370,7 +370,7 @@ def _sharing_note(press: Press, changed: Settings) -> str:
                           "credits, never the text of your reflections."))
 
 
-def _args(press: Press) -> tuple[Database, Library, int]:
+def _args(press: SettingPress) -> tuple[Database, Library, int]:
     return database(press.context), library(press.context), press.user_id
 
 
@@ -403,7 +403,7 @@ async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE)
     action, argument = parsed
     language = await language_of(context, query.from_user)
     chat_id = query.message.chat.id if query.message else user_id
-    press = Press(update, context, user_id, chat_id, current, argument, language)
+    press = SettingPress(update, context, user_id, chat_id, current, argument, language)
     if action in SHOWS:
         await query.answer()
         await SHOWS[action](press)
@@ -445,7 +445,7 @@ async def answer_setting(update: Update, context: ContextTypes.DEFAULT_TYPE, wha
         day = settings.parse_full_date(text)
         if day is not None:
             changed = await settings.set_cycle_end(db, books, user.id, day)
-    else:
+    elif what is Awaiting.TARGET:
         target = settings.parse_target(text)
         if target is not None:
             changed = await settings.set_target(db, books, user.id, target)

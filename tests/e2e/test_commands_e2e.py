@@ -191,3 +191,24 @@ async def test_someone_elses_inbox_button_shows_only_your_own_inbox(
     await telegram.wait_until(lambda: telegram.calls_to("editMessageText"))
     shown = telegram.calls_to("editMessageText")[-1].params["text"]
     assert "owner's secret" not in shown and shown.startswith("Nothing is waiting")
+
+
+async def test_language_takes_the_language_typed_after_it(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 840, "en")
+    [reply] = await chat.say("/language ru")
+    assert reply.params["text"] == "Язык: Русский."
+    assert "✓ Русский" in chat.labels(reply)
+    async with db.session() as session:
+        stored = await session.get(User, 840)
+    assert stored is not None and stored.language == "ru"
+    [reply] = await chat.say("/language Español")
+    assert reply.params["text"] == "Idioma: Español."
+    [reply] = await chat.say("/language klingon")
+    assert reply.params["text"].startswith("⚠️") and "klingon" in reply.params["text"]
+    assert "✓ Español" in chat.labels(reply), "the menu comes with the problem"
+    async with db.session() as session:
+        stored = await session.get(User, 840)
+    assert stored is not None and stored.language == "es", "nothing changed"
+    [reply] = await chat.say("/language")
+    assert not reply.params["text"].startswith("⚠️") and len(chat.labels(reply)) == 4

@@ -14,11 +14,13 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from bot.exports.xapi import problems
+from handlers.callback_data import SettingAction, setting_button
 from storage.engine import Database
 from storage.models import AuditEvent, CpdRecord, User
 from tests.support.chat import Chat
@@ -249,3 +251,48 @@ async def test_user_exports_parse_back(bot: RunningBot, telegram: FakeTelegram,
     statements = json.loads(documents[2].files["document"])
     assert len(statements) == 1 and problems(statements[0]) == []
     assert statements[0]["result"]["duration"] == "PT45M"
+
+
+@pytest.mark.parametrize(("user_id", "language"), [(5501, "en"), (5502, "ru"), (5503, "uk"),
+                                                    (5504, "es")])
+async def test_targets_and_credits_are_written_as_plain_numbers(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, user_id: int,
+        language: str) -> None:
+    """A framework target of 50 and an own one of 40 once came out as "5E+1" and "4E+1"
+    (str of a normalised Decimal): every screen with a number, in every language."""
+    chat = Chat(telegram, user_id, language)
+    await chat.say("/settings")
+    async with db.session.begin() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        user.framework_id, user.profession, user.time_zone = "us_ama_pra", "doctor", "UTC"
+        user.setup_done_at = datetime.now(ZoneInfo("UTC"))
+    seen: list[str] = []
+    [menu] = await chat.say("/settings")
+    [target] = await chat.press_data(setting_button(SettingAction.TARGET), menu)
+    seen += [menu.params["text"], target.params["text"]]
+    assert "50" in target.params["text"]  # the framework's, before one of their own
+    [menu] = await chat.say("40")
+    [target] = await chat.press_data(setting_button(SettingAction.TARGET), menu)
+    seen += [menu.params["text"], target.params["text"]]
+    assert "40" in menu.params["text"] and "40" in target.params["text"]
+    [menu] = await chat.say("40")  # the target screen waits for one: answer it
+    [summary] = await chat.say("/summary")
+    seen.append(summary.params["text"])
+    assert "40" in summary.params["text"]
+    [ack] = await chat.say("Looked up the dose of gentamicin")
+    [step] = await chat.press("📝", ack)
+    while "⏱" not in step.params["text"]:
+        [step] = await chat.say("An answer to this question")
+    [card] = await chat.say("20 min")
+    [saved] = await chat.press("💾", card)
+    [entry] = await chat.press("📓", saved)
+    seen += [card.params["text"], saved.params["text"], entry.params["text"]]
+    assert "🎓" in entry.params["text"]  # the credits line, with its rounding step
+    [menu] = await chat.press_data(setting_button(SettingAction.FRAMEWORK_TARGET), target)
+    seen.append(menu.params["text"])
+    assert "50" in menu.params["text"]
+    [summary] = await chat.say("/summary")
+    seen.append(summary.params["text"])
+    assert "50" in summary.params["text"]
+    assert not [text for text in seen if "E+" in text or "E-" in text]

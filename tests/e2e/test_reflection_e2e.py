@@ -345,3 +345,20 @@ async def test_an_abandoned_edit_prompt_does_not_swallow_a_later_note(
     assert "Kept your note" in ack.params["text"]
     [entry] = await reflections_of(db, chat.id)
     assert entry.tags == []
+
+
+async def test_the_time_stated_in_the_note_is_the_first_button(
+        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
+    chat = Chat(telegram, 3990, "en")
+    await start_reflection(chat, "20 min on the new sepsis protocol")
+    [menu] = await chat.press("🔄")
+    [_first] = await chat.press(LIBRARY.templates["quick_note"].name.in_("en"), menu)
+    [question] = await chat.say("Lactate within the first hour")
+    assert "Now: 20 min" in question.params["text"]
+    assert chat.labels(question)[0] == "✓ 20 min"  # one tap keeps it
+    [card] = await chat.press("✓ 20 min", question)
+    assert "⏱ 20 min" in card.params["text"]
+    [times] = await chat.press("⏱", card)
+    assert chat.labels(times)[0] == "✓ 20 min"
+    [reflection] = await reflections_of(db, 3990)
+    assert reflection.minutes == 20

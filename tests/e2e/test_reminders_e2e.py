@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.config import Config
@@ -192,3 +193,41 @@ async def test_retry_after_and_a_blocked_bot(
         assert (await reminder(db, 505)).next_due_at > datetime.now(UTC)
     finally:
         await bot.stop()
+
+
+async def test_remind_takes_what_is_typed_after_it(bot: RunningBot, telegram: FakeTelegram,
+                                                   db: Database) -> None:
+    chat = Chat(telegram, 520, language="ru")
+    [screen] = await chat.say("/remind 07:45 mon-fri")
+    nudge_row = await reminder(db, 520)
+    assert (nudge_row.local_minute, nudge_row.days, nudge_row.active) == (7 * 60 + 45,
+                                                                          0b11111, True)
+    assert screen.params["text"].startswith("✅") and "07:45" in screen.params["text"]
+    [screen] = await chat.say("/remind off")
+    async with db.session() as session:
+        active = (await session.scalars(select(Reminder.kind).where(
+            Reminder.user_id == 520, Reminder.active))).all()
+    assert active == []
+    assert "⏸" in screen.params["text"]
+    [screen] = await chat.say("/remind on")
+    assert (await reminder(db, 520)).active
+    [screen] = await chat.say("/remind выкл")  # the words of the screen work too
+    assert not (await reminder(db, 520)).active
+    [screen] = await chat.say("/remind возобновить")
+    assert (await reminder(db, 520)).active
+    [screen] = await chat.say("/remind когда-нибудь")
+    text = screen.params["text"]
+    assert text.startswith("⚠️") and "когда-нибудь" in text.split("\n")[0]
+    assert "Напоминани" in text and buttons(screen), "the menu comes with the problem"
+    assert (await reminder(db, 520)).local_minute == 7 * 60 + 45, "nothing changed"
+    [screen] = await chat.say("/remind")
+    assert not screen.params["text"].startswith(("✅", "⚠️"))
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uk", "es"])
+async def test_every_remind_button_says_what_it_does(
+        bot: RunningBot, telegram: FakeTelegram, language: str) -> None:
+    chat = Chat(telegram, 530 + ["en", "ru", "uk", "es"].index(language), language=language)
+    [screen] = await chat.say("/remind")
+    mute = [label for label in chat.labels(screen) if not any(c.isalnum() for c in label)]
+    assert mute == [], "a button labelled with an icon alone"

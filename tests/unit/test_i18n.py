@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.common.i18n import SUPPORTED_LANGUAGES, catalogue_path, pick_language, translator
+from bot.common.i18n import (
+    SUPPORTED_LANGUAGES,
+    catalogue_path,
+    parse_language,
+    pick_language,
+    translator,
+)
+from bot.cpd.explain import amount
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
@@ -66,3 +74,21 @@ def test_slavic_plurals(count: int, ru: str, uk: str) -> None:
 ])
 def test_language_choice(chosen: str | None, telegram: str | None, expected: str) -> None:
     assert pick_language(chosen, telegram) == expected
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("ru", "ru"), ("UK", "uk"), ("es-MX", "es"), ("en_GB", "en"), ("Русский", "ru"),
+    ("Russian", "ru"), ("українська", "uk"), ("Español", "es"), ("inglés", "en"),
+    ("de", None), ("klingon", None), ("ru en", None),
+])
+def test_a_typed_language(typed: str, expected: str | None) -> None:
+    assert parse_language(typed) == expected
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_numbers_are_never_in_exponent_notation(language: str) -> None:
+    """50 normalised is Decimal("5E+1"): the one number formatter writes it as 50."""
+    for value in (Decimal(50), Decimal("40.00"), Decimal("1E+3"), Decimal("0.50")):
+        assert "E" not in amount(value.normalize(), language)
+    assert amount(Decimal("5E+1"), language) == "50"
+    assert amount(Decimal("1.5"), language) == ("1.5" if language == "en" else "1,5")

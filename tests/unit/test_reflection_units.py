@@ -66,6 +66,29 @@ def test_activity_and_template_suggestions(kind: str, text: str, activity: str,
     assert suggest_template(LIBRARY, activity) == template
 
 
+@pytest.mark.parametrize("note", [
+    "Case: 45-year-old with chest pain; reviewed the protocol and read the NEJM review",
+    "Разбор случая: прочитал обзор и статью о протоколе",
+    "Розбір випадку: прочитав огляд і статтю",
+    "Caso: leí el artículo y revisé el estudio",
+    "Caso clínico — leí el artículo de la revista",
+    "  clinical case : reviewed the trial",
+])
+def test_a_note_that_names_itself_a_case_gets_the_case_template(note: str) -> None:
+    """Its heading decides, however many reading words follow ("review", "article")."""
+    assert suggest_activity(LIBRARY, "text", note) == "case"
+    assert suggest_template(LIBRARY, "case") == "case_review"
+
+
+@pytest.mark.parametrize(("note", "activity"), [
+    ("caseload review: an article on staffing", "reading"),  # "caseload" is not "case"
+    ("case-based review of an article in the journal", "reading"),  # no heading, keywords win
+    ("Read about a case: review and article", "reading"),  # the heading must come first
+])
+def test_only_an_opening_heading_names_the_kind(note: str, activity: str) -> None:
+    assert suggest_activity(LIBRARY, "text", note) == activity
+
+
 def test_tags() -> None:
     assert hashtags("#Sepsis and #AKI, not a#b, #сепсис #1st") == ["sepsis", "aki", "сепсис",
                                                                   "1st"]

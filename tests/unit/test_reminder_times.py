@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reminders.times import EVERY_DAY, WORKDAYS, Schedule, next_due, parse_schedule
+from bot.reminders.times import (
+    EVERY_DAY,
+    WORKDAYS,
+    Schedule,
+    next_due,
+    parse_schedule,
+    parse_switch,
+)
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
@@ -95,3 +102,12 @@ def test_typed_schedules(text: str, at: time, days: set[int]) -> None:
 @pytest.mark.parametrize("text", ["", "tomorrow", "25:00 daily", "9:00 bananas", "9 am"])
 def test_unreadable_schedules(text: str) -> None:
     assert parse_schedule(text) is None
+
+
+@pytest.mark.parametrize(("text", "on"), [
+    ("on", True), ("OFF", False), ("pause", False), ("resume", True), ("вкл", True),
+    ("Выкл", False), ("увімк", True), ("вимк", False), ("activo", True), ("pausa", False),
+    (" off. ", False), ("07:45 mon-fri", None), ("later", None), ("", None),
+])
+def test_remind_on_and_off_in_every_language(text: str, on: bool | None) -> None:
+    assert parse_switch(text) is on
