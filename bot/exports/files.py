@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 
 from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES
-from bot.cpd.personal import framework_of
+from bot.cpd.personal import framework_of, user_target
 from bot.cpd.rules import from_hundredths
 from bot.exports.csv_export import write_csv
 from bot.exports.parallel import slices, write_csv_in_parts
 from bot.exports.pdf_export import write_pdf
 from bot.exports.records import Query, Text, period_filter, text_writer, with_records
 from bot.exports.rows import Portfolio, RecordRow
+from bot.exports.ua_portfolio import UaPortfolio, write_ua_pdf, write_ua_xlsx
 from bot.exports.xapi import write_statements
 from bot.exports.xlsx_export import write_xlsx
 from bot.library.loader import Library
@@ -42,8 +43,14 @@ FORMATS = {
     "xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
     "json": Format("application/json", "json"),
     "xapi": Format("application/json", "xapi.json"),
+    # Ukraine's personal education portfolio (MoH Order 650, Appendix 4): ua_portfolio.py
+    "ua-pdf": Format("application/pdf", "pdf"),
+    "ua-xlsx": Format("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      "xlsx"),
 }
-PERSONAL_ONLY = ("pdf",)  # a portfolio is one clinician's
+UA_FORMATS = ("ua-pdf", "ua-xlsx")
+UA_FRAMEWORK = "ua_moh"
+PERSONAL_ONLY = ("pdf", *UA_FORMATS)  # a portfolio is one clinician's
 XAPI_HOME = "https://cpdbot.example/xapi"
 
 
@@ -73,6 +80,14 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
 
         def write(rows: Iterator[RecordRow]) -> int:
             return write_pdf(_with_entries(cover, rows), out)
+    elif fmt in UA_FORMATS:
+        assert query.user_id is not None
+        query = replace(query, language="uk")  # the form is Ukrainian, names and all
+        form = await _ua_head(db, library, query)
+        writer = write_ua_pdf if fmt == "ua-pdf" else write_ua_xlsx
+
+        def write(rows: Iterator[RecordRow]) -> int:
+            return writer(replace(form, entries=rows), out)
     elif fmt == "json":
         head = await _user_data(db, query.user_id) if query.user_id is not None else {}
 
@@ -109,6 +124,32 @@ async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
                      framework.name.in_(query.language), _(UNIT_NAMES[framework.unit]),
                      query.start, query.end, list(totals.items()),
                      sum(totals.values(), Decimal(0)), iter(()))
+
+
+async def _ua_head(db: Database, library: Library, query: Query) -> UaPortfolio:
+    """The portfolio's header: the clinician, the annual norm, and the points stored for the
+    period by CPD type (already capped by the records writer), in the framework's order."""
+    async with db.session() as session:
+        user = await session.get(User, query.user_id)
+        sums = (await session.execute(
+            select(CpdRecord.framework_id, CpdRecord.category, func.sum(CpdRecord.credits))
+            .where(*period_filter(query))
+            .group_by(CpdRecord.framework_id, CpdRecord.category))).all()
+    framework = library.frameworks.get(UA_FRAMEWORK) or framework_of(
+        library, user.framework_id if user else None)
+    order = {key: index for index, key in enumerate(framework.categories)}
+    totals: dict[str, Decimal] = {}
+    for framework_id, category, credits in sorted(sums, key=lambda found: (
+            found[0] != framework.id, order.get(found[1], len(order)), found[0], found[1])):
+        owner = framework_of(library, framework_id)
+        spec = owner.categories.get(category)
+        name = spec.name.in_("uk") if spec else category
+        if owner.id != framework.id:
+            name = f"{name} ({owner.name.in_('uk')})"
+        totals[name] = totals.get(name, Decimal(0)) + from_hundredths(int(credits or 0))
+    return UaPortfolio((user.first_name if user else None) or "", query.start, query.end,
+                       user_target(framework, user) if user else framework.target_for(None),
+                       list(totals.items()), sum(totals.values(), Decimal(0)), ())
 
 
 def _plain(value: Any) -> Any:

@@ -4,6 +4,9 @@ Both ask for a period, then a format, and send the file as a Telegram document. 
 rides in the button ("y" this CPD year, "c" this cycle, "12" the last 12 months, "py" last
 calendar year, or explicit dates), so a press after a restart still works. Administrators are
 checked against `[admin] telegram_ids` on every press, not only on the command.
+A clinician's "py" is the CPD year before this one, offered with Ukraine's education portfolio
+("ua-pdf", "ua-xlsx") to those on the `ua_moh` framework, who send it by 1 March for the
+year before.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from telegram.ext import ContextTypes
 from bot.common.i18n import translator
 from bot.cpd.periods import Period, cpd_year, cycle
 from bot.cpd.personal import framework_of
-from bot.exports.files import FORMATS, write_export
+from bot.exports.files import FORMATS, UA_FORMATS, UA_FRAMEWORK, write_export
 from bot.exports.records import Query, Text
 from bot.settings.profile import parse_full_date, read
 from handlers.callback_data import Prefix, pattern
@@ -39,7 +42,7 @@ from storage.vocabulary import Awaiting
 USER_FORMATS = ("pdf", "xlsx", "csv", "json", "xapi")
 ADMIN_FORMATS = ("xlsx", "csv")
 _BUTTON = re.compile(rf"^({Prefix.EXPORT}|{Prefix.ADMIN_EXPORT}):(p|f):"
-                     r"(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}))?$")
+                     r"(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}|ua-pdf|ua-xlsx))?$")
 EXPORT_PATTERN = pattern(Prefix.EXPORT, Prefix.ADMIN_EXPORT)
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|\.\.)\s*(\S+)\s*$")
 
@@ -48,21 +51,36 @@ def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
     return user_id in config(context).admin.telegram_ids
 
 
-def _period_keyboard(prefix: str, language: str) -> InlineKeyboardMarkup:
+async def _user_formats(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> tuple[str, ...]:
+    """The clinician's formats: Ukraine's portfolio too for those under its framework."""
+    current = await read(database(context), user_id)
+    ua = current is not None and current.framework_id == UA_FRAMEWORK
+    return (*USER_FORMATS, *UA_FORMATS) if ua else USER_FORMATS
+
+
+def _period_keyboard(prefix: str, language: str, ua: bool = False) -> InlineKeyboardMarkup:
     _ = translator(language).gettext
     first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == Prefix.EXPORT
              else [(_("This year"), "y"), (_("Last year"), "py")])
+    if ua:  # the portfolio goes to the employer by 1 March for the year before
+        first.append((_("Last year"), "py"))
     choices = [*first, (_("Last 12 months"), "12"), (_("Choose dates"), "d")]
     return InlineKeyboardMarkup(button_rows(
         [InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
          for text, code in choices], 2))
 
 
-def _format_keyboard(prefix: str, period_code: str) -> InlineKeyboardMarkup:
-    names = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV", "json": "JSON", "xapi": "xAPI"}
-    formats = USER_FORMATS if prefix == Prefix.EXPORT else ADMIN_FORMATS
+def _format_keyboard(prefix: str, period_code: str, language: str,
+                     formats: tuple[str, ...] = ADMIN_FORMATS) -> InlineKeyboardMarkup:
+    _ = translator(language).gettext
+    names = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV", "json": "JSON", "xapi": "xAPI",
+             "ua-pdf": _("Education portfolio (PDF)"),
+             "ua-xlsx": _("Education portfolio (Excel)")}
+    rows = [[fmt for fmt in formats if fmt not in UA_FORMATS],
+            [fmt for fmt in formats if fmt in UA_FORMATS]]
     return InlineKeyboardMarkup([[InlineKeyboardButton(
-        names[fmt], callback_data=f"{prefix}:f:{period_code}:{fmt}") for fmt in formats]])
+        names[fmt], callback_data=f"{prefix}:f:{period_code}:{fmt}") for fmt in row]
+        for row in rows if row])
 
 
 def _dates_code(period: Period) -> str:
@@ -83,6 +101,9 @@ async def _resolve(context: ContextTypes.DEFAULT_TYPE, user_id: int, code: str,
     framework = framework_of(library(context), current.framework_id)
     if code == "y":
         return cpd_year(framework, today, current.cycle_end)
+    if code == "py":  # the CPD year before this one
+        this = cpd_year(framework, today, current.cycle_end)
+        return cpd_year(framework, this.start - timedelta(days=1), current.cycle_end)
     if code == "c":
         return cycle(framework, today, current.cycle_end, today)
     start, end = code.split("-")
@@ -98,8 +119,9 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert user is not None and message is not None
     language = await register_user(context, user)
     _ = translator(language).gettext
+    ua = UA_FORMATS[0] in await _user_formats(context, user.id)
     await message.reply_text("📦 " + _("Which period should the export cover?"),
-                             reply_markup=_period_keyboard(Prefix.EXPORT, language))
+                             reply_markup=_period_keyboard(Prefix.EXPORT, language, ua))
 
 
 async def on_admin_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,14 +164,14 @@ async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if period is None or period.end < period.start:
         await answer_expired(update, context)
         return
+    formats = ADMIN_FORMATS if admin else await _user_formats(context, user_id)
     if step == "p":
         await query.answer()
         await context.bot.send_message(
             chat_id, _("Which format? ({start} – {end})").format(
                 start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"),
-            reply_markup=_format_keyboard(prefix, _dates_code(period)))
+            reply_markup=_format_keyboard(prefix, _dates_code(period), language, formats))
         return
-    formats = ADMIN_FORMATS if admin else USER_FORMATS
     if fmt not in formats:
         await answer_expired(update, context)
         return
@@ -179,7 +201,8 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
             "send. Choose a shorter period, or ask your administrator for `cpdbot export`."
         ).format(size=size_mb, limit=limit))
         return
-    name = ("cpd-log" if admin else "cpd-portfolio") + (
+    name = ("cpd-log" if admin else "cpd-portfolio-ua" if fmt in UA_FORMATS
+            else "cpd-portfolio") + (
         f"-{period.start.isoformat()}-{period.end.isoformat()}.{FORMATS[fmt].suffix}")
     buffer.seek(0)
     await context.bot.send_document(chat_id, buffer, filename=name, caption=_(
@@ -193,7 +216,8 @@ async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what:
     prefix = Prefix.ADMIN_EXPORT if what is Awaiting.ADMIN_EXPORT_DATES else Prefix.EXPORT
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
-    _ = translator(await language_of(context, user)).gettext
+    language = await language_of(context, user)
+    _ = translator(language).gettext
     match = _RANGE.fullmatch(message.text or "")
     start = parse_full_date(match[1]) if match else None
     end = parse_full_date(match[2]) if match else None
@@ -205,4 +229,7 @@ async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what:
     await message.reply_text(
         _("Which format? ({start} – {end})").format(start=f"{start:%d.%m.%Y}",
                                                     end=f"{end:%d.%m.%Y}"),
-        reply_markup=_format_keyboard(prefix, _dates_code(Period(start, end))))
+        reply_markup=_format_keyboard(
+            prefix, _dates_code(Period(start, end)), language,
+            await _user_formats(context, user.id) if prefix == Prefix.EXPORT
+            else ADMIN_FORMATS))

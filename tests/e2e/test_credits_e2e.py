@@ -296,3 +296,81 @@ async def test_targets_and_credits_are_written_as_plain_numbers(
     seen.append(summary.params["text"])
     assert "50" in summary.params["text"]
     assert not [text for text in seen if "E+" in text or "E-" in text]
+
+
+async def set_framework(chat: Chat, db: Database, framework: str, profession: str) -> None:
+    await chat.say("/settings")
+    async with db.session.begin() as session:
+        user = await session.get(User, chat.id)
+        assert user is not None
+        user.framework_id, user.profession, user.time_zone = framework, profession, "Europe/Kyiv"
+        user.setup_done_at = datetime.now(ZoneInfo("UTC"))
+
+
+async def test_ukrainian_portfolio_is_offered_under_ua_moh_and_sent(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
+    nurse = Chat(telegram, 5601, "uk", first_name="Олена")
+    await set_framework(nurse, db, "ua_moh", "nurse")
+    [ack] = await nurse.say("Конференція з кардіології: нові настанови щодо гіпертензії")
+    [step] = await nurse.press("📝", ack)
+    while "⏱" not in step.params["text"]:
+        [step] = await nurse.say("Відповідь на це питання")
+    [card] = await nurse.say("2 години")
+    await nurse.press("💾", card)
+    [record] = await records_of(db, 5601)
+    assert (record.category, record.credits) == ("events", 100)  # 2 h × 0.5 point
+
+    [ask] = await nurse.say("/export")
+    year = datetime.now(ZoneInfo("Europe/Kyiv")).year
+    [last] = await nurse.press("Минулий рік", ask)  # the portfolio is for the year before
+    assert f"01.01.{year - 1} – 31.12.{year - 1}" in last.params["text"]
+    assert "Освітнє портфоліо (PDF)" in nurse.labels(last)
+    [formats] = await nurse.press("Поточний рік БПР", ask)
+    assert {"Освітнє портфоліо (PDF)", "Освітнє портфоліо (Excel)"} <= set(
+        nurse.labels(formats))
+    await nurse.press("Освітнє портфоліо (PDF)", formats, expect=0)
+    await nurse.press("Освітнє портфоліо (Excel)", formats, expect=0)
+    pdf, xlsx = await telegram.wait_for_sent(5601, 2, method="sendDocument")
+    assert pdf.files["document"].startswith(b"%PDF")
+    text = " ".join("\n".join(page.extract_text() for page in PdfReader(
+        io.BytesIO(pdf.files["document"])).pages).split())
+    for words in ("Особисте освітнє портфоліо", "Олена", f"Рік {year}",
+                  "Річна норма балів БПР 30", "(половина норми) 15", "Усього балів БПР 1",
+                  "Курси, конференції та тренінги", "Конференція з кардіології",
+                  "Документ, що підтверджує"):
+        assert words in text, words
+    rows = list(load_workbook(io.BytesIO(xlsx.files["document"])).worksheets[0].values)
+    start = next(index for index, row in enumerate(rows) if row[0] == "№ з/п")
+    assert rows[start + 1][0] == 1 and rows[start + 1][6] == 1
+    assert rows[start + 1][2].startswith("Конференція з кардіології")
+    assert ("Усього балів БПР", 1) in [row[:2] for row in rows]
+    async with db.session() as session:
+        audit = (await session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "export", AuditEvent.user_id == 5601))).all()
+    assert [event.detail["format"] for event in audit] == ["ua-pdf", "ua-xlsx"]
+
+    # The operator's CLI writes the same form, for one clinician only.
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(f'[storage]\nurl = "{db.url}"\n', encoding="utf-8")
+    process = await start_cpdbot(config_path, "export", "--user", "5601", "--from",
+                                 f"{year}-01-01", "--to", f"{year}-12-31", "--format",
+                                 "ua-xlsx", "--output", "-")
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    assert list(load_workbook(io.BytesIO(stdout)).worksheets[0].values) == rows
+    process = await start_cpdbot(config_path, "export", "--all", "--from", f"{year}-01-01",
+                                 "--to", f"{year}-12-31", "--format", "ua-pdf", "--output",
+                                 "-")
+    stdout, stderr = await process.communicate()
+    assert process.returncode != 0 and b"use --user" in stderr
+
+    # Under another framework the form is neither offered nor sent for a forged press.
+    other = Chat(telegram, 5602, "uk", first_name="Петро")
+    await set_framework(other, db, "generic_hours", "doctor")
+    [ask] = await other.say("/export")
+    assert "Минулий рік" not in other.labels(ask)
+    [formats] = await other.press("Поточний рік БПР", ask)
+    assert not [label for label in other.labels(formats) if "портфоліо" in label]
+    await other.press_data(other.button("PDF", formats).replace(":pdf", ":ua-pdf"), formats,
+                           expect=0)
+    assert other.alert is not None and telegram.sent(5602, "sendDocument") == []

@@ -38,7 +38,7 @@ SAMPLES = {
     Prefix.LOG: log_button(999999, "sepsis " * 20),
     Prefix.SETTING: setting_button(SettingAction.ZONE, "America/Argentina/ComodRivadavia"),
     Prefix.REMIND: "rm:s:snooze-tomorrow",
-    Prefix.EXPORT: "ex:f:20250401-20260331:xlsx",
+    Prefix.EXPORT: "ex:f:20250401-20260331:ua-xlsx",
     Prefix.ADMIN_EXPORT: "ax:f:20250401-20260331:csv",
     Prefix.IMPORT: f"im:ok:{LONGEST_ID}",
     Prefix.VOICE_CONSENT: f"vc:y:{LONGEST_ID}",
