@@ -1,6 +1,7 @@
 """Privacy guard: recall and precision on the corpora in tests/data, overall and by language,
-with every miss and false alarm listed. The guard was tuned on the first two; the last,
-privacy_holdout2.toml, was never used to tune it.
+with every miss and false alarm listed. The guard was tuned on the first two;
+privacy_holdout2.toml and privacy_holdout3.toml (seven languages, national ids and addresses)
+were never used to tune it. The third is held to issue 15's targets in every language.
 
 A note counts as caught only when a finding covers the identifier the corpus names in it
 (`must_flag`); a note flagged only elsewhere is listed as "wrong words" and counts against both
@@ -14,24 +15,41 @@ from __future__ import annotations
 
 from benchmarks.targets import Targets
 from bot.privacy.guard import find_identifiers, marked
-from tests.support.privacy_corpus import CORPUS, FIRST_HOLDOUT, HOLDOUT, Corpus, load, score
+from tests.support.privacy_corpus import (
+    CORPUS,
+    FIRST_HOLDOUT,
+    HOLDOUT,
+    THIRD_HOLDOUT,
+    Corpus,
+    load,
+    score,
+)
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
+PER_LANGUAGE_TARGET = 0.9  # issue 15: recall and precision in every language, on holdout3
 
 
 def main() -> int:
     targets = Targets()
-    for path in (CORPUS, FIRST_HOLDOUT, HOLDOUT):
+    for path in (CORPUS, FIRST_HOLDOUT, HOLDOUT, THIRD_HOLDOUT):
         print(f"== {path.name}")
-        report(load(path), path.name, targets)
+        report(load(path), path.name, targets, per_language=path == THIRD_HOLDOUT)
     return targets.exit_code()
 
 
-def report(corpus: Corpus, name: str, targets: Targets) -> None:
-    for language in ("en", "ru", "uk", "es"):
+def report(corpus: Corpus, name: str, targets: Targets, per_language: bool = False) -> None:
+    languages = dict.fromkeys(entry["language"] for entry in corpus["identifiable"])
+    for language in languages:
         part = score(corpus, language)
-        print(f"{language}: {part.identifiable} identifiable, {part.clean} clean; "
-              f"recall {part.recall:.3f}, precision {part.precision:.3f}")
+        line = (f"{language}: {part.identifiable} identifiable, {part.clean} clean; "
+                f"recall {part.recall:.3f}, precision {part.precision:.3f}")
+        if per_language:
+            verdict = targets.check(
+                f"{name} {language} recall {part.recall:.3f} / precision "
+                f"{part.precision:.3f} < {PER_LANGUAGE_TARGET}",
+                min(part.recall, part.precision) >= PER_LANGUAGE_TARGET)
+            line += f" (both ≥ {PER_LANGUAGE_TARGET}) {verdict}"
+        print(line)
     total = score(corpus)
     recall = targets.check(f"{name} recall {total.recall:.3f} < {RECALL_TARGET}",
                            total.recall >= RECALL_TARGET)

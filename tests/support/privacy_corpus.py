@@ -26,6 +26,9 @@ CORPUS = Path(__file__).parents[1] / "data" / "privacy_corpus.toml"
 FIRST_HOLDOUT = Path(__file__).parents[1] / "data" / "privacy_holdout.toml"
 # Written apart from the guard and never used to tune it: the honest figure.
 HOLDOUT = Path(__file__).parents[1] / "data" / "privacy_holdout2.toml"
+# Written apart too, in all seven languages of issue 15, with national ids and addresses: the
+# set the countries' guard is to be held to (≥ 0.9 recall and precision in every language).
+THIRD_HOLDOUT = Path(__file__).parents[1] / "data" / "privacy_holdout3.toml"
 
 
 Corpus = dict[str, list[dict[str, Any]]]

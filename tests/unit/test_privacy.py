@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bot.privacy.guard import find_identifiers, marked, nhs_number_valid, redact
+from bot.privacy.guard import (
+    KINDS,
+    PLACEHOLDERS,
+    find_identifiers,
+    iin_valid,
+    marked,
+    nhs_number_valid,
+    redact,
+    snils_valid,
+    unzr_valid,
+)
+from handlers.privacy import FINDING_NAMES
 from tests.support.privacy_corpus import CORPUS as CORPUS_PATH
 from tests.support.privacy_corpus import FIRST_HOLDOUT, load, score
 
@@ -83,3 +95,143 @@ def test_redact_and_mark_cover_exactly_the_spans() -> None:
 ])
 def test_plain_clinical_learning_is_left_alone(text: str) -> None:
     assert find_identifiers(text) == []
+
+
+# -- national ID and insurance numbers ---------------------------------------------------------
+# Every number below is invented; each passes (or, in the near misses, fails) its check.
+
+
+@pytest.mark.parametrize(("language", "text", "number"), [
+    ("en", "Russian patient, SNILS 112-233-445 95 on the transfer letter", "112-233-445 95"),
+    ("en", "Kazakh student, IIN 900201401233, seen in A&E", "900201401233"),
+    ("en", "Personal number 01024056789 on the Georgian referral", "01024056789"),
+    ("en", "Tourist from Baku, FIN: 5ZQ8J2K on the insurance form", "5ZQ8J2K"),
+    ("en", "Mexican visitor, CURP GOMR850715MDFRRS00, asthma review", "GOMR850715MDFRRS00"),
+    ("en", "Peruvian student, DNI 41234567, chest pain", "41234567"),
+    ("en", "UNZR 19900201-00455 on her Ukrainian ID card", "19900201-00455"),
+    ("ru", "СНИЛС 112-233-445 95, пациент с ХСН", "112-233-445 95"),
+    ("ru", "страховой номер 11223344595 в выписке", "11223344595"),
+    ("ru", "ИИН 850715300122, пациентка с пневмонией", "850715300122"),
+    ("ru", "пациент из Тбилиси, личный номер 01024056789", "01024056789"),
+    ("ru", "ФИН 5ZQ8J2K в направлении из Баку", "5ZQ8J2K"),
+    ("ru", "ИНН 500123456750 в договоре", "500123456750"),
+    ("uk", "РНОКПП 3154028760 у виписці", "3154028760"),
+    ("uk", "ІПН: 2987654313, хворий з пневмонією", "2987654313"),
+    ("uk", "УНЗР 19850715-00121 у направленні", "19850715-00121"),
+    ("uk", "запис ЄДДР 20031225-01017 на ID-картці", "20031225-01017"),
+    ("es", "DNI 12345678Z, paciente con EPOC", "12345678Z"),
+    ("es", "NIE X1234567L en el informe", "X1234567L"),
+    ("es", "trae el Y7654321G anotado en la pulsera", "Y7654321G"),
+    ("es", "CURP GOMR850715MDFRRS00 en la hoja de urgencias", "GOMR850715MDFRRS00"),
+    ("es", "DNI 41234567-9 en la historia", "41234567-9"),
+    ("es", "número personal 01024056789 (Georgia)", "01024056789"),
+])
+def test_national_ids_are_found(language: str, text: str, number: str) -> None:
+    findings = find_identifiers(text)
+    assert [(f.kind, f.text) for f in findings] == [("national_id", number)], language
+    assert number not in redact(text, findings) and "[ID No.]" in redact(text, findings)
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "SNILS 112-233-445 96 on the letter"),  # check number 95
+    ("en", "IIN 900201401234 on the referral"),  # check digit 3
+    ("en", "ref 12345678901 for the lab"),  # 11 digits, but no Georgian label or context
+    ("en", "Final 5ZQ8J2K score"),  # not the label FIN
+    ("ru", "СНИЛС 112-233-445 96 — опечатка"),
+    ("ru", "ИИН 900201401234"),
+    ("ru", "ИНН 3154028761"),
+    ("uk", "РНОКПП 3154028761"),  # check digit 0
+    ("uk", "УНЗР 19850715-00122"),  # check digit 1
+    ("uk", "20251301-00121 у направленні"),  # no 13th month
+    ("es", "DNI 12345678A en el informe"),  # control letter Z
+    ("es", "X1234567M en el informe"),  # control letter L
+    ("es", "CURP GOMR850715MDFRRS01"),  # check digit 0
+    ("es", "DNI 41234567-5"),  # check character 9 or C
+    ("es", "fin de semana 5ZQ8J2K"),  # "fin" is a word, not the label
+])
+def test_numbers_failing_their_check_are_not_national_ids(language: str, text: str) -> None:
+    assert find_identifiers(text) == [], language
+
+
+@pytest.mark.parametrize(("number", "valid"), [
+    ("11223344595", True), ("12345678964", True), ("11223344596", False), ("1122334459", False),
+])
+def test_snils_check_number(number: str, valid: bool) -> None:
+    assert snils_valid(number) is valid
+
+
+@pytest.mark.parametrize(("number", "valid"), [
+    ("850715300122", True), ("030912603453", True), ("850715300123", False),
+    ("601125500774", False),  # born in 2060
+    ("851315300122", False),  # no 13th month
+    ("850715700122", False),  # no 7th century digit
+])
+def test_iin_check_digit(number: str, valid: bool) -> None:
+    assert iin_valid(number) is valid
+
+
+@pytest.mark.parametrize(("number", "valid"), [
+    ("19850715-00121", True), ("1985071500121", True), ("19850715-00122", False),
+    ("19850230-00121", False),
+])
+def test_unzr_check_digit(number: str, valid: bool) -> None:
+    assert unzr_valid(number) is valid
+
+
+def test_every_kind_has_a_name_and_a_placeholder() -> None:
+    assert set(FINDING_NAMES) == set(KINDS) == set(PLACEHOLDERS)
+    assert "privacy/*.toml" in tomllib.loads(
+        (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    )["tool"]["setuptools"]["package-data"]["bot"]
+
+
+# -- names: a bare surname by a bed, and eponyms and cities that are no one --------------------
+
+
+@pytest.mark.parametrize(("language", "text", "surname"), [
+    ("en", "Petrov from bed 5 asked for his notes", "Petrov"),
+    ("en", "bed 5 (Okafor) refused bloods", "Okafor"),
+    ("ru", "Петров из 5 палаты жаловался на боль", "Петров"),
+    ("ru", "Сидорова из палаты №3 просила выписку", "Сидорова"),
+    ("uk", "Петренко з 5 палати скаржився", "Петренко"),
+    ("uk", "Коваль із палати 4 відмовився від крапельниці", "Коваль"),
+    ("es", "la de la cama 3 (García) me preguntó por el alta", "García"),
+    ("es", "García, cama 3, refiere dolor", "García"),
+])
+def test_a_surname_by_its_bed_is_a_name(language: str, text: str, surname: str) -> None:
+    assert [(f.kind, f.text) for f in find_identifiers(text)] == [("name", surname)], language
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "Transferred from bed 5 to ITU"),
+    ("en", "Parkinson's disease, 3 patients on the ward"),
+    ("en", "Glasgow Coma Scale, 14 on arrival"),
+    ("en", "Pt Wells score 6, CTPA booked"),
+    ("en", "Guillain-Barré, 2 cases this year"),
+    ("en", "London, 12 beds closed"),
+    ("en", "Kyiv, 3 cases of measles"),
+    ("ru", "Пациентка из 5 палаты жалуется"),
+    ("ru", "Перевели из 5 палаты"),
+    ("ru", "Бабушку из 5 палаты перевели в реанимацию"),
+    ("ru", "Болезнь Паркинсона, 12 пациентов в отделении"),
+    ("ru", "болезнь Иценко-Кушинга, 2 случая"),
+    ("ru", "пациентка Хашимото"),
+    ("ru", "пациенты Москва и Казань"),
+    ("uk", "Хвора з 5 палати скаржиться"),
+    ("uk", "хвороба Паркінсона у хворого"),
+    ("uk", "хворобою Альцгеймера страждає вже 3 роки"),
+    ("uk", "пацієнти Київ, 12 випадків"),
+    ("es", "Paciente, cama 3"),
+    ("es", "Urgencias, box 3: dolor torácico"),
+    ("es", "La de la cama 3 refiere dolor"),
+    ("es", "enfermedad de Crohn y tiroiditis de Hashimoto"),
+    ("es", "Enfermedad de Crohn, 3 casos esta semana"),
+    ("es", "Madrid, 12 camas cerradas"),
+    ("es", "paciente Lima"),
+])
+def test_eponyms_cities_and_descriptions_are_no_names(language: str, text: str) -> None:
+    assert find_identifiers(text) == [], language
+
+
+def test_an_eponym_after_a_title_is_a_person() -> None:
+    assert [f.text for f in find_identifiers("Mr Parkinson, 45, came back")] == ["Mr Parkinson"]
