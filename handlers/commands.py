@@ -13,7 +13,7 @@ from bot.common.i18n import (
     translator,
 )
 from handlers.callback_data import language_button, parse_language_button
-from handlers.common import database, language_of
+from handlers.common import button_rows, database, language_of
 from handlers.other import answer_expired
 from storage import users
 
@@ -60,11 +60,11 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def _language_keyboard(current: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[
+    return InlineKeyboardMarkup(button_rows([
         InlineKeyboardButton(("✓ " if code == current else "") + LANGUAGE_NAMES[code],
                              callback_data=language_button(code))
         for code in SUPPORTED_LANGUAGES
-    ]])
+    ], 4))
 
 
 async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -29,7 +29,8 @@ class DateProblem(Enum):
 # "yesterday", "вчора": days before today; "tomorrow" is -1, so it is answered as the future.
 _DAYS_AGO: dict[str, int] = mapping("days_ago")
 _AGO = re.compile(
-    r"^(\d{1,3})\s*(?:days?\s+ago|дн(?:я|ей|ь)?\s+назад|д(?:ні|нів|ень)\s+тому|días?\s+atrás)$"
+    r"^(\d{1,3})\s*(?:days?\s+ago|дн(?:я|ей|ь)?\s+назад|д(?:ні|нів|ень)\s+тому|días?\s+atrás"
+    r"|күн\s+бұрын|დღის\s+წინ|gün\s+(?:əvvəl|qabaq))$"
 )
 _HACE = re.compile(r"^hace\s+(\d{1,3})\s+días?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2}|\d{4}))?$")

@@ -16,15 +16,16 @@ from babel.messages.pofile import read_po
 
 DOMAIN = "cpdbot"
 LOCALE_DIR = Path(__file__).parents[1] / "locale"
-SUPPORTED_LANGUAGES = ("en", "ru", "uk", "es")
+SUPPORTED_LANGUAGES = ("en", "ru", "uk", "es", "kk", "ka", "az")
 DEFAULT_LANGUAGE = "en"
-LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська", "es": "Español"}
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский", "uk": "Українська", "es": "Español",
+                  "kk": "Қазақша", "ka": "ქართული", "az": "Azərbaycanca"}
 
 # Telegram sends the app's interface language. Where we have no catalogue, pick the
 # language most clinicians there read professionally; everything else falls back to English.
 _NEAREST = {
-    "be": "ru", "kk": "ru", "ky": "ru", "tg": "ru", "uz": "ru", "tk": "ru",
-    "hy": "ru", "az": "ru", "ka": "ru", "ca": "es", "gl": "es", "eu": "es",
+    "be": "ru", "ky": "ru", "tg": "ru", "uz": "ru", "tk": "ru", "hy": "ru",
+    "ca": "es", "gl": "es", "eu": "es",
 }  # fmt: skip
 
 

@@ -26,6 +26,9 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+STAND_IN = {"kk": "ru", "ka": "ru", "az": "ru"}  # for a text not yet in that language
+
+
 class Localised(Strict):
     """One text in every supported language."""
 
@@ -33,9 +36,15 @@ class Localised(Strict):
     ru: Phrase
     uk: Phrase
     es: Phrase
+    # Optional, so a clinic's own data files written before these languages still load: the
+    # language their clinicians also read stands in. The shipped files have all seven.
+    kk: Phrase | None = None
+    ka: Phrase | None = None
+    az: Phrase | None = None
 
     def in_(self, language: str) -> str:
-        text: str = getattr(self, language if language in SUPPORTED_LANGUAGES else "en")
+        chosen: str | None = getattr(self, language) if language in SUPPORTED_LANGUAGES else None
+        text: str = chosen or getattr(self, STAND_IN.get(language, "en"))
         return text
 
 

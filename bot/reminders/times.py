@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
-from bot.common.i18n import translator
+from bot.common.i18n import SUPPORTED_LANGUAGES, translator
 from bot.common.phrases import mapping, words
 
 EVERY_DAY = frozenset(range(7))  # Monday is 0, as date.weekday() counts
 WORKDAYS = frozenset(range(5))
-LANGUAGES = ("en", "ru", "uk", "es")
+LANGUAGES = SUPPORTED_LANGUAGES  # CLDR weekday names in every interface language
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,16 @@ def _wall_clock(day: date, at: time, tz: ZoneInfo) -> datetime:
 _TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3])[:.h]([0-5]\d)(?!\d)")
 _EVERY_DAY_WORDS = words("every_day")
 _WORKDAY_WORDS = words("workdays")
+
+
+def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One of the phrases as whole words, longest first."""
+    ordered = sorted((re.escape(phrase.casefold()) for phrase in phrases), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)")
+
+
+_EVERY_DAY_PHRASE = _any_phrase(_EVERY_DAY_WORDS)
+_WORKDAY_PHRASE = _any_phrase(_WORKDAY_WORDS)
 _SWITCH_ON_WORDS = words("switch_on")
 _SWITCH_OFF_WORDS = words("switch_off")
 
@@ -106,15 +116,14 @@ def parse_schedule(text: str) -> Schedule | None:
         return None
     at = time(int(found[1]), int(found[2]))
     rest = (lowered[:found.start()] + " " + lowered[found.end():]).strip()
-    for phrase in _EVERY_DAY_WORDS:
-        if phrase in rest:
-            rest = rest.replace(phrase, " ")
-            return Schedule(at, EVERY_DAY) if not rest.strip(" ,") else None
+    # Whole words only: Kazakh "күнде" (daily) is also the start of "күндері" (days).
+    rest, daily = _EVERY_DAY_PHRASE.subn(" ", rest)
+    if daily:
+        return Schedule(at, EVERY_DAY) if not rest.strip(" ,") else None
     days: set[int] = set()
-    for phrase in _WORKDAY_WORDS:
-        if phrase in rest:
-            rest = rest.replace(phrase, " ")
-            days |= WORKDAYS
+    rest, workdays = _WORKDAY_PHRASE.subn(" ", rest)
+    if workdays:
+        days |= WORKDAYS
     for part in re.split(r"[\s,;/]+|\b(?:and|и|і|та|y)\b", rest):
         part = part.strip(" .")
         if not part:

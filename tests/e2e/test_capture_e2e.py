@@ -151,8 +151,9 @@ async def test_voice_audio_video_and_video_notes(
 async def test_ack_is_in_the_users_telegram_language(
         bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
     expected = {"ru": "Сохранил вашу заметку.", "uk": "Зберіг вашу нотатку.",
-                "es": "Guardé tu nota.", "kk": "Сохранил вашу заметку.",
-                "fr": "Kept your note."}
+                "es": "Guardé tu nota.", "kk": "Жазбаңыз сақталды.",
+                "ka": "თქვენი ჩანაწერი შენახულია.", "az": "Qeydiniz saxlanıldı.",
+                "ky": "Сохранил вашу заметку.", "fr": "Kept your note."}
     for offset, (language, sentence) in enumerate(expected.items()):
         _, ack = await capture(telegram, db, user_id=600 + offset, language=language,
                                text="Гіпокаліємія: контроль ЕКГ")

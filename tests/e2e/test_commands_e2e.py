@@ -19,7 +19,7 @@ async def status_of(db: Database, moment_id: int) -> str | None:
 
 async def test_command_menus_are_published_in_every_language(
         bot: RunningBot, telegram: FakeTelegram) -> None:
-    assert set(telegram.commands) == {"", "en", "ru", "uk", "es"}
+    assert set(telegram.commands) == {"", "en", "ru", "uk", "es", "kk", "ka", "az"}
     assert [c["command"] for c in telegram.commands["uk"]] == [
         "start", "reflect", "inbox", "log", "summary", "export", "import", "settings", "remind",
         "language", "help"]
@@ -61,7 +61,8 @@ async def test_language_switch_changes_every_later_reply(
     user.send_text("/language")
     [menu] = await telegram.wait_for_sent(804, 1)
     assert [label for label, _ in buttons(menu)] == ["✓ English", "Русский", "Українська",
-                                                     "Español"]
+                                                     "Español", "Қазақша", "ქართული",
+                                                     "Azərbaycanca"]
     user.press(dict((label, data) for label, data in buttons(menu))["Русский"], menu.result)
     await telegram.wait_until(lambda: telegram.calls_to("editMessageText"), what="edit")
     assert telegram.calls_to("editMessageText")[-1].params["text"] == "Язык: Русский."
@@ -211,4 +212,4 @@ async def test_language_takes_the_language_typed_after_it(
         stored = await session.get(User, 840)
     assert stored is not None and stored.language == "es", "nothing changed"
     [reply] = await chat.say("/language")
-    assert not reply.params["text"].startswith("⚠️") and len(chat.labels(reply)) == 4
+    assert not reply.params["text"].startswith("⚠️") and len(chat.labels(reply)) == 7

@@ -69,7 +69,8 @@ def test_slavic_plurals(count: int, ru: str, uk: str) -> None:
 
 @pytest.mark.parametrize(("chosen", "telegram", "expected"), [
     (None, "uk", "uk"), (None, "ru", "ru"), (None, "es-419", "es"), (None, "en-GB", "en"),
-    (None, "kk", "ru"), (None, "az", "ru"), (None, "ka", "ru"), (None, "fr", "en"),
+    (None, "kk", "kk"), (None, "az", "az"), (None, "ka", "ka"),
+    (None, "ky", "ru"), (None, "fr", "en"),
     (None, None, "en"), (None, "", "en"), ("uk", "ru", "uk"), ("xx", "es", "es"),
 ])
 def test_language_choice(chosen: str | None, telegram: str | None, expected: str) -> None:

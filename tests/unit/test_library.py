@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.common.i18n import SUPPORTED_LANGUAGES
 from bot.library.data_files import DataFileError
 from bot.library.loader import BUILT_IN_DIR, load_library
 from tests.support.fake_telegram import FakeTelegram
@@ -101,3 +103,23 @@ def test_a_broken_template_stops_start_up(
     error = capsys.readouterr().err.strip()
     assert error == (f"cpdbot: data file error: {prompts_copy}/templates/gibbs.toml: "
                      "steps[0].title.uk: missing")
+
+
+def test_every_shipped_text_is_in_every_interface_language() -> None:
+    """A clinic's own files may leave out the newer languages (the nearest stands in); the
+    shipped ones may not."""
+    def localised(value: object) -> list[dict[str, object]]:
+        if isinstance(value, dict):
+            if {"en", "ru"} <= set(value):
+                return [value]
+            return [found for item in value.values() for found in localised(item)]
+        if isinstance(value, list):
+            return [found for item in value for found in localised(item)]
+        return []
+
+    for path in sorted(BUILT_IN_DIR.rglob("*.toml")):
+        for text in localised(tomllib.loads(path.read_text(encoding="utf-8"))):
+            missing = [language for language in SUPPORTED_LANGUAGES if not text.get(language)]
+            assert not missing, (path.name, text["en"], missing)
+    for language in SUPPORTED_LANGUAGES:
+        assert (BUILT_IN_DIR / "assist" / f"{language}.md").is_file(), language

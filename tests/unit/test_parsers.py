@@ -71,3 +71,30 @@ def test_dates(phrase: str, expected: date) -> None:
 ])
 def test_date_problems(phrase: str, problem: DateProblem) -> None:
     assert parse_date(phrase, TODAY) is problem
+
+
+# Kazakh, Georgian and Azerbaijani: the words in bot/common/phrases.toml, month names from CLDR.
+@pytest.mark.parametrize(("language", "phrase", "minutes"), [
+    ("kk", "20 мин", 20), ("kk", "1.5 сағ", 90), ("kk", "жарты сағат", 30),
+    ("kk", "екі сағат", 120), ("kk", "1 сағат 30 минут", 90),
+    ("ka", "20 წთ", 20), ("ka", "1.5 სთ", 90), ("ka", "ნახევარი საათი", 30),
+    ("ka", "ორი საათი", 120), ("ka", "1 სთ 30 წთ", 90),
+    ("az", "20 dəq", 20), ("az", "1.5 saat", 90), ("az", "yarım saat", 30),
+    ("az", "iki saat", 120), ("az", "1 saat 30 dəqiqə", 90),
+])
+def test_durations_in_kazakh_georgian_azerbaijani(language: str, phrase: str,
+                                                  minutes: int) -> None:
+    assert parse_duration(phrase) == minutes, language
+
+
+@pytest.mark.parametrize(("language", "phrase", "expected"), [
+    ("kk", "бүгін", date(2026, 11, 22)), ("kk", "кеше", date(2026, 11, 21)),
+    ("kk", "3 күн бұрын", date(2026, 11, 19)), ("kk", "12 наурыз", date(2026, 3, 12)),
+    ("ka", "დღეს", date(2026, 11, 22)), ("ka", "გუშინ", date(2026, 11, 21)),
+    ("ka", "3 დღის წინ", date(2026, 11, 19)), ("ka", "12 მარტი", date(2026, 3, 12)),
+    ("az", "bu gün", date(2026, 11, 22)), ("az", "dünən", date(2026, 11, 21)),
+    ("az", "3 gün əvvəl", date(2026, 11, 19)), ("az", "12 mart", date(2026, 3, 12)),
+])
+def test_dates_in_kazakh_georgian_azerbaijani(language: str, phrase: str,
+                                              expected: date) -> None:
+    assert parse_date(phrase, TODAY) == expected, language

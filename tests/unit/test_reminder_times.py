@@ -111,3 +111,28 @@ def test_unreadable_schedules(text: str) -> None:
 ])
 def test_remind_on_and_off_in_every_language(text: str, on: bool | None) -> None:
     assert parse_switch(text) is on
+
+
+@pytest.mark.parametrize(("text", "at", "days"), [
+    ("09:00 күн сайын", time(9, 0), set(range(7))),
+    ("08:15 жұмыс күндері", time(8, 15), set(range(5))),  # "күнде" (daily) is only its start
+    ("дс жм 7:45", time(7, 45), {0, 4}),
+    ("09:00 ყოველდღე", time(9, 0), set(range(7))),
+    ("08:15 სამუშაო დღეებში", time(8, 15), set(range(5))),
+    ("ორშ პარ 7:45", time(7, 45), {0, 4}),
+    ("09:00 hər gün", time(9, 0), set(range(7))),
+    ("08:15 iş günləri", time(8, 15), set(range(5))),
+    ("b.e. c. 7:45", time(7, 45), {0, 4}),
+])
+def test_typed_schedules_in_kazakh_georgian_azerbaijani(text: str, at: time,
+                                                        days: set[int]) -> None:
+    schedule = parse_schedule(text)
+    assert schedule is not None and (schedule.at, set(schedule.days)) == (at, days)
+
+
+@pytest.mark.parametrize(("text", "on"), [
+    ("өшіру", False), ("қосу", True), ("გამორთვა", False), ("ჩართვა", True),
+    ("bağla", False), ("aç", True),
+])
+def test_remind_on_and_off_in_kazakh_georgian_azerbaijani(text: str, on: bool) -> None:
+    assert parse_switch(text) is on
