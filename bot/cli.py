@@ -181,16 +181,21 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
         return _fail("export: --to is before --from")
     if args.format in PERSONAL_ONLY and args.user is None:
         return _fail(f"export: {args.format} is one clinician's portfolio; use --user")
+    if args.format == "xapi" and not config.exports.xapi_base_url:
+        return _fail("config error: exports.xapi_base_url: xAPI statements need this "
+                     "deployment's public URL, like https://cpd.example.org")
     text = Text.ALL if args.user is not None else (Text.SHARED if args.with_text else Text.NONE)
     query = Query(args.start, args.end, args.user, text, args.language)
     db = Database(config.storage.url)
     try:
         if args.output == "-":
-            count = await write_export(db, library, query, args.format, sys.stdout.buffer)
+            count = await write_export(db, library, query, args.format, sys.stdout.buffer,
+                                       config.exports.xapi_base_url)
             sys.stdout.buffer.flush()
         else:
             with await asyncio.to_thread(open, args.output, "wb") as out:
-                count = await write_export(db, library, query, args.format, out)
+                count = await write_export(db, library, query, args.format, out,
+                                           config.exports.xapi_base_url)
         async with db.session.begin() as session:
             credit_records.audit(session, "cli", "export", user_id=args.user,
                                  format=args.format, start=args.start.isoformat(),

@@ -115,6 +115,17 @@ class AdminConfig(_Section):
 class ExportsConfig(_Section):
     # Telegram refuses documents over 50 MB from bots; larger exports are refused with advice.
     max_document_mb: Annotated[float, Field(gt=0, le=50)] = 50
+    # The base of every IRI in xAPI statements (the actor's home page, activity ids, extension
+    # keys): this deployment's public URL. Empty: the bot's own https://t.me/<username>.
+    xapi_base_url: str = ""
+
+    @field_validator("xapi_base_url")
+    @classmethod
+    def _absolute_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be an absolute http:// or https:// URL, like "
+                             "https://cpd.example.org")
+        return value.rstrip("/")
 
 
 class LoggingConfig(_Section):

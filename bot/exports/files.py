@@ -51,12 +51,12 @@ FORMATS = {
 UA_FORMATS = ("ua-pdf", "ua-xlsx")
 UA_FRAMEWORK = "ua_moh"
 PERSONAL_ONLY = ("pdf", *UA_FORMATS)  # a portfolio is one clinician's
-XAPI_HOME = "https://cpdbot.example/xapi"
 
 
 async def write_export(db: Database, library: Library, query: Query, fmt: str,
-                       out: BinaryIO) -> int:
-    """Write the records of `query` to `out` as `fmt`; returns the number of records."""
+                       out: BinaryIO, xapi_base: str = "") -> int:
+    """Write the records of `query` to `out` as `fmt`; returns the number of records.
+    `xapi_base` is the deployment's URL that every xAPI IRI starts from (xapi only)."""
     with_text = query.text is not Text.NONE
     write: Callable[[Iterator[RecordRow]], int]
     if fmt == "csv":
@@ -71,9 +71,12 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
         def write(rows: Iterator[RecordRow]) -> int:
             return write_xlsx(rows, out, with_reflection=with_text)
     elif fmt == "xapi":
+        if not xapi_base:
+            raise ValueError("an xAPI export needs the deployment's base URL")
+
         def write(rows: Iterator[RecordRow]) -> int:
             return text_writer(out, "utf-8", lambda text: write_statements(
-                rows, text, home_page=XAPI_HOME, language=query.language))
+                rows, text, home_page=xapi_base, language=query.language))
     elif fmt == "pdf":
         assert query.user_id is not None
         cover = await _cover(db, library, query)

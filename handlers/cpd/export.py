@@ -114,6 +114,12 @@ async def _resolve(context: ContextTypes.DEFAULT_TYPE, user_id: int, code: str,
         return None
 
 
+def xapi_base(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """exports.xapi_base_url, or the bot's own t.me address: it names the system the
+    statements' accounts (Telegram users of this bot) live on."""
+    return config(context).exports.xapi_base_url or f"https://t.me/{context.bot.username}"
+
+
 async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
@@ -186,7 +192,8 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
     query = Query(period.start, period.end, None if admin else user_id,
                   Text.SHARED if admin else Text.ALL, language)
     buffer = io.BytesIO()
-    count = await write_export(db, library(context), query, fmt, buffer)
+    count = await write_export(db, library(context), query, fmt, buffer,
+                               xapi_base=xapi_base(context))
     async with db.session.begin() as session:
         credit_records.audit(session, f"{'admin' if admin else 'user'}:{user_id}",
                              "admin_export" if admin else "export",

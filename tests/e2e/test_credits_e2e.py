@@ -232,7 +232,7 @@ async def test_admin_export_respects_sharing_and_the_admin_list(
 
 
 async def test_user_exports_parse_back(bot: RunningBot, telegram: FakeTelegram,
-                                       db: Database) -> None:
+                                       db: Database, tmp_path: Path) -> None:
     chat = Chat(telegram, 5401, "en", first_name="Dana")
     await reflect(chat, "=HYPERLINK(\"http://evil\") looked up DKA fluids", "Quick note",
                   ["+1 lesson: check ketones"], "45 min")
@@ -251,6 +251,33 @@ async def test_user_exports_parse_back(bot: RunningBot, telegram: FakeTelegram,
     statements = json.loads(documents[2].files["document"])
     assert len(statements) == 1 and problems(statements[0]) == []
     assert statements[0]["result"]["duration"] == "PT45M"
+    # No exports.xapi_base_url here: every IRI starts from the bot's own address, once.
+    home = "https://t.me/cpd_test_bot"
+    assert statements[0]["actor"]["account"]["homePage"] == home
+    assert statements[0]["object"]["id"].startswith(f"{home}/activities/")
+    assert set(statements[0]["result"]["extensions"]) == {
+        f"{home}/xapi/{name}" for name in ("credits", "unit", "category", "framework",
+                                            "ai-assisted")}
+    assert "/xapi/xapi/" not in json.dumps(statements) and "example" not in json.dumps(statements)
+
+    # From the command line the base comes from exports.xapi_base_url, and is required.
+    config_path = tmp_path / "config.toml"
+    export = ("export", "--user", "5401", "--from", "2020-01-01", "--to", "2030-12-31",
+              "--format", "xapi", "--output", "-")
+    config_path.write_text(f'[storage]\nurl = "{db.url}"\n', encoding="utf-8")
+    process = await start_cpdbot(config_path, *export)
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 2 and stderr.decode().splitlines()[-1].startswith(
+        "cpdbot: config error: exports.xapi_base_url: ")
+    config_path.write_text(f'[storage]\nurl = "{db.url}"\n[exports]\n'
+                           'xapi_base_url = "https://cpd.example.org/"\n', encoding="utf-8")
+    process = await start_cpdbot(config_path, *export)
+    stdout, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode()
+    [from_cli] = json.loads(stdout)
+    assert from_cli["actor"]["account"]["homePage"] == "https://cpd.example.org"
+    assert "https://cpd.example.org/xapi/credits" in from_cli["result"]["extensions"]
+    assert problems(from_cli) == []
 
 
 @pytest.mark.parametrize(("user_id", "language"), [(5501, "en"), (5502, "ru"), (5503, "uk"),

@@ -65,6 +65,8 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     ("[admin]\ntelegram_ids = [\"bob\"]\n", "admin.telegram_ids.0", "integer"),
     ("[llm]\nenabled = \"maybe\"\n", "llm.enabled", "boolean"),
     ("[logging]\nlevel = \"LOUD\"\n", "logging.level", "match pattern"),
+    ("[exports]\nxapi_base_url = \"cpd.example.org\"\n", "exports.xapi_base_url",
+     "absolute http"),
     ("telegram = 5\n", "telegram", "valid dictionary"),
     ("[telegram\n", "config.toml", "not valid TOML"),
 ])
