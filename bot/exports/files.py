@@ -7,12 +7,12 @@ clinician, an administrator and an operator get are the same.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 
 from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES
@@ -106,14 +106,21 @@ def _with_entries(cover: Portfolio, rows: Iterator[RecordRow]) -> Portfolio:
                      cover.period_from, cover.period_to, cover.totals, cover.total, rows)
 
 
-async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
-    _ = translator(query.language).gettext
+async def _owner_and_sums(db: Database, query: Query
+                          ) -> tuple[User | None, Sequence[Row[str, str, int]]]:
+    """The portfolio's owner and the credits of the period, by framework and category."""
     async with db.session() as session:
         user = await session.get(User, query.user_id)
         sums = (await session.execute(
             select(CpdRecord.framework_id, CpdRecord.category, func.sum(CpdRecord.credits))
             .where(*period_filter(query))
             .group_by(CpdRecord.framework_id, CpdRecord.category))).all()
+    return user, sums
+
+
+async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
+    _ = translator(query.language).gettext
+    user, sums = await _owner_and_sums(db, query)
     framework = framework_of(library, user.framework_id if user else None)
     totals: dict[str, Decimal] = {}
     for framework_id, category, credits in sums:
@@ -132,12 +139,7 @@ async def _cover(db: Database, library: Library, query: Query) -> Portfolio:
 async def _ua_head(db: Database, library: Library, query: Query) -> UaPortfolio:
     """The portfolio's header: the clinician, the annual norm, and the points stored for the
     period by CPD type (already capped by the records writer), in the framework's order."""
-    async with db.session() as session:
-        user = await session.get(User, query.user_id)
-        sums = (await session.execute(
-            select(CpdRecord.framework_id, CpdRecord.category, func.sum(CpdRecord.credits))
-            .where(*period_filter(query))
-            .group_by(CpdRecord.framework_id, CpdRecord.category))).all()
+    user, sums = await _owner_and_sums(db, query)
     framework = library.frameworks.get(UA_FRAMEWORK) or framework_of(
         library, user.framework_id if user else None)
     order = {key: index for index, key in enumerate(framework.categories)}
