@@ -12,17 +12,19 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram.error import InvalidToken
+from telegram import Bot
+from telegram.error import InvalidToken, TelegramError
 
 from bot import __version__
 from bot.app import serve
 from bot.common.i18n import SUPPORTED_LANGUAGES
 from bot.config import Config, ConfigError, load_config
 from bot.cpd import record_import
-from bot.exports.files import FORMATS, PERSONAL_ONLY, write_export
+from bot.exports.files import FORMATS, PERSONAL_ONLY, EvidencePictures, write_export
 from bot.exports.records import Query, Text
 from bot.library.data_files import DataFileError
 from bot.library.loader import Library, library_dir, load_library
+from bot.runtime.files import telegram_fetch
 from storage import credit_records
 from storage.engine import Database, describe_backend
 from storage.migrate import upgrade
@@ -187,15 +189,19 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
     text = Text.ALL if args.user is not None else (Text.SHARED if args.with_text else Text.NONE)
     query = Query(args.start, args.end, args.user, text, args.language)
     db = Database(config.storage.url)
+    bot = await _file_bot(config) if args.format in PERSONAL_ONLY else None
+    evidence = EvidencePictures(
+        telegram_fetch(bot) if bot is not None else None,
+        int(config.exports.evidence_max_mb * 1024 * 1024), config.exports.evidence_pictures)
     try:
         if args.output == "-":
             count = await write_export(db, library, query, args.format, sys.stdout.buffer,
-                                       config.exports.xapi_base_url)
+                                       config.exports.xapi_base_url, evidence)
             sys.stdout.buffer.flush()
         else:
             with await asyncio.to_thread(open, args.output, "wb") as out:
                 count = await write_export(db, library, query, args.format, out,
-                                           config.exports.xapi_base_url)
+                                           config.exports.xapi_base_url, evidence)
         async with db.session.begin() as session:
             credit_records.audit(session, "cli", "export", user_id=args.user,
                                  format=args.format, start=args.start.isoformat(),
@@ -204,12 +210,32 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
         return _fail(f"export: cannot write {args.output} ({exc.strerror})")
     finally:
         await db.dispose()
+        if bot is not None:
+            await bot.shutdown()
     print(f"cpdbot: exported {count} records", file=sys.stderr)
     return 0
 
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [""])[0][:200]
+
+
+async def _file_bot(config: Config) -> Bot | None:
+    """A portfolio's evidence is fetched from Telegram with the bot's token; without one, or
+    with Telegram out of reach, the files are named as missing and the export still runs."""
+    if not config.telegram.token:
+        print("cpdbot: no TELEGRAM_BOT_TOKEN, so evidence files are listed, not shown",
+              file=sys.stderr)
+        return None
+    bot = Bot(config.telegram.token, base_url=config.telegram.base_url,
+              base_file_url=config.telegram.base_file_url)
+    try:
+        await bot.initialize()
+    except TelegramError as problem:
+        print(f"cpdbot: Telegram unreachable ({type(problem).__name__}), so evidence files "
+              "are listed, not shown", file=sys.stderr)
+        return None
+    return bot
 
 
 async def _run(config: Config) -> None:

@@ -6,11 +6,13 @@ naming the dotted key and what is wrong with it.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -73,6 +75,9 @@ class LLMConfig(_Section):
     # After this many failures in a row, stop calling the provider for `pause_seconds`.
     failures_to_pause: Annotated[int, Field(ge=1, le=100)] = 3
     pause_seconds: Annotated[float, Field(ge=0, le=3600)] = 60
+    # The server is this organisation's own although its address doesn't show it (a public
+    # name in front of it): the default privacy.send_to_llm becomes "after-check".
+    self_hosted: bool = False
     api_key: str = Field(default="", exclude=True, repr=False)
 
     @field_validator("base_url", "transcription_base_url")
@@ -88,11 +93,40 @@ class LLMConfig(_Section):
         (llama-server, vLLM and Ollama take any key)."""
         return self.enabled and bool(self.api_key or self.base_url)
 
+    @property
+    def host(self) -> str:
+        """Where notes go, as the clinician is told: base_url's host, OpenAI's without one."""
+        url = urlparse(self.base_url or "https://api.openai.com/v1")
+        return url.hostname or url.netloc
+
+    @property
+    def on_own_servers(self) -> bool:
+        """`self_hosted`, or a base_url on this machine or network: a loopback, private or
+        link-local address, "localhost", or a name without a dot (a container's service)."""
+        if self.self_hosted:
+            return True
+        if not self.base_url:
+            return False  # OpenAI
+        host = (urlparse(self.base_url).hostname or "").rstrip(".")
+        if not host:
+            return False
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return host == "localhost" or host.endswith(".localhost") or "." not in host
+        return address.is_loopback or address.is_private or address.is_link_local
+
+
+SendToLlm = Literal["never", "confirm", "after-check", "always"]
+
 
 class PrivacyConfig(_Section):
-    # never: nothing goes to the LLM; after-check: text the local guard flags goes only once
-    # the clinician has redacted, edited or explicitly cleared it; always: no check.
-    send_to_llm: Literal["never", "after-check", "always"] = "after-check"
+    # never: nothing goes to the LLM; confirm: the clinician sees exactly what would be sent,
+    # flagged spans marked, and sends it with one tap; after-check: text the local guard flags
+    # goes only once the clinician has redacted, edited or explicitly cleared it; always: no
+    # check. Unset: confirm, or after-check for a self-hosted provider. Read it through
+    # `Config.send_to_llm`, which applies that default.
+    send_to_llm: SendToLlm | None = None
 
 
 class PromptsConfig(_Section):
@@ -118,6 +152,10 @@ class ExportsConfig(_Section):
     # The base of every IRI in xAPI statements (the actor's home page, activity ids, extension
     # keys): this deployment's public URL. Empty: the bot's own https://t.me/<username>.
     xapi_base_url: str = ""
+    # Evidence in PDF portfolios: files up to this size are shown as pictures (Telegram hands
+    # bots 20 MB at most), and at most this many per portfolio; the rest are listed by name.
+    evidence_max_mb: Annotated[float, Field(gt=0, le=20)] = 20
+    evidence_pictures: Annotated[int, Field(ge=0, le=500)] = 100
 
     @field_validator("xapi_base_url")
     @classmethod
@@ -142,6 +180,14 @@ class Config(_Section):
     admin: AdminConfig = Field(default_factory=AdminConfig)
     exports: ExportsConfig = Field(default_factory=ExportsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+    @property
+    def send_to_llm(self) -> SendToLlm:
+        """privacy.send_to_llm as set, else "confirm", or "after-check" when the provider is
+        self-hosted (`LLMConfig.on_own_servers`). Every reader goes through here."""
+        if self.privacy.send_to_llm is not None:
+            return self.privacy.send_to_llm
+        return "after-check" if self.llm.on_own_servers else "confirm"
 
     def require_token(self) -> str:
         token = self.telegram.token.strip()

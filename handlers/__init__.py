@@ -15,6 +15,7 @@ from handlers.capture import buttons as moment_buttons
 from handlers.capture import inbox
 from handlers.capture import messages as capture
 from handlers.cpd import export, imports, summary
+from handlers.evidence import buttons as evidence_buttons
 from handlers.reflection import buttons as reflection_buttons
 from handlers.reflection import log, reflect
 from handlers.reminders import remind
@@ -66,6 +67,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(reflection_buttons.on_reflection_button,
                              pattern=callback_data.REFLECTION_PATTERN),
         CallbackQueryHandler(log.on_log_button, pattern=callback_data.LOG_PATTERN),
+        CallbackQueryHandler(evidence_buttons.on_evidence_button,
+                             pattern=callback_data.EVIDENCE_PATTERN),
         CallbackQueryHandler(settings.on_settings_button, pattern=callback_data.SETTING_PATTERN),
         CallbackQueryHandler(export.on_export_button, pattern=export.EXPORT_PATTERN),
         CallbackQueryHandler(imports.on_import_button, pattern=imports.IMPORT_PATTERN),

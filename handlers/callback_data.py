@@ -24,6 +24,7 @@ class Prefix(StrEnum):
     ADMIN_EXPORT = "ax"
     IMPORT = "im"
     VOICE_CONSENT = "vc"
+    EVIDENCE = "ev"  # attaching files to entries as evidence
 
 
 Code = TypeVar("Code", bound=StrEnum)
@@ -127,11 +128,14 @@ class ReflectionAction(StrEnum):
     ASK_DELETE = "dl"
     DELETE = "dy"
     RESTORE = "un"
-    # AI help: draft, redact the note, edit it, keep it local
+    # AI help: draft, redact the note, edit it, keep it local; in confirm mode, send the text
+    # shown (the argument is its fingerprint), or redact it and send
     DRAFT = "ai"
     REDACT_NOTE = "rd"
     EDIT_NOTE = "en"
     KEEP_LOCAL = "lo"
+    SEND_NOTE = "sn"
+    REDACT_SEND = "rs"
 
 
 _REFLECTION = re.compile(
@@ -174,6 +178,39 @@ def log_button(page: int, search_text: str = "") -> str:
 def parse_log_button(data: str | None) -> tuple[int, str] | tuple[None, None]:
     match = _LOG.fullmatch(data or "")
     return (int(match[1]), match[2] or "") if match else (None, None)
+
+
+class EvidenceAction(StrEnum):
+    """Evidence buttons: "ev:<action>:<id>[:<id>]"."""
+
+    CHOOSE = "c"  # under a file: which entry is it evidence for? (moment id)
+    ATTACH = "a"  # moment id, reflection id
+    BACK = "b"  # back to the file's acknowledgement (moment id)
+    LIST = "l"  # an entry's evidence, waiting for a file (reflection id)
+    REMOVE = "x"  # evidence id
+
+
+_EVIDENCE = re.compile(rf"^{Prefix.EVIDENCE}:([a-z]):(\d{{1,18}})(?::(\d{{1,18}}))?$")
+EVIDENCE_PATTERN = pattern(Prefix.EVIDENCE)
+
+
+@dataclass(frozen=True)
+class EvidenceButton:
+    action: EvidenceAction
+    first: int  # the moment, reflection or evidence id the action names
+    second: int | None  # the reflection, for ATTACH
+
+
+def evidence_button(action: EvidenceAction, first: int, second: int | None = None) -> str:
+    return f"{Prefix.EVIDENCE}:{action}:{first}" + ("" if second is None else f":{second}")
+
+
+def parse_evidence_button(data: str | None) -> EvidenceButton | None:
+    match = _EVIDENCE.fullmatch(data or "")
+    action = code_of(EvidenceAction, match[1]) if match else None
+    if match is None or action is None or (match[3] is None) == (action is EvidenceAction.ATTACH):
+        return None
+    return EvidenceButton(action, int(match[2]), int(match[3]) if match[3] else None)
 
 
 class SettingAction(StrEnum):

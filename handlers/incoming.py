@@ -17,6 +17,7 @@ from handlers.capture.messages import capture_message
 from handlers.common import database
 from handlers.cpd.export import answer_dates
 from handlers.cpd.imports import take_import_file
+from handlers.evidence.buttons import answer_with_text, take_evidence_file
 from handlers.reflection.reflect import answer_text
 from handlers.reminders.remind import answer_typed
 from handlers.settings.screen import answer_setting
@@ -24,7 +25,8 @@ from storage import users
 from storage.vocabulary import Awaiting
 
 TypedAnswer = Callable[[Update, ContextTypes.DEFAULT_TYPE, Awaiting, str], Awaitable[None]]
-# Awaiting.IMPORT_FILE is not here: it waits for a document, which take_import_file takes first.
+# Awaiting.IMPORT_FILE is not here: it waits for a document, which take_import_file takes first;
+# likewise a file for Awaiting.EVIDENCE_FILE goes to take_evidence_file, and text to the table.
 TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
     Awaiting.ZONE: answer_setting,
     Awaiting.CYCLE: answer_setting,
@@ -34,6 +36,7 @@ TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
     Awaiting.REMIND_TIME: answer_typed,
     Awaiting.QUIET_HOURS: answer_typed,
     Awaiting.VOICE_LINE: voice.add_line,
+    Awaiting.EVIDENCE_FILE: answer_with_text,
 }
 
 
@@ -56,7 +59,7 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert message is not None
     # A forwarded post is always a new note, never an answer to a question.
     may_answer = message.text is not None and message.forward_origin is None
-    if await take_import_file(update, context):
+    if await take_import_file(update, context) or await take_evidence_file(update, context):
         return
     if await capture_message(update, context, may_answer=may_answer):
         if message.voice is not None:

@@ -207,6 +207,27 @@ class CpdRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class Evidence(Base):
+    """A file the clinician attached to a log entry as its evidence: a certificate, a photo
+    of one. The file itself stays with Telegram; the moment it came in holds its id, so an
+    export fetches it when it is made."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("reflection_id", "moment_id", name="uq_evidence_entry_file"),
+        Index("ix_evidence_moment", "moment_id"),
+        Index("ix_evidence_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    reflection_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("reflections.id", ondelete="CASCADE"))
+    moment_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("learning_moments.id", ondelete="CASCADE"))
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class AuditEvent(Base):
     """Who changed a CPD record or exported records, and what the figures were."""
 

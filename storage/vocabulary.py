@@ -15,6 +15,7 @@ class MomentStatus(StrEnum):
     KEPT = "kept"  # "Later": still waiting in the inbox
     DROPPED = "dropped"  # can be undone
     REFLECTED = "reflected"  # a saved reflection came from it
+    EVIDENCE = "evidence"  # attached to a log entry as its evidence (storage.evidence)
 
 
 class ReflectionStatus(StrEnum):
@@ -53,3 +54,4 @@ class Awaiting(StrEnum):
     QUIET_HOURS = "quiet"
     IMPORT_FILE = "import"  # the file /import asked for (a document, not text)
     VOICE_LINE = "line:"  # a typed line for a voice note: + moment id
+    EVIDENCE_FILE = "evidence:"  # a certificate for a log entry (a file): + reflection id

@@ -1,13 +1,17 @@
 """AI help for one reflection: check the note locally, make the one call, keep what is grounded.
 
-The order matters. The privacy guard runs before anything leaves the server, and a flagged
-note goes out only once the clinician has redacted or edited it; a note they chose to keep
-local never goes. The daily token limit is checked before the call, the use recorded after it.
-Whatever goes wrong, the reflection stays where it was, so the guided questions carry on.
+The order matters. The privacy guard runs before anything leaves the server. In "confirm" mode
+nothing goes until the clinician has seen the exact text and pressed Send, and Send carries a
+fingerprint of what they saw, so a note changed since is shown again, never sent unseen. In
+"after-check" mode a flagged note goes out only once the clinician has redacted or edited it.
+A note they chose to keep local never goes. The daily token limit is checked before the call,
+the use recorded after it. Whatever goes wrong, the reflection stays where it was, so the
+guided questions carry on.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -15,7 +19,7 @@ from bot.assist import drafting
 from bot.assist.provider import Failed, Failure, Provider, Usage
 from bot.config import Config
 from bot.library.loader import Library
-from bot.privacy.guard import Finding, find_identifiers
+from bot.privacy.guard import Finding, find_identifiers, redact
 from bot.reflection import flow as reflections
 from bot.reflection.flow import Draft
 from storage import usage
@@ -26,6 +30,7 @@ from storage.models import LearningMoment, Reflection, utcnow
 class Result(StrEnum):
     DRAFTED = "drafted"
     FLAGGED = "flagged"  # the note looks identifiable: the clinician chooses first
+    CONFIRM = "confirm"  # nothing sent yet: the clinician sees `note` and presses Send first
     LOCAL = "local"  # the clinician keeps this note on this server only
     EMPTY = "empty"  # no text to draft from
     FAILED = "failed"
@@ -43,7 +48,12 @@ class Drafted:
 
 
 def available(config: Config, provider: Provider | None) -> bool:
-    return provider is not None and config.privacy.send_to_llm != "never"
+    return provider is not None and config.send_to_llm != "never"
+
+
+def fingerprint(note: str) -> str:
+    """A short digest of the exact text a confirm screen showed; its Send button carries it."""
+    return hashlib.sha256(note.strip().encode()).hexdigest()[:16]
 
 
 def offer(config: Config, provider: Provider | None, reflection: Reflection,
@@ -54,7 +64,11 @@ def offer(config: Config, provider: Provider | None, reflection: Reflection,
 
 
 async def draft(db: Database, library: Library, config: Config, provider: Provider,
-                user_id: int, reflection_id: int, language: str) -> Drafted:
+                user_id: int, reflection_id: int, language: str,
+                shown: str | None = None) -> Drafted:
+    """Draft the reflection from its note. In confirm mode the call is made only with `shown`,
+    the fingerprint of the text the clinician was shown and sent; without it, or if the note
+    has changed since, the answer is CONFIRM with the text to show."""
     source = await reflections.draft_source(db, user_id, reflection_id)
     if source is None or not available(config, provider):
         return Drafted(Result.GONE)
@@ -64,7 +78,10 @@ async def draft(db: Database, library: Library, config: Config, provider: Provid
         return Drafted(Result.EMPTY, reflection)
     if moment.local_only:
         return Drafted(Result.LOCAL, reflection)
-    if config.privacy.send_to_llm == "after-check":
+    mode = config.send_to_llm
+    if mode == "confirm" and shown != fingerprint(note):
+        return Drafted(Result.CONFIRM, reflection, note=note, findings=find_identifiers(note))
+    if mode == "after-check":
         findings = find_identifiers(note)
         if findings:
             return Drafted(Result.FLAGGED, reflection, note=note, findings=findings)
@@ -86,6 +103,29 @@ async def draft(db: Database, library: Library, config: Config, provider: Provid
     if drafted is None:
         return Drafted(Result.GONE)
     return Drafted(Result.DRAFTED, drafted, kept)
+
+
+async def redact_and_send(db: Database, library: Library, config: Config, provider: Provider,
+                          user_id: int, reflection_id: int, language: str,
+                          shown: str) -> Drafted:
+    """"Redact and send" on a confirm screen: the text shown, its marked parts replaced, goes
+    out. A note changed since that screen is left as it is and shown again."""
+    sent: list[str] = []
+
+    def redacted(text: str) -> str:
+        if fingerprint(text) != shown:
+            return text
+        sent.append(redact(text, find_identifiers(text)))
+        return sent[0]
+
+    source = await reflections.draft_source(db, user_id, reflection_id)
+    if source is None or not available(config, provider):
+        return Drafted(Result.GONE)
+    if fingerprint(source[1].text) == shown and await reflections.change_note(
+            db, library, user_id, reflection_id, new_text=redacted) is None:
+        return Drafted(Result.GONE)
+    return await draft(db, library, config, provider, user_id, reflection_id, language,
+                       shown=fingerprint(sent[0]) if sent else None)
 
 
 def _failed(reflection: Reflection, failed: Failed) -> Drafted:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TypeAlias
 
+from bot.evidence.files import EvidenceFile
 from bot.exports.rows import RecordRow
 
 Cell: TypeAlias = int | float | Decimal | date | bool | str | None
@@ -37,15 +38,16 @@ COLUMNS: tuple[str, ...] = (
     "explanation",  # text: how the credits were reached
     "tags",  # text: space-separated
     "recorded_at",  # text: ISO 8601 UTC, e.g. 2024-05-01T09:30:00Z
+    "evidence",  # text: the names of the files attached as evidence, "; " apart
 )
 REFLECTION = "reflection"  # text, last and only on request: "Title: text" sections
 
 # Each row is: record_id, then the user (id, name), then activity_date and title, then a run of
-# columns that repeat across many records (activity .. tags), then recorded_at. Writers spell
-# each user and each run once and reuse it, which halves their work per row.
+# columns that repeat across many records (activity .. tags), then recorded_at and evidence.
+# Writers spell each user and each run once and reuse it, which halves their work per row.
 USER_CELLS = slice(COLUMNS.index("user_id"), COLUMNS.index("user_name") + 1)
 RUN_CELLS = slice(COLUMNS.index("activity_type"), COLUMNS.index("tags") + 1)
-assert COLUMNS[RUN_CELLS.stop] == "recorded_at" == COLUMNS[-1]
+assert COLUMNS[RUN_CELLS.stop:] == ("recorded_at", "evidence")
 assert COLUMNS[USER_CELLS.stop:RUN_CELLS.start] == ("activity_date", "title")
 assert COLUMNS[:USER_CELLS.start] == ("record_id",)
 
@@ -77,6 +79,10 @@ def repeated_cells(spell: Callable[[list[Cell]], str]) -> Callable[[RecordRow], 
 
 def header(with_reflection: bool) -> list[str]:
     return [*COLUMNS, REFLECTION] if with_reflection else list(COLUMNS)
+
+
+def evidence_text(files: tuple[EvidenceFile, ...]) -> str:
+    return "; ".join(file.name for file in files)
 
 
 def reflection_text(reflection: tuple[tuple[str, str], ...] | None) -> str:
@@ -116,6 +122,7 @@ def cells(row: RecordRow, with_reflection: bool) -> list[Cell]:
         row.explanation,
         " ".join(row.tags),
         row.recorded_at,
+        evidence_text(row.evidence),
     ]
     if with_reflection:
         values.append(reflection_text(row.reflection))

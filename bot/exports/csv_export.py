@@ -15,7 +15,14 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TextIO
 
-from bot.exports.columns import COLUMNS, Cell, header, reflection_text, repeated_cells
+from bot.exports.columns import (
+    COLUMNS,
+    Cell,
+    evidence_text,
+    header,
+    reflection_text,
+    repeated_cells,
+)
 from bot.exports.rows import RecordRow
 from bot.exports.safe_cells import SUSPECT_FIRST, cell_text
 
@@ -56,8 +63,9 @@ def write_csv(rows: Iterable[RecordRow], out: TextIO, *, with_reflection: bool,
     count = 0
     for row in rows:
         user, run = repeated(row)
+        files = csv_text(evidence_text(row.evidence)) if row.evidence else ""
         line = (f"{row.record_id},{user},{row.activity_date},{csv_text(row.title)},{run},"
-                f"{row.recorded_at}")
+                f"{row.recorded_at},{files}")
         if with_reflection:
             line += "," + csv_text(reflection_text(row.reflection))
         batch.append(line)

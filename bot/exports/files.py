@@ -18,17 +18,25 @@ from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES
 from bot.cpd.personal import framework_of, user_target
 from bot.cpd.rules import from_hundredths
+from bot.evidence.pictures import BOT_DOWNLOAD_LIMIT, FetchFile, Shown, fetch_pictures
 from bot.exports.csv_export import write_csv
 from bot.exports.parallel import slices, write_csv_in_parts
 from bot.exports.pdf_export import write_pdf
-from bot.exports.records import Query, Text, period_filter, text_writer, with_records
+from bot.exports.records import (
+    Query,
+    Text,
+    evidence_of,
+    period_filter,
+    text_writer,
+    with_records,
+)
 from bot.exports.rows import Portfolio, RecordRow
 from bot.exports.ua_portfolio import UaPortfolio, write_ua_pdf, write_ua_xlsx
 from bot.exports.xapi import write_statements
 from bot.exports.xlsx_export import write_xlsx
 from bot.library.loader import Library
 from storage.engine import Database
-from storage.models import CpdRecord, LearningMoment, Reflection, User, utcnow
+from storage.models import CpdRecord, Evidence, LearningMoment, Reflection, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,21 @@ UA_FRAMEWORK = "ua_moh"
 PERSONAL_ONLY = ("pdf", *UA_FORMATS)  # a portfolio is one clinician's
 
 
+@dataclass(frozen=True)
+class EvidencePictures:
+    """How a PDF portfolio gets its evidence's pictures: Telegram's files, within limits."""
+
+    fetch: FetchFile | None
+    max_bytes: int = BOT_DOWNLOAD_LIMIT
+    max_pictures: int = 100
+
+
 async def write_export(db: Database, library: Library, query: Query, fmt: str,
-                       out: BinaryIO, xapi_base: str = "") -> int:
+                       out: BinaryIO, xapi_base: str = "",
+                       evidence: EvidencePictures | None = None) -> int:
     """Write the records of `query` to `out` as `fmt`; returns the number of records.
-    `xapi_base` is the deployment's URL that every xAPI IRI starts from (xapi only)."""
+    `xapi_base` is the deployment's URL that every xAPI IRI starts from (xapi only);
+    `evidence` fetches the files a PDF shows (without it they are only named)."""
     with_text = query.text is not Text.NONE
     write: Callable[[Iterator[RecordRow]], int]
     if fmt == "csv":
@@ -79,14 +98,17 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
                 rows, text, home_page=xapi_base, language=query.language))
     elif fmt == "pdf":
         assert query.user_id is not None
-        cover = await _cover(db, library, query)
+        cover = replace(await _cover(db, library, query),
+                        pictures=await _pictures(db, query, evidence))
 
         def write(rows: Iterator[RecordRow]) -> int:
-            return write_pdf(_with_entries(cover, rows), out)
+            return write_pdf(replace(cover, entries=rows), out)
     elif fmt in UA_FORMATS:
         assert query.user_id is not None
         query = replace(query, language="uk")  # the form is Ukrainian, names and all
         form = await _ua_head(db, library, query)
+        if fmt == "ua-pdf":
+            form = replace(form, pictures=await _pictures(db, query, evidence))
         writer = write_ua_pdf if fmt == "ua-pdf" else write_ua_xlsx
 
         def write(rows: Iterator[RecordRow]) -> int:
@@ -101,9 +123,13 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
     return await with_records(db, library, query, write)
 
 
-def _with_entries(cover: Portfolio, rows: Iterator[RecordRow]) -> Portfolio:
-    return Portfolio(cover.language, cover.name, cover.framework_name, cover.unit_name,
-                     cover.period_from, cover.period_to, cover.totals, cover.total, rows)
+async def _pictures(db: Database, query: Query,
+                    evidence: EvidencePictures | None) -> dict[str, Shown]:
+    files = [file for found in (await evidence_of(db, query)).values() for file in found]
+    if not files:
+        return {}
+    how = evidence or EvidencePictures(None)
+    return await fetch_pictures(files, how.fetch, how.max_bytes, how.max_pictures)
 
 
 async def _owner_and_sums(db: Database, query: Query
@@ -170,6 +196,9 @@ def _record_json(row: RecordRow) -> dict[str, Any]:
     data["reflection"] = ([{"section": title, "text": text} for title, text in row.reflection]
                           if row.reflection is not None else None)
     data["tags"] = list(row.tags)
+    # The files' metadata; file_id is this bot's own handle and means nothing elsewhere.
+    data["evidence"] = [{key: value for key, value in file._asdict().items()
+                         if key != "file_id"} for file in row.evidence]
     return data
 
 
@@ -195,6 +224,8 @@ async def _user_data(db: Database, user_id: int) -> dict[str, Any]:
             LearningMoment.user_id == user_id).order_by(LearningMoment.id))).all()
         found_reflections = (await session.scalars(select(Reflection).where(
             Reflection.user_id == user_id).order_by(Reflection.id))).all()
+        found_evidence = (await session.scalars(select(Evidence).where(
+            Evidence.user_id == user_id).order_by(Evidence.id))).all()
 
     def columns(row: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
         return {column.key: _plain(getattr(row, column.key))
@@ -205,4 +236,5 @@ async def _user_data(db: Database, user_id: int) -> dict[str, Any]:
         "learning_moments": [columns(moment) for moment in found_moments],
         "reflections": [columns(reflection, ("search_text", "tags_text", "version"))
                         for reflection in found_reflections],
+        "evidence": [columns(link) for link in found_evidence],
     }

@@ -8,7 +8,9 @@ lacks, such as most emoji, print as blanks.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import io
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,9 +24,11 @@ from fpdf.fonts import FontFace
 
 from bot.common.i18n import format_minutes, translator
 from bot.cpd.explain import amount
+from bot.evidence.files import EvidenceFile
+from bot.evidence.pictures import Left, Picture, Shown
 from bot.exports.rows import Portfolio, RecordRow
 
-__all__ = ["write_pdf"]
+__all__ = ["EvidenceWords", "draw_evidence", "write_pdf"]
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FAMILY = "DejaVu"
@@ -197,10 +201,61 @@ def _entry(pdf: _Document, row: RecordRow, portfolio: Portfolio, _: Translate) -
         pdf.paragraph(title, 5)
         pdf.set_font(_FAMILY, "", 10)
         pdf.paragraph(text, 5)
+    if row.evidence:
+        pdf.ln(1.5)
+        draw_evidence(pdf, row.evidence, portfolio.pictures, EvidenceWords(
+            _("Evidence"),
+            _("{name}: over the size limit, so it is listed, not shown."),
+            _("{name}: Telegram no longer has this file, so it is missing here."),
+            _("{name}: not a picture or PDF that can be shown.")))
     pdf.ln(3)
     pdf.set_draw_color(200)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
     pdf.ln(4)
+
+
+@dataclass(frozen=True)
+class EvidenceWords:
+    """The evidence block's heading and the lines for a file not shown ({name} in each)."""
+
+    heading: str
+    too_big: str
+    gone: str
+    unreadable: str
+
+
+PICTURE_HEIGHT = 120  # mm at most: two pictures to a portrait page, with their names
+
+
+def draw_evidence(pdf: _Document, files: tuple[EvidenceFile, ...],
+                  pictures: Mapping[str, Shown], words: EvidenceWords) -> None:
+    """Each file by name, with its picture scaled to the page, or why there is none."""
+    if pdf.will_page_break(12):
+        pdf.add_page()
+    pdf.set_font(_FAMILY, "B", 10)
+    pdf.paragraph(words.heading, 5)
+    pdf.set_font(_FAMILY, "", 9.5)
+    reasons = {Left.TOO_BIG: words.too_big, Left.GONE: words.gone,
+               Left.UNREADABLE: words.unreadable}
+    for file in files:
+        shown = pictures.get(file.file_unique_id)
+        if isinstance(shown, Picture):
+            scale = min(pdf.epw / shown.width, PICTURE_HEIGHT / shown.height)
+            width, height = shown.width * scale, shown.height * scale
+            if pdf.will_page_break(height + 7):
+                pdf.add_page()
+            pdf.paragraph(f"• {file.name}", 5)
+            top = pdf.get_y()
+            pdf.image(io.BytesIO(shown.jpeg), x=pdf.l_margin, w=width, h=height)
+            pdf.set_draw_color(170)  # a white page on a white page needs its edge
+            pdf.rect(pdf.l_margin, top, width, height)
+            pdf.ln(2)
+        elif shown is not None:
+            pdf.set_text_color(*_GREY)
+            pdf.paragraph("• " + reasons[shown].format(name=file.name), 5)
+            pdf.set_text_color(0)
+        else:
+            pdf.paragraph(f"• {file.name}", 5)
 
 
 def _capitalised(text: str) -> str:

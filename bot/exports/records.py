@@ -25,10 +25,11 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from bot.cpd.explain import explain
 from bot.cpd.rules import from_hundredths
+from bot.evidence.files import EvidenceFile, evidence_file
 from bot.exports.rows import RecordRow
 from bot.library.loader import Library
 from storage.engine import Database
-from storage.models import CpdRecord, Reflection, User
+from storage.models import CpdRecord, Evidence, LearningMoment, Reflection, User
 from storage.vocabulary import RecordStatus
 
 BATCH = 5000
@@ -57,7 +58,7 @@ def _statement(query: Query, dialect: str) -> Select[Any]:
                CpdRecord.credits, CpdRecord.unit, CpdRecord.framework_id, CpdRecord.source,
                CpdRecord.ai_assisted, cast(CpdRecord.rule, SQLText).label("rule"),
                CpdRecord.template_id, _utc_text(CpdRecord.created_at, dialect),
-               User.share_reflections]
+               CpdRecord.reflection_id, User.share_reflections]
     statement = select(*columns).join(User, User.id == CpdRecord.user_id)
     if query.text is not Text.NONE:
         statement = statement.add_columns(Reflection.answers, Reflection.tags_text).outerjoin(
@@ -77,6 +78,22 @@ def period_filter(query: Query) -> list[ColumnElement[bool]]:
     return where
 
 
+async def evidence_of(db: Database, query: Query) -> dict[int, tuple[EvidenceFile, ...]]:
+    """The evidence of the period's records, by reflection id: read once before the records,
+    as few records have any and a join would cost every row."""
+    found: dict[int, list[EvidenceFile]] = {}
+    async with db.session() as session:
+        rows = await session.execute(
+            select(Evidence.reflection_id, Evidence.attached_at, LearningMoment)
+            .join(LearningMoment, LearningMoment.id == Evidence.moment_id)
+            .join(CpdRecord, CpdRecord.reflection_id == Evidence.reflection_id)
+            .where(*period_filter(query)).order_by(Evidence.id))
+        for reflection_id, attached_at, moment in rows:
+            found.setdefault(reflection_id, []).append(
+                evidence_file(moment, attached_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return {key: tuple(files) for key, files in found.items()}
+
+
 def _utc_text(column: Any, dialect: str) -> Any:
     """A UTC timestamp as ISO 8601 text to the second, e.g. 2024-05-01T09:30:00Z."""
     if dialect == "sqlite":  # stored as UTC text already
@@ -94,7 +111,7 @@ async def with_records(db: Database, library: Library, query: Query,
     through the async engine, a batch per hop into the event loop.
     """
     statement = _statement(query, db.dialect)
-    to_row = _row_maker(library, query)
+    to_row = _row_maker(library, query, await evidence_of(db, query))
     if db.dialect == "sqlite":
         return await asyncio.to_thread(_sqlite_export, db.url, statement, to_row, write)
     loop = asyncio.get_running_loop()
@@ -141,7 +158,8 @@ def _sqlite_export(url: str, statement: Select[Any], to_row: Callable[[Any], Rec
         connection.close()
 
 
-def _row_maker(library: Library, query: Query) -> Callable[..., RecordRow]:
+def _row_maker(library: Library, query: Query,
+               evidence: dict[int, tuple[EvidenceFile, ...]]) -> Callable[..., RecordRow]:
     language = query.language
     activity_names = {key: value.name.in_(language) for key, value in library.activities.items()}
     category_names: dict[tuple[str, str], str] = {}
@@ -179,7 +197,7 @@ def _row_maker(library: Library, query: Query) -> Callable[..., RecordRow]:
     def to_row(row: Sequence[Any]) -> RecordRow:
         (record_id, user_id, first_name, activity_date, title, activity_type, category,
          minutes, credits, unit, framework_id, source, ai_assisted, rule, template_id,
-         created_at, shares, *text) = row
+         created_at, reflection_id, shares, *text) = row
         if type(activity_date) is str:  # as sqlite3 gives them
             activity_date = date.fromisoformat(activity_date)
             ai_assisted, shares = bool(ai_assisted), bool(shares)
@@ -198,7 +216,7 @@ def _row_maker(library: Library, query: Query) -> Callable[..., RecordRow]:
             amounts.get(credits) or amounts.setdefault(credits, from_hundredths(credits)),
             unit, framework_id, source, ai_assisted,
             explanation(rule, credits, category, framework_id), tags or (), reflection,
-            template_id, created_at)
+            template_id, created_at, evidence.get(reflection_id, ()) if evidence else ())
 
     return to_row
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
+
+from bot.evidence.files import EvidenceFile
+from bot.evidence.pictures import Shown
 
 
 class RecordRow(NamedTuple):
@@ -34,6 +37,7 @@ class RecordRow(NamedTuple):
     reflection: tuple[tuple[str, str], ...] | None
     template_id: str | None
     recorded_at: str  # ISO 8601 UTC to the second: 2024-05-01T09:30:00Z
+    evidence: tuple[EvidenceFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,3 +53,5 @@ class Portfolio:
     totals: list[tuple[str, Decimal]]  # (category name, credits), in framework order
     total: Decimal
     entries: Iterable[RecordRow]
+    # The evidence's pictures by file_unique_id (bot.evidence.pictures), or why there is none.
+    pictures: Mapping[str, Shown] = field(default_factory=dict)

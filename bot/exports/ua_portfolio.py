@@ -14,8 +14,9 @@ headings are plain descriptions, not the official wording. The file says so in a
 - Specialty: the bot does not record one, so the field is left blank to be filled in by hand,
   and the file lists all the period's records: one file per specialty is the clinician's to
   make (export each specialty's records separately once the bot knows them).
-- Evidence: the bot keeps no certificates yet, so "Документ, що підтверджує" is left empty
-  for the clinician to name the certificate; imported records say that they were imported.
+- Evidence: "Документ, що підтверджує" names the files the clinician attached to the entry
+  (bot.evidence); the PDF then shows them, photos and the first page of PDFs, in an appendix
+  after the signature, numbered by event. Imported records say that they were imported.
 - Points are the stored credits, which the records writer has already capped at half the
   annual norm per CPD type (the framework's categories), so the totals are plain sums.
 
@@ -26,8 +27,8 @@ XLSX go through `cell_text`, so none can start a formula.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, BinaryIO
@@ -35,7 +36,9 @@ from typing import Any, BinaryIO
 from fpdf.fonts import FontFace
 
 from bot.cpd.explain import amount
-from bot.exports.pdf_export import _FAMILY, _GREY, _Document
+from bot.evidence.pictures import Shown
+from bot.exports.columns import evidence_text
+from bot.exports.pdf_export import _FAMILY, _GREY, EvidenceWords, _Document, draw_evidence
 from bot.exports.rows import RecordRow
 from bot.exports.safe_cells import cell_text
 
@@ -54,6 +57,12 @@ UNCONFIRMED_NOTE = ("Примітка: графи складено за відо
                     "текстом додатка 4 до наказу МОЗ № 650 їх не звірено.")
 IMPORTED = "імпортовано з попереднього журналу"
 NO_ENTRIES = "Заходів БПР за цей період немає."
+APPENDIX = "Додаток. Копії документів, що підтверджують"
+EVIDENCE_WORDS = EvidenceWords(
+    "Документи",
+    "{name}: файл завеликий, тому лише названий.",
+    "{name}: Telegram більше не зберігає цей файл, тому його тут немає.",
+    "{name}: це не зображення і не PDF, тому його не показано.")
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,7 @@ class UaPortfolio:
     totals: list[tuple[str, Decimal]]  # (CPD type in Ukrainian, points counted)
     total: Decimal
     entries: Iterable[RecordRow]
+    pictures: Mapping[str, Shown] = field(default_factory=dict)  # as in Portfolio
 
     def head(self) -> list[tuple[str, str]]:
         """The header fields, (label, value); a blank value is to be filled in by hand."""
@@ -90,7 +100,7 @@ def _hours(minutes: int | None) -> Decimal | None:
 
 
 def _evidence(row: RecordRow) -> str:
-    return IMPORTED if row.source == "import" else ""
+    return IMPORTED if row.source == "import" else evidence_text(row.evidence)
 
 
 def _table_rows(entries: Iterable[RecordRow]) -> Iterator[tuple[int, RecordRow]]:
@@ -132,6 +142,7 @@ def write_ua_pdf(portfolio: UaPortfolio, out: BinaryIO) -> int:
     pdf.ln(5)
     pdf.set_font(_FAMILY, "", 9)
     count = 0
+    proven: list[tuple[int, RecordRow]] = []  # the events with files, for the appendix
     with pdf.table(col_widths=(8, 17, 60, 30, 30, 16, 14, 36), line_height=5,
                    text_align=("RIGHT", "LEFT", "LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT",
                                "LEFT"),
@@ -144,6 +155,8 @@ def write_ua_pdf(portfolio: UaPortfolio, out: BinaryIO) -> int:
                        entry.activity_name, entry.category_name,
                        "" if hours is None else _number(hours), _number(entry.credits),
                        _evidence(entry)))
+            if entry.evidence:
+                proven.append((count, entry))
     if not count:
         pdf.ln(2)
         pdf.paragraph(NO_ENTRIES, 5)
@@ -157,6 +170,15 @@ def write_ua_pdf(portfolio: UaPortfolio, out: BinaryIO) -> int:
     pdf.set_font(_FAMILY, "", 8)
     pdf.paragraph(UNCONFIRMED_NOTE, 4.5)
     pdf.set_text_color(0)
+    if proven:
+        pdf.add_page(orientation="P")
+        pdf.set_font(_FAMILY, "B", 13)
+        pdf.paragraph(APPENDIX, 7)
+        for number, entry in proven:
+            pdf.ln(3)
+            pdf.set_font(_FAMILY, "B", 10.5)
+            pdf.paragraph(f"№ {number} · {entry.activity_date:%d.%m.%Y} · {entry.title}", 5.5)
+            draw_evidence(pdf, entry.evidence, portfolio.pictures, EVIDENCE_WORDS)
     out.write(pdf.output())
     return count
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import IO, BinaryIO
 
-from bot.exports.columns import Cell, header, reflection_text, repeated_cells
+from bot.exports.columns import Cell, evidence_text, header, reflection_text, repeated_cells
 from bot.exports.rows import RecordRow
 
 __all__ = ["SHEET_ROWS", "write_xlsx", "xml_text"]
@@ -109,7 +109,8 @@ def _write_sheet(
         user, run = repeated(row)
         line = (f"<row><c><v>{row.record_id}</v></c>{user}"
                 f'<c s="{_DATE}"><v>{row.activity_date.toordinal() - _EXCEL_EPOCH}</v></c>'
-                f"{_cell(row.title)}{run}{_cell(row.recorded_at)}")
+                f"{_cell(row.title)}{run}{_cell(row.recorded_at)}"
+                f"{_cell(evidence_text(row.evidence)) if row.evidence else '<c/>'}")
         if with_reflection:
             line += _cell(reflection_text(row.reflection))
         batch.append(line + "</row>")

@@ -1,5 +1,6 @@
-"""AI help in the chat: the draft from the clinician's note, the privacy check before it, and
-the one-line notice when help is unavailable. The guided questions then carry on as usual."""
+"""AI help in the chat: the draft from the clinician's note, the privacy check or the confirm
+screen before it, and the one-line notice when help is unavailable. The guided questions then
+carry on as usual."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ContextTypes
 
 from bot.assist import help as assist
-from bot.assist.help import Drafted, Result
+from bot.assist.help import Drafted, Result, fingerprint
 from bot.assist.provider import Failure, Provider
 from bot.common.i18n import translator
 from bot.common.text import preview
@@ -38,17 +39,28 @@ async def wants_help(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
 
 
 async def draft(context: ContextTypes.DEFAULT_TYPE, user_id: int, reflection_id: int,
-                language: str) -> Drafted:
-    """Ask for a draft and say what came of it: the draft, the privacy screen, or a notice."""
+                language: str, shown: str | None = None, redacting: bool = False) -> Drafted:
+    """Ask for a draft and say what came of it: the draft, the privacy or confirm screen, or a
+    notice. `shown` is the fingerprint a confirm screen's Send (or, `redacting`, its Redact
+    and send) button carries."""
     llm = provider(context)
     if llm is None:
         return Drafted(Result.GONE)
-    await context.bot.send_chat_action(user_id, ChatAction.TYPING)
-    drafted = await assist.draft(database(context), library(context), config(context), llm,
-                                 user_id, reflection_id, language)
+    settings = config(context)
+    if shown is not None or settings.send_to_llm != "confirm":
+        await context.bot.send_chat_action(user_id, ChatAction.TYPING)
+    if redacting and shown is not None:
+        drafted = await assist.redact_and_send(database(context), library(context), settings,
+                                               llm, user_id, reflection_id, language, shown)
+    else:
+        drafted = await assist.draft(database(context), library(context), settings, llm,
+                                     user_id, reflection_id, language, shown)
     _ = translator(language).gettext
     if drafted.result is Result.FLAGGED:
         await send_screen(context.bot, user_id, privacy_screen(drafted, language))
+    elif drafted.result is Result.CONFIRM:
+        await send_screen(context.bot, user_id,
+                          confirm_screen(drafted, settings.llm.host, language))
     elif drafted.result is Result.DRAFTED and drafted.reflection is not None:
         await send_screen(context.bot, user_id,
                           (draft_text(library(context), drafted, language), None))
@@ -122,6 +134,53 @@ def privacy_screen(drafted: Drafted, language: str) -> Screen:
                                                               reflection_id))],
     ]
     return text, InlineKeyboardMarkup(keyboard)
+
+
+def confirm_screen(drafted: Drafted, host: str, language: str) -> Screen:
+    """Exactly the text that would leave the server, flagged parts marked, and the four
+    choices. Nothing is sent until Send (or Redact and send) is pressed."""
+    _ = translator(language).gettext
+    assert drafted.reflection is not None
+    reflection_id = drafted.reflection.id
+    shown = fingerprint(drafted.note)
+    heading = (_("This is exactly what will be sent to the AI service ({host}). Nothing has "
+                 "been sent yet.").format(host=host) if host else
+               _("This is exactly what will be sent to the AI service. Nothing has been sent "
+                 "yet."))
+    lines = ["📤 " + heading, ""]
+    text = marked(drafted.note, drafted.findings)
+    lines.append(preview_lines(text, NOTE_SHOWN))
+    if len(text) > NOTE_SHOWN:
+        lines += ["", _("(Shortened here: all {length} characters will be sent.)").format(
+            length=len(drafted.note))]
+    if drafted.findings:
+        lines += ["", "🛡 " + _("The marked parts may identify a patient: {what}.").format(
+            what=identifier_names(drafted.findings, language))]
+    keyboard = [[InlineKeyboardButton(
+        "📤 " + _("Send"),
+        callback_data=reflection_button(ReflectionAction.SEND_NOTE, reflection_id, shown))]]
+    if drafted.findings:
+        keyboard.append([InlineKeyboardButton(
+            "✂️ " + _("Redact and send"),
+            callback_data=reflection_button(ReflectionAction.REDACT_SEND, reflection_id,
+                                            shown))])
+    keyboard += [
+        [InlineKeyboardButton("✏️ " + _("Edit"),
+                              callback_data=reflection_button(ReflectionAction.EDIT_NOTE,
+                                                              reflection_id))],
+        [InlineKeyboardButton("🔒 " + _("Keep it here"),
+                              callback_data=reflection_button(ReflectionAction.KEEP_LOCAL,
+                                                              reflection_id))],
+    ]
+    return "\n".join(lines), InlineKeyboardMarkup(keyboard)
+
+
+def preview_lines(text: str, limit: int) -> str:
+    """The user's text as it is, line breaks kept, each line isolated (see `preview`), cut
+    at `limit` characters with an ellipsis."""
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return "\n".join(preview(line, limit) if line.strip() else "" for line in text.split("\n"))
 
 
 def edit_note_prompt(reflection: Reflection, language: str) -> Screen:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,13 +25,15 @@ from bot.capture import store as capture
 from bot.capture.store import NewMoment, Sender
 from bot.common.i18n import N_, translator
 from bot.common.text import preview
+from bot.evidence.attach import EVIDENCE_KINDS
 from bot.privacy.guard import Finding, find_identifiers
 from bot.reflection import flow as reflections
-from handlers.callback_data import MomentAction, moment_button
+from handlers.callback_data import EvidenceAction, MomentAction, evidence_button, moment_button
 from handlers.common import database, edit_quietly, language_of, patiently
 from handlers.privacy import identifier_names
+from storage import users
 from storage.models import LearningMoment
-from storage.vocabulary import MomentStatus
+from storage.vocabulary import Awaiting, MomentStatus
 
 KEPT_SENTENCES = {
     "text": N_("Kept your note."),
@@ -122,7 +125,8 @@ def ack_screen(moment: NewMoment | LearningMoment, moment_id: int, status: str,
     """The acknowledgement's text and buttons; the privacy guard reads the text once."""
     findings = find_identifiers(moment.text) if status != MomentStatus.DROPPED else []
     return (ack_text(moment, status, language, findings),
-            ack_keyboard(moment_id, status, language, bool(findings)))
+            ack_keyboard(moment_id, status, language, bool(findings),
+                         evidence=moment.kind in EVIDENCE_KINDS and moment.file_id is not None))
 
 
 def ack_text(moment: NewMoment | LearningMoment, status: str, language: str,
@@ -146,15 +150,23 @@ def ack_text(moment: NewMoment | LearningMoment, status: str, language: str,
         lines.append("🗑 " + _("Dropped. You can undo this."))
     elif status == MomentStatus.KEPT:
         lines.append("⏳ " + _("Kept for later. /inbox lists everything waiting."))
+    elif status == MomentStatus.EVIDENCE:
+        lines.append("📎 " + _("Attached as evidence to an entry. Open the entry in /log to see "
+                              "or remove it."))
     else:
         lines.append(_("Reflect on it now, or later from /inbox."))
     return "\n".join(lines)
 
 
 def ack_keyboard(moment_id: int, status: str, language: str,
-                 flagged: bool) -> InlineKeyboardMarkup:
-    """The moment's buttons; "Redact" too while its text looks identifiable."""
+                 flagged: bool, evidence: bool = False) -> InlineKeyboardMarkup:
+    """The moment's buttons; "Redact" too while its text looks identifiable, and for a photo
+    or document "Evidence for an entry"."""
     _ = translator(language).gettext
+    evidence_row = ([[InlineKeyboardButton(
+        "📎 " + _("Evidence for an entry"),
+        callback_data=evidence_button(EvidenceAction.CHOOSE, moment_id))]]
+        if evidence and status != MomentStatus.DROPPED else [])
     redact_row = ([[InlineKeyboardButton("✂️ " + _("Redact"),
                                          callback_data=moment_button(MomentAction.REDACT,
                                                                      moment_id))]]
@@ -166,11 +178,13 @@ def ack_keyboard(moment_id: int, status: str, language: str,
     if status == MomentStatus.DROPPED:
         return InlineKeyboardMarkup([[InlineKeyboardButton(
             "↩️ " + _("Undo"), callback_data=moment_button(MomentAction.UNDO, moment_id))]])
+    if status == MomentStatus.EVIDENCE:
+        return InlineKeyboardMarkup(evidence_row)
     if status == MomentStatus.KEPT:
-        return InlineKeyboardMarkup([[reflect, drop], *redact_row])
+        return InlineKeyboardMarkup([[reflect, drop], *evidence_row, *redact_row])
     later = InlineKeyboardButton("⏳ " + _("Later"),
                                  callback_data=moment_button(MomentAction.KEEP, moment_id))
-    return InlineKeyboardMarkup([[reflect, later, drop], *redact_row])
+    return InlineKeyboardMarkup([[reflect, later, drop], *evidence_row, *redact_row])
 
 
 def sender_of(update: Update) -> Sender:
@@ -202,6 +216,39 @@ async def capture_message(update: Update, context: ContextTypes.DEFAULT_TYPE,
     ))
     await capture.remember_ack(db, stored.moment_id, sent.message_id)
     return True
+
+
+@dataclass(frozen=True)
+class AwaitedFile:
+    """A file a screen asked for, stored: what the screen waited for it with, and the moment."""
+
+    argument: str  # the wait's argument: an entry's id, or ""
+    moment: NewMoment
+    moment_id: int
+    language: str
+
+
+async def capture_awaited_file(update: Update, context: ContextTypes.DEFAULT_TYPE,
+                               what: Awaiting) -> AwaitedFile | bool:
+    """A photo or document sent because a screen asked for one (an import, an entry's
+    evidence): the wait ends and the file is kept as a moment first. False when nothing was
+    waiting for it; True when it was handled already (a redelivered update)."""
+    user, message = update.effective_user, update.effective_message
+    assert user is not None and message is not None
+    if not message.photo and message.document is None:
+        return False
+    db = database(context)
+    async with db.session.begin() as session:
+        pending = await users.pending_answer(session, user.id)
+        if pending is None or pending[0] is not what:
+            return False
+        await users.expect_answer(session, user.id, None)
+    moment = moment_from_message(message)
+    assert moment is not None
+    stored = await capture.store_capture(db, sender_of(update), moment, False)
+    if stored.moment_id is None or stored.already_acknowledged:
+        return True
+    return AwaitedFile(pending[1], moment, stored.moment_id, stored.language)
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

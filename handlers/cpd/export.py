@@ -21,8 +21,15 @@ from telegram.ext import ContextTypes
 from bot.common.i18n import translator
 from bot.cpd.periods import Period, cpd_year, cycle
 from bot.cpd.personal import framework_of
-from bot.exports.files import FORMATS, UA_FORMATS, UA_FRAMEWORK, write_export
+from bot.exports.files import (
+    FORMATS,
+    UA_FORMATS,
+    UA_FRAMEWORK,
+    EvidencePictures,
+    write_export,
+)
 from bot.exports.records import Query, Text
+from bot.runtime.files import telegram_fetch
 from bot.settings.profile import parse_full_date, read
 from handlers.callback_data import Prefix, pattern
 from handlers.capture.messages import capture_message
@@ -192,8 +199,12 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
     query = Query(period.start, period.end, None if admin else user_id,
                   Text.SHARED if admin else Text.ALL, language)
     buffer = io.BytesIO()
+    limits = config(context).exports
     count = await write_export(db, library(context), query, fmt, buffer,
-                               xapi_base=xapi_base(context))
+                               xapi_base=xapi_base(context), evidence=EvidencePictures(
+                                   telegram_fetch(context.bot),
+                                   int(limits.evidence_max_mb * 1024 * 1024),
+                                   limits.evidence_pictures))
     async with db.session.begin() as session:
         credit_records.audit(session, f"{'admin' if admin else 'user'}:{user_id}",
                              "admin_export" if admin else "export",

@@ -18,7 +18,7 @@ from bot.capture import store as capture
 from bot.common.i18n import translator
 from bot.cpd import record_import
 from handlers.callback_data import Prefix, pattern
-from handlers.capture.messages import moment_from_message, sender_of
+from handlers.capture.messages import AwaitedFile, capture_awaited_file
 from handlers.common import database, edit_quietly, language_of, library, patiently, register_user
 from handlers.other import answer_expired
 from storage import moments, users
@@ -44,21 +44,15 @@ async def on_import(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def take_import_file(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """A document sent after /import: kept as a moment, then previewed. False otherwise."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    if message.document is None:
-        return False
+    user = update.effective_user
+    assert user is not None
+    if update.effective_message is not None and update.effective_message.document is None:
+        return False  # a photo is no spreadsheet: it is an ordinary capture
+    awaited = await capture_awaited_file(update, context, Awaiting.IMPORT_FILE)
+    if not isinstance(awaited, AwaitedFile):
+        return awaited
     db = database(context)
-    async with db.session.begin() as session:
-        if await users.pending_answer(session, user.id) != (Awaiting.IMPORT_FILE, ""):
-            return False
-        await users.expect_answer(session, user.id, None)
-    moment = moment_from_message(message)
-    assert moment is not None
-    stored = await capture.store_capture(db, sender_of(update), moment, False)
-    if stored.moment_id is None or stored.already_acknowledged:
-        return True
-    moment_id, language = stored.moment_id, stored.language
+    moment, moment_id, language = awaited.moment, awaited.moment_id, awaited.language
     _ = translator(language).gettext
     buttons = None
     try:

@@ -184,6 +184,18 @@ async def _redact_note(press: Press) -> bool:
     return redacted is not None and await _draft(press)
 
 
+async def _send_note(press: Press) -> bool:
+    """Send on the confirm screen: the text it showed goes, or the screen comes again."""
+    return bool(press.argument) and await present_draft(
+        press.context, press.user_id, press.reflection_id, press.language, press.argument)
+
+
+async def _redact_send(press: Press) -> bool:
+    return bool(press.argument) and await present_draft(
+        press.context, press.user_id, press.reflection_id, press.language, press.argument,
+        redacting=True)
+
+
 async def _edit_note(press: Press) -> bool:
     reflection = await reflections.change_note(press.db, press.library, press.user_id,
                                                press.reflection_id)
@@ -360,5 +372,7 @@ ACTIONS: dict[ReflectionAction, Action] = {
     ReflectionAction.REDACT_NOTE: _redact_note,
     ReflectionAction.EDIT_NOTE: _edit_note,
     ReflectionAction.KEEP_LOCAL: _keep_local,
+    ReflectionAction.SEND_NOTE: _send_note,
+    ReflectionAction.REDACT_SEND: _redact_send,
 }
 assert set(ACTIONS) == set(ReflectionAction)

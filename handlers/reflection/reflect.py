@@ -15,6 +15,8 @@ from bot.common.dates import DateProblem
 from bot.common.i18n import N_, translator
 from bot.common.text import preview
 from bot.cpd import records as credit_records
+from bot.evidence import attach as evidence
+from bot.evidence.files import file_name
 from bot.library.loader import Library
 from bot.reflection import flow as reflections
 from bot.reflection.flow import Answered, Begin, Cancelled, Move, Moved, Outcome, Stage
@@ -57,7 +59,9 @@ async def present(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reflection: 
         record = (await credit_records.record_for(database(context), reflection.user_id,
                                                   reflection.id)
                   if reflection.status == ReflectionStatus.SAVED else None)
-        screen = views.show(lib, reflection, proposed, language, record)
+        found = await evidence.files_of(database(context), reflection.user_id, reflection.id)
+        names = [file_name(moment) for _link, moment in found[1]] if found else []
+        screen = views.show(lib, reflection, proposed, language, record, names)
     await send_screen(context.bot, chat_id, screen)
 
 
@@ -82,13 +86,14 @@ async def present_begin(context: ContextTypes.DEFAULT_TYPE, chat_id: int, begun:
 
 
 async def present_draft(context: ContextTypes.DEFAULT_TYPE, user_id: int, reflection_id: int,
-                        language: str) -> bool:
+                        language: str, shown: str | None = None,
+                        redacting: bool = False) -> bool:
     """Draft with AI help, then show the first question it left open, or the card. False if
-    the reflection can no longer be drafted."""
-    drafted = await assist.draft(context, user_id, reflection_id, language)
+    the reflection can no longer be drafted. `shown`, `redacting`: see `assist.draft`."""
+    drafted = await assist.draft(context, user_id, reflection_id, language, shown, redacting)
     if drafted.result is Result.GONE:
         return False
-    if drafted.result is not Result.FLAGGED and drafted.reflection is not None:
+    if drafted.result not in (Result.FLAGGED, Result.CONFIRM) and drafted.reflection is not None:
         await present(context, user_id, drafted.reflection, language)
     return True
 

@@ -6,6 +6,7 @@ Messages are plain text, so nothing a clinician types can break the formatting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from babel.dates import format_date, format_timedelta
@@ -18,7 +19,14 @@ from bot.cpd.rules import from_hundredths
 from bot.library.loader import Library, Template
 from bot.reflection.flow import Stage, all_tags, progress, stage_of, template_of
 from bot.reflection.log import LOG_PAGE_SIZE, LogPage
-from handlers.callback_data import DELETED_BUTTON, ReflectionAction, log_button, reflection_button
+from handlers.callback_data import (
+    DELETED_BUTTON,
+    EvidenceAction,
+    ReflectionAction,
+    evidence_button,
+    log_button,
+    reflection_button,
+)
 from handlers.common import button_rows
 from storage.models import CpdRecord, LearningMoment, Reflection
 from storage.vocabulary import ReflectionStatus
@@ -114,8 +122,9 @@ def _time_buttons(reflection: Reflection, choices: tuple[int, ...],
             for minutes in [*first, *(choice for choice in choices if choice != stated)]]
 
 
-def entry_text(library: Library, reflection: Reflection, language: str) -> str:
-    """Every section, the date, the time, the activity type and the tags."""
+def entry_text(library: Library, reflection: Reflection, language: str,
+               evidence: Sequence[str] = ()) -> str:
+    """Every section, the date, the time, the activity type, the tags and the evidence."""
     _ = translator(language).gettext
     template = template_of(library, reflection)
     activity = library.activities.get(reflection.activity_type)
@@ -129,6 +138,8 @@ def entry_text(library: Library, reflection: Reflection, language: str) -> str:
         lines.append(" ".join(f"#{tag}" for tag in tags))
     if reflection.ai_assisted:
         lines.append("✨ " + _("AI-assisted"))
+    if evidence:
+        lines.append("📎 " + ", ".join(preview(name, 60) for name in evidence))
     titles = {step.id: step.title.in_(language) for step in template.steps}
     for step_id in [*titles, *(key for key in reflection.answers if key not in titles)]:
         answer = reflection.answers.get(step_id, "").strip()
@@ -137,17 +148,17 @@ def entry_text(library: Library, reflection: Reflection, language: str) -> str:
 
 
 def summary_card(library: Library, reflection: Reflection, proposed: list[str],
-                 language: str) -> Screen:
+                 language: str, evidence: Sequence[str] = ()) -> Screen:
     _ = translator(language).gettext
     lines = ["📋 " + _("Your reflection, ready to save"), "",
-             entry_text(library, reflection, language)]
+             entry_text(library, reflection, language, evidence)]
     if proposed:
         lines += ["", "💡 " + _("Suggested tags:") + " " + " ".join(f"#{t}" for t in proposed)]
     lines += ["", _("Save it to your log, or change anything first.")]
     keyboard = [[_button("💾 " + _("Save"), ReflectionAction.SAVE, reflection.id)],
-                *_edit_rows(reflection,
-                                                                             proposed, language)]
-    keyboard.append([_button("🗑 " + _("Discard"), ReflectionAction.DISCARD, reflection.id)])
+                *_edit_rows(reflection, proposed, language),
+                [_evidence_button(reflection, evidence, language)],
+                [_button("🗑 " + _("Discard"), ReflectionAction.DISCARD, reflection.id)]]
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -166,6 +177,15 @@ def _edit_rows(reflection: Reflection, proposed: list[str],
     return rows
 
 
+def _evidence_button(reflection: Reflection, evidence: Sequence[str],
+                     language: str) -> InlineKeyboardButton:
+    _ = translator(language).gettext
+    label = (_("Evidence ({count})").format(count=len(evidence)) if evidence
+             else _("Attach a certificate"))
+    return InlineKeyboardButton("📎 " + label, callback_data=evidence_button(
+        EvidenceAction.LIST, reflection.id))
+
+
 def credit_line(library: Library, record: CpdRecord, language: str) -> str:
     """"🎓 1.5 credits (CPD): 1.5 h × 1 per hour = 1.5 credits (rounded to 0.25)"."""
     _ = translator(language).gettext
@@ -180,24 +200,27 @@ def credit_line(library: Library, record: CpdRecord, language: str) -> str:
 
 
 def entry_view(library: Library, reflection: Reflection, proposed: list[str],
-               language: str, record: CpdRecord | None = None) -> Screen:
+               language: str, record: CpdRecord | None = None,
+               evidence: Sequence[str] = ()) -> Screen:
     """A saved log entry, in full, with its credits and everything that can be done to it."""
     _ = translator(language).gettext
-    text = "📓 " + _("Log entry") + "\n" + entry_text(library, reflection, language)
+    text = "📓 " + _("Log entry") + "\n" + entry_text(library, reflection, language, evidence)
     if record is not None:
         text += "\n\n" + credit_line(library, record, language)
     keyboard = _edit_rows(reflection, proposed, language)
+    keyboard.append([_evidence_button(reflection, evidence, language)])
     keyboard.append([_button("🗑 " + _("Delete"), ReflectionAction.ASK_DELETE, reflection.id),
                      InlineKeyboardButton("◀ " + _("Log"), callback_data=log_button(1))])
     return text, InlineKeyboardMarkup(keyboard)
 
 
 def show(library: Library, reflection: Reflection, proposed: list[str], language: str,
-         record: CpdRecord | None = None) -> Screen:
-    """The summary card for a draft, the full entry for a saved reflection."""
+         record: CpdRecord | None = None, evidence: Sequence[str] = ()) -> Screen:
+    """The summary card for a draft, the full entry for a saved reflection; `evidence` names
+    the files attached to it."""
     if reflection.status == ReflectionStatus.SAVED:
-        return entry_view(library, reflection, proposed, language, record)
-    return summary_card(library, reflection, proposed, language)
+        return entry_view(library, reflection, proposed, language, record, evidence)
+    return summary_card(library, reflection, proposed, language, evidence)
 
 
 def back_row(reflection: Reflection, language: str) -> list[InlineKeyboardButton]:
@@ -318,7 +341,7 @@ def log_list(library: Library, page: LogPage, language: str) -> Screen:
         first = (page.page - 1) * LOG_PAGE_SIZE
         numbers = []
         for number, item in enumerate(page.items, start=first + 1):
-            lines.append(f"{number}. {_one_line(library, item, language)}")
+            lines.append(f"{number}. {entry_line(library, item, language)}")
             numbers.append(_button(str(number), ReflectionAction.VIEW, item.id))
         lines += ["", _("Open one by its number. /log word or /log #tag searches.")]
         text = "\n".join(lines)
@@ -341,7 +364,7 @@ def log_list(library: Library, page: LogPage, language: str) -> Screen:
     return text, InlineKeyboardMarkup(rows) if rows else None
 
 
-def _one_line(library: Library, reflection: Reflection, language: str) -> str:
+def entry_line(library: Library, reflection: Reflection, language: str) -> str:
     template = template_of(library, reflection)
     first_answer = next((answer for answer in reflection.answers.values() if answer.strip()), "")
     tags = " ".join(f"#{tag}" for tag in all_tags(reflection)[:3])
@@ -354,7 +377,7 @@ def deleted_list(library: Library, items: list[Reflection], language: str) -> Sc
     _ = translator(language).gettext
     if not items:
         return _("Nothing was deleted in the last 30 days."), None
-    keyboard = [[_button("↩️ " + _one_line(library, item, language)[:60], ReflectionAction.RESTORE,
+    keyboard = [[_button("↩️ " + entry_line(library, item, language)[:60], ReflectionAction.RESTORE,
                          item.id)]
                 for item in items]
     return _("Deleted in the last 30 days. Press one to restore it."), \

@@ -334,9 +334,9 @@ async def set_framework(chat: Chat, db: Database, framework: str, profession: st
         user.setup_done_at = datetime.now(ZoneInfo("UTC"))
 
 
-async def test_ukrainian_portfolio_is_offered_under_ua_moh_and_sent(
-        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
-    nurse = Chat(telegram, 5601, "uk", first_name="Олена")
+async def nurse_with_a_conference(telegram: FakeTelegram, db: Database, user_id: int) -> Chat:
+    """A Ukrainian nurse under ua_moh who saved two hours of a cardiology conference."""
+    nurse = Chat(telegram, user_id, "uk", first_name="Олена")
     await set_framework(nurse, db, "ua_moh", "nurse")
     [ack] = await nurse.say("Конференція з кардіології: нові настанови щодо гіпертензії")
     [step] = await nurse.press("📝", ack)
@@ -344,6 +344,12 @@ async def test_ukrainian_portfolio_is_offered_under_ua_moh_and_sent(
         [step] = await nurse.say("Відповідь на це питання")
     [card] = await nurse.say("2 години")
     await nurse.press("💾", card)
+    return nurse
+
+
+async def test_ukrainian_portfolio_is_offered_under_ua_moh_and_sent(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
+    nurse = await nurse_with_a_conference(telegram, db, 5601)
     [record] = await records_of(db, 5601)
     assert (record.category, record.credits) == ("events", 100)  # 2 h × 0.5 point
 

@@ -14,13 +14,16 @@ import handlers
 from handlers.callback_data import (
     CALLBACK_DATA_LIMIT,
     DELETED_BUTTON,
+    EvidenceAction,
     MomentAction,
     Prefix,
     ReflectionAction,
     RemindAction,
     SettingAction,
+    evidence_button,
     log_button,
     moment_button,
+    parse_evidence_button,
     parse_moment_button,
     parse_reflection_button,
     parse_setting_button,
@@ -42,6 +45,7 @@ SAMPLES = {
     Prefix.ADMIN_EXPORT: "ax:f:20250401-20260331:csv",
     Prefix.IMPORT: f"im:ok:{LONGEST_ID}",
     Prefix.VOICE_CONSENT: f"vc:y:{LONGEST_ID}",
+    Prefix.EVIDENCE: evidence_button(EvidenceAction.ATTACH, LONGEST_ID, LONGEST_ID),
 }
 
 
@@ -91,7 +95,8 @@ def test_reflect_now_is_answered_apart_from_the_other_moment_buttons() -> None:
     assert _routed_to(DELETED_BUTTON).callback is _routed_to(log_button(1)).callback
 
 
-@pytest.mark.parametrize("kind", [MomentAction, ReflectionAction, SettingAction, RemindAction])
+@pytest.mark.parametrize("kind", [MomentAction, ReflectionAction, SettingAction, RemindAction,
+                                  EvidenceAction])
 def test_action_codes_are_unique(kind: type[StrEnum]) -> None:
     codes = [member.value for member in kind.__members__.values()]
     assert len(codes) == len(set(codes)), "two names share a code (an Enum alias)"
@@ -120,6 +125,15 @@ def test_payloads_read_back_and_unknown_codes_are_refused() -> None:
     assert parse_reflection_button("rf:zz:1") is None
     assert parse_setting_button("st:zz") is None
     assert parse_moment_button("m:q:1") is None
+    for step in EvidenceAction:
+        second = 9 if step is EvidenceAction.ATTACH else None
+        found = parse_evidence_button(evidence_button(step, 3, second))
+        assert found is not None and (found.action, found.first, found.second) == (step, 3,
+                                                                                   second)
+    # An attach names both the file and the entry; nothing else takes a second id.
+    assert parse_evidence_button("ev:a:3") is None
+    assert parse_evidence_button("ev:x:3:4") is None
+    assert parse_evidence_button("ev:q:3") is None
 
 
 # The codes as they are in clinicians' chats today. Changing one makes every button already
@@ -127,7 +141,8 @@ def test_payloads_read_back_and_unknown_codes_are_refused() -> None:
 SENT_CODES = {
     Prefix: {"MOMENT": "m", "INBOX": "inbox", "LANGUAGE": "lang", "REFLECTION": "rf",
              "LOG": "lg", "SETTING": "st", "REMIND": "rm", "EXPORT": "ex", "ADMIN_EXPORT": "ax",
-             "IMPORT": "im", "VOICE_CONSENT": "vc"},
+             "IMPORT": "im", "VOICE_CONSENT": "vc", "EVIDENCE": "ev"},
+    EvidenceAction: {"CHOOSE": "c", "ATTACH": "a", "BACK": "b", "LIST": "l", "REMOVE": "x"},
     MomentAction: {"REFLECT": "r", "KEEP": "k", "DROP": "d", "UNDO": "u", "REDACT": "x"},
     ReflectionAction: {
         "CONTINUE": "go", "PARK_AND_START": "pk", "SKIP": "sk", "BACK": "bk", "USE_NOTE": "nt",
@@ -135,7 +150,8 @@ SENT_CODES = {
         "DISCARD": "ds", "SECTIONS": "ed", "SECTION": "sc", "DATES": "dt", "DATE": "d",
         "TIMES": "tm", "ACTIVITIES": "ac", "ACTIVITY": "a", "ADD_TAGS": "tg", "TYPE_TAGS": "tt",
         "SHOW": "sh", "VIEW": "v", "ASK_DELETE": "dl", "DELETE": "dy", "RESTORE": "un",
-        "DRAFT": "ai", "REDACT_NOTE": "rd", "EDIT_NOTE": "en", "KEEP_LOCAL": "lo"},
+        "DRAFT": "ai", "REDACT_NOTE": "rd", "EDIT_NOTE": "en", "KEEP_LOCAL": "lo",
+        "SEND_NOTE": "sn", "REDACT_SEND": "rs"},
     SettingAction: {
         "MENU": "ms", "REMINDERS": "rm", "FRAMEWORKS": "fw", "FRAMEWORK": "fs",
         "PROFESSIONS": "pr", "PROFESSION": "ps", "ZONES": "tz", "ZONE": "zs", "TYPE_CITY": "zt",

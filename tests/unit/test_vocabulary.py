@@ -13,7 +13,8 @@ from storage.vocabulary import Awaiting, MomentStatus, RecordStatus, ReflectionS
 
 
 def test_statuses_are_the_stored_strings() -> None:
-    assert [s.value for s in MomentStatus] == ["new", "kept", "dropped", "reflected"]
+    assert [s.value for s in MomentStatus] == ["new", "kept", "dropped", "reflected",
+                                                  "evidence"]
     assert [s.value for s in ReflectionStatus] == ["open", "parked", "saved", "deleted"]
     assert [s.value for s in RecordStatus] == ["active", "void"]
 
@@ -28,6 +29,7 @@ def test_statuses_are_the_stored_strings() -> None:
     ("setting:quiet", (Awaiting.QUIET_HOURS, "")),
     ("setting:import", (Awaiting.IMPORT_FILE, "")),
     ("setting:line:42", (Awaiting.VOICE_LINE, "42")),
+    ("setting:evidence:7", (Awaiting.EVIDENCE_FILE, "7")),
     ("setting:something-newer", None),  # written by a later version: nothing we can answer
     ("step", None),  # a reflection's, not a typed answer outside one
 ])

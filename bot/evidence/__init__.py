@@ -1,0 +1,2 @@
+"""Evidence on log entries: certificates and photos attached to reflections, and the pictures
+of them that PDF portfolios embed."""
