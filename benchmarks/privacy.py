@@ -1,7 +1,9 @@
 """Privacy guard: recall and precision on the corpora in tests/data, overall and by language,
-with every miss and false alarm listed. The guard was tuned on the first two;
-privacy_holdout2.toml and privacy_holdout3.toml (seven languages, national ids and addresses)
-were never used to tune it. The third is held to issue 15's targets in every language.
+with every miss and false alarm listed. The guard was tuned on privacy_corpus.toml,
+privacy_holdout.toml and privacy_dev_countries.toml (the seven languages' development set);
+privacy_holdout2.toml, privacy_holdout3.toml and privacy_holdout4.toml were written apart
+and never used to tune it. The last two (seven languages, national ids, addresses, typos)
+are held to issue 15's targets in every language.
 
 A note counts as caught only when a finding covers the identifier the corpus names in it
 (`must_flag`); a note flagged only elsewhere is listed as "wrong words" and counts against both
@@ -17,7 +19,9 @@ from benchmarks.targets import Targets
 from bot.privacy.guard import find_identifiers, marked
 from tests.support.privacy_corpus import (
     CORPUS,
+    DEV_COUNTRIES,
     FIRST_HOLDOUT,
+    FOURTH_HOLDOUT,
     HOLDOUT,
     THIRD_HOLDOUT,
     Corpus,
@@ -26,14 +30,15 @@ from tests.support.privacy_corpus import (
 )
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
-PER_LANGUAGE_TARGET = 0.9  # issue 15: recall and precision in every language, on holdout3
+PER_LANGUAGE_TARGET = 0.9  # issue 15: recall and precision in every language, held out
+PER_LANGUAGE = (THIRD_HOLDOUT, FOURTH_HOLDOUT)
 
 
 def main() -> int:
     targets = Targets()
-    for path in (CORPUS, FIRST_HOLDOUT, HOLDOUT, THIRD_HOLDOUT):
+    for path in (CORPUS, FIRST_HOLDOUT, DEV_COUNTRIES, HOLDOUT, THIRD_HOLDOUT, FOURTH_HOLDOUT):
         print(f"== {path.name}")
-        report(load(path), path.name, targets, per_language=path == THIRD_HOLDOUT)
+        report(load(path), path.name, targets, per_language=path in PER_LANGUAGE)
     return targets.exit_code()
 
 

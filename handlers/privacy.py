@@ -9,7 +9,8 @@ FINDING_NAMES = {
     "nhs": N_("an NHS number"), "national_id": N_("a national ID or insurance number"),
     "mrn": N_("a record or hospital number"),
     "dob": N_("a date of birth"), "phone": N_("a phone number"), "email": N_("an e-mail address"),
-    "postcode": N_("a postcode"), "name": N_("a name"), "age_date": N_("an age with a date"),
+    "postcode": N_("a postcode"), "address": N_("an address"), "name": N_("a name"),
+    "age_date": N_("an age with a date"),
 }  # fmt: skip
 
 def identifier_names(findings: list[Finding], language: str) -> str:

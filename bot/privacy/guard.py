@@ -1,12 +1,28 @@
 """The privacy guard: likely patient identifiers in a clinician's note, found locally.
 
-It runs before any text could leave the server, with or without an LLM set up. It looks for
-NHS numbers (check digit verified), national ID and insurance numbers of the countries our
-clinicians work in (check digits verified where they have them), record and hospital numbers
-by their labels, dates of birth, phone numbers, e-mail addresses, postcodes, personal names
-next to clinical words or a bed, and an age together with a date, in English, Russian,
-Ukrainian and Spanish. It is a net with known holes, not a proof: the clinician sees what it
-marked and decides.
+It runs before any text could leave the server, with or without an LLM set up, and reads the
+seven interface languages: English, Russian, Ukrainian, Spanish, Kazakh (Cyrillic), Georgian
+and Azerbaijani (Latin). The kinds it finds (`KINDS`):
+
+- `national_id`: national ID and insurance numbers of the countries our clinicians work in,
+  check digits verified where they have them (СНИЛС, ИНН, РНОКПП, УНЗР, ИИН/ЖСН, DNI, NIE,
+  CURP), the rest only after their label (Georgia's პირადი N / პ/ნ, Azerbaijan's FİN);
+- `nhs`: NHS numbers, check digit verified;
+- `mrn`: record and hospital numbers by their labels ("MRN", "ИБ №", "Ауру тарихы №",
+  "სამედიცინო ბარათი №", "Xəstəlik tarixi №", "HC");
+- `dob`: dates of birth by their labels ("DOB", "д.р.", "туған күні", "დაბადების თარიღი",
+  "doğum tarixi", "fecha de nacimiento");
+- `phone`, `email`, `postcode`;
+- `address`: a street word, a name and a house number, perhaps a flat ("ул. Абая, 14, кв. 7",
+  "14 Elm Road", "ჭავჭავაძის გამზ. 37, ბინა 12"); street words are in addresses.toml;
+- `name`: personal names after a title or a patient word, by a bed or ward, with an age, with
+  initials or a patronymic (Turkic ones too: "Нұрланұлы", "Rauf oğlu"), a known first name
+  with a surname, and surnames whose ending gives them away (Georgian -შვილი and -ძე,
+  Azerbaijani -ov, -yev, -zadə); eponyms, cities, institutions and colleagues teaching are
+  left alone. Word lists are in names.toml and eponyms.toml;
+- `age_date`: an age together with a date.
+
+It is a net with known holes, not a proof: the clinician sees what it marked and decides.
 """
 
 from __future__ import annotations
@@ -27,11 +43,12 @@ from stdnum.ua import rntrc as ua_rntrc
 
 # Ties between kinds over the same span go to the first: a number after "РНОКПП" that
 # happens to pass the NHS check too is the Ukrainian one.
-KINDS = ("national_id", "nhs", "mrn", "dob", "phone", "email", "postcode", "name", "age_date")
+KINDS = ("national_id", "nhs", "mrn", "dob", "phone", "email", "postcode", "address", "name",
+         "age_date")
 PLACEHOLDERS = {"national_id": "[ID No.]", "nhs": "[NHS No.]", "mrn": "[record No.]",
                 "dob": "[DOB]",
                 "phone": "[phone]", "email": "[e-mail]", "postcode": "[postcode]",
-                "name": "[name]", "age_date": "[date]"}
+                "address": "[address]", "name": "[name]", "age_date": "[date]"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +57,31 @@ class Finding:
     start: int
     end: int
     text: str
+
+
+# -- letters and word lists ---------------------------------------------------------------
+
+# A capitalised word, double-barrelled too: "Okonjo-Bright", "Кравчук-Лісова", in the Latin
+# letters of English, Spanish and Azerbaijani, and the Cyrillic of Russian, Ukrainian and
+# Kazakh. Georgian has no capitals: its names are found by their endings (below).
+_LATIN_UP, _LATIN_LOW = "A-ZÁÉÍÓÚÑÜƏÇĞİÖŞ", "a-záéíóúñüəçğıöş"
+_CYR_UP, _CYR_LOW = "А-ЯЁІЇЄҐӘҒҚҢӨҰҮҺ", "а-яёіїєґәғқңөұүһ"
+_KA = "ა-ჰ"  # Georgian
+_LATIN_WORD = rf"[{_LATIN_UP}][{_LATIN_LOW}'’]+(?:-[{_LATIN_UP}]?[{_LATIN_LOW}'’]+)*"
+_LATIN_NAME = rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}}"
+_CYRILLIC_WORD = rf"[{_CYR_UP}][{_CYR_LOW}'’]+(?:-[{_CYR_UP}]?[{_CYR_LOW}'’]+)*"
+_INITIALS = rf"(?:\s+[{_CYR_UP}A-Z]\.\s?(?:[{_CYR_UP}A-Z]\.)?)?"
+_NAMES_DATA = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
+
+
+def _stems(*groups: list[str]) -> str:
+    """An alternation of word stems, each followed by any ending."""
+    return "|".join(rf"{re.escape(stem)}\w*" for group in groups for stem in group)
+
+
+def _alternation(words: list[str]) -> str:
+    """The words as a regex alternation, longest first."""
+    return "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
 
 
 # -- numbers ---------------------------------------------------------------------------------
@@ -148,12 +190,14 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # Georgia's personal number: eleven digits, no check digit, so only after its label, or
     # in a sentence that names Georgia.
     (_labelled(r"(?i:personal\s+(?:number|no\b\.?|id\b)|(?:личн|персональн|особист|особов)\w*\s+"
-               r"номер\w*|número\s+personal|პირადი\s+ნომერი|პ/ნ)", r"\d{11}"), _any),
+               r"номер\w*|número\s+personal|პირადი\s+(?:ნომერი|N|№|ნ\.?)|პირ\.\s*ნომ\.?|პ/ნ|პ\.\s?ნ\.)",
+               r"\d{11}"), _any),
     (re.compile(rf"(?i:{_GEORGIA}[^.!?\n]{{0,60}}?)(?<![\d-])(?P<id>\d{{11}})(?![\d-])"), _any),
     (re.compile(rf"(?<![\d-])(?P<id>\d{{11}})(?![\d-])(?=[^.!?\n]{{0,60}}?(?i:{_GEORGIA}))"), _any),
     # Azerbaijan's FIN: seven Latin letters and digits after "FIN" or "ФИН" (capitals: "fin"
-    # is Spanish for "end").
-    (_labelled(r"(?<!\w)(?:FIN|FİN|ФИН|ФІН)\b(?:\s*(?:kodu?|код|code))?",
+    # is Spanish for "end"), or "fin kodu" in any case.
+    (_labelled(r"(?<!\w)(?:(?:FIN|FİN|ФИН|ФІН)\b(?:[\s-]*(?:kodu?|код|code))?"
+               r"|(?i:f[iİı]n\s+kodu?)\b)",
                r"(?=[A-Z]*\d)[A-Z0-9]{7}"), _any),
     # Spain's DNI (8 digits and a control letter) and NIE (X/Y/Z, 7 digits, letter): the
     # letter is the check, so anywhere.
@@ -167,12 +211,34 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # Mexico's CURP: 18 characters holding name letters, a birth date, sex, state and a check.
     (re.compile(r"(?<![A-Za-z\d])(?P<id>[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z\d]\d)(?![A-Za-z\d])"),
      mx_curp.is_valid),
+    # Passports, ID cards and health insurance policies, only after their label: "паспорт
+    # 45 06 123456", "ID-картка 001234567", "жеке куәлік № 043217896", "şəxsiyyət vəsiqəsi
+    # AZE12345678", "полис ОМС 7700123456789012", "NSS 12345678901".
+    (_labelled(r"(?i:\bpassport(?:\s+(?:no\.?|number))?|\bpasaporte|\bpasport\w*|паспорт\w*"
+               r"(?:\s+(?:серия|серії|серія|сериясы|РФ|України))?|პასპორტ\w*"
+               r"|\bid[-\s]?карт\w*|\bid[-\s]?card|жеке\s+куәлік\w*"
+               r"|удостоверени\w+\s+личности|посвідченн\w+\s+особи|პირადობის\s+მოწმობ\w*"
+               r"|şəxsiyyət\s+vəsiqə\w*)",
+               r"[A-ZА-ЯІЄЇ]{1,3}\s?\d{6,9}|\d{2}\s?\d{2}\s?\d{6}|\d{9}"), _any),
+    (_labelled(r"(?i:полис\w*(?:\s+(?:ОМС|обязательного\s+медицинского\s+страхования))?"
+               r"|\bОМС\b|\bNSS\b|\bNUSS\b|\bNASS\b|seguridad\s+social|tarjeta\s+sanitaria"
+               r"|\bCIP(?:-SNS)?\b|sığorta\s+(?:polisi|nömrəsi)|медичн\w+\s+поліс\w*)",
+               r"(?:[A-Z]{4})?\d{2}[/ -]?\d{6,14}(?:[/ -]?\d{2})?"), _any),
 ]
 
 
+# Georgia's personal number is also taken anywhere in a note written in Georgian: its phone
+# numbers have nine digits.
+_ELEVEN_DIGITS = re.compile(r"(?<![\d-])\d{11}(?![\d-])")
+_GEORGIAN_LETTER = re.compile(r"[ა-ჰ]")
+
+
 def _national_ids(text: str) -> list[tuple[int, int]]:
-    return [match.span("id") for pattern, valid in _NATIONAL_IDS
-            for match in pattern.finditer(text) if valid(match.group("id"))]
+    found = [match.span("id") for pattern, valid in _NATIONAL_IDS
+             for match in pattern.finditer(text) if valid(match.group("id"))]
+    if _GEORGIAN_LETTER.search(text):
+        found += [match.span() for match in _ELEVEN_DIGITS.finditer(text)]
+    return found
 
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
@@ -188,9 +254,65 @@ _LABELLED_POSTCODE = re.compile(
     r"(?i)\b(?:c\.\s?p\.|cp|código postal|cod\. postal|postcode|post code|zip|индекс|"
     r"почтовый индекс|індекс|поштовий індекс)\s*:?\s*\d{5,6}\b")
 
+# -- street addresses ---------------------------------------------------------------------------
+# A street word, the street's name and a house number, then perhaps a flat (addresses.toml).
+
+_STREETS = tomllib.loads((Path(__file__).parent / "addresses.toml").read_text(encoding="utf-8"))
+_STREET_WORD_GAP = r"(?:(?<=[./])\s*|\s+)"  # "ул.Ленина", but "calle Mayor"
+# A capitalised word of a street's name ("Абая", "Лесі", "S.Vurğun", "Самал-2"), not an
+# abbreviation in capitals ("пр. МЗ РФ №203" is an order, not an avenue).
+_CAPITALISED = (rf"[{_LATIN_UP}{_CYR_UP}](?:\.\s?[{_LATIN_UP}{_CYR_UP}])?[{_LATIN_LOW}{_CYR_LOW}'’]"
+                rf"[{_LATIN_LOW}{_CYR_LOW}{_LATIN_UP}{_CYR_UP}'’.-]*(?:-\d{{1,2}}(?!\d))?")
+_CONNECTOR = r"(?:de|del|la|las|los|el|y|san|santa|би|бі)"
+# A date may open it ("Av. 28 de Julio", "ул. 8 Марта"), and capitals end it ("Героїв УПА").
+_STREET_NAME = (rf"(?:\d{{1,2}}\s+(?:de\s+)?)?(?:{_CONNECTOR}\s+)*{_CAPITALISED}"
+                rf"(?:\s+(?:{_CONNECTOR}\s+)*{_CAPITALISED}){{0,3}}"
+                rf"(?:\s+[{_LATIN_UP}{_CYR_UP}]{{2,5}}(?![\w.]))?(?:\s+(?:би|бі|bi))?")
+# A house number, not a year ("plaza de Cardiología, 2024").
+_HOUSE = (rf"(?:,\s*|\s+)(?:(?i:{_alternation(_STREETS['house'])})\s*)?"
+          r"(?!(?:19|20)\d\d(?!\d))\d{1,4}"
+          r"(?:\s?[a-zа-яA-ZА-Я](?!\w))?(?:[/-]\d{1,4}[a-zа-я]?)?(?!\d)"
+          r"(?:\s*-?\s*(?:үй|үйі)(?!\w))?")
+_UNIT = (rf"(?:,?\s*(?:(?i:{_alternation(_STREETS['units'])})\s*№?\s*\d{{1,4}}[a-zA-Zа-я]?(?!\d)"
+         r"|\d{1,4}\s*-?\s*(?i:пәтер|үй)(?!\w)"
+         r"|\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Za-z](?!\w))?(?:\s*(?i:izq|izda|dcha|der|dra)\w*)?))")
+_ADDRESSES = [
+    # "ул. Абая, 14, кв. 7", "вул. Хрещатик, буд. 22, кв. 15", "Av. Arequipa 1234, dpto 502"
+    re.compile(rf"(?<!\w)(?i:{_alternation(_STREETS['before'])}){_STREET_WORD_GAP}{_STREET_NAME}"
+               rf"{_HOUSE}{_UNIT}{{0,3}}"),
+    # "flat 3, 22 Church St", "14 Elm Road"
+    re.compile(rf"(?<![\w/.,-])(?:(?i:flat|apartment|apt\.?|unit)\s*\d{{1,4}}[a-zA-Z]?,?\s+)?"
+               rf"\d{{1,4}}[a-zA-Z]?\s+{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}}"
+               rf"\s+(?i:{_alternation(_STREETS['after_en'])})\b\.?"),
+    # "Төле би көшесі 59, 12-пәтер", "ჭავჭავაძის გამზ. 37, ბინა 12", "Nizami küçəsi 45"
+    re.compile(rf"(?<![\w.-])(?:[^\W\d_][\w'’.-]*\s+)?[^\W\d_][\w'’.-]*\s+"
+               rf"(?i:{_alternation(_STREETS['after'])}){_HOUSE}{_UNIT}{{0,3}}"),
+    # Peru's block and lot: "Mz. B Lt. 12", "manzana C lote 4"
+    re.compile(r"(?i)(?<!\w)(?:mz|mza|manzana)\.?\s*[a-z]\d?\s*,?\s*(?:lt|lote)\.?\s*\d{1,3}(?!\d)"),
+    # After its label and a colon, whatever the street is called: "მისამართი: ვაკე,
+    # ჭავჭავაძის 37", "ünvan: Yasamal r-nu, Şərifzadə 12", "адрес: мкр-н 5, дом 12"
+    re.compile(rf"(?i:(?<!\w)(?:home\s+address|address|адрес|адреса|мекенжай\w*|მისამართი"
+               rf"|ünvan\w*|domicilio|dirección|direccion|прож(?:ивает|иває)?\.?\s+по\s+адрес\w*)"
+               rf"\s*[:–-]\s*)(?P<address>(?=[{_LATIN_UP}{_CYR_UP}{_KA}]"
+               rf"|(?i:{_alternation(_STREETS['before'])}))"
+               rf"(?:[^\W\d_][\w'’.-]*[\s,]+){{1,6}}?(?:№\s*)?"
+               rf"\d{{1,4}}(?:\s?[a-zа-я](?!\w))?(?:[/-]\d{{1,4}}[a-zа-я]?)?(?!\d){_UNIT}{{0,3}}"
+               # ...and on over more parts with a number: "Flat 2, Rosebank House, 12 Mill Lane"
+               rf"(?:,\s*(?:[^\W\d_][\w'’.-]*[\s,]+){{0,3}}\d{{1,4}}[a-zA-Zа-я]?(?!\d)"
+               rf"(?:\s+[{_LATIN_UP}{_CYR_UP}][\w'’.-]*){{0,2}})*)"),
+]
+
 # -- record numbers, dates of birth, ages ------------------------------------------------------
 
 _ID = r"[A-ZА-Я]{0,4}[-\s]?\d[\d/.-]{2,}[A-Za-zА-Яа-яІіЇї\d]*"
+# Kazakh, Georgian and Azerbaijani record labels: "Ауру тарихы №15872/24", "სამედიცინო
+# ბარათი № 4512/25", "Xəstəlik tarixi № 2745/25".
+_MRN_COUNTRIES = (r"ауру\s+тарих\w*|медициналық\s+карт\w*|амбулаторлық\s+карт\w*"
+                  r"|стационарлық\s+карт\w*|науқастың\s+карт\w*"
+                  r"|სამედიცინო\s+ბარათ\w*|ავადმყოფობის\s+ისტორი\w*|ამბულატორიული\s+ბარათ\w*"
+                  r"|სტაციონარული\s+ბარათ\w*|ისტორიის\s+ნომერ\w*"
+                  r"|xəstəlik\s+tarix\w*|tibbi\s+kart\w*|ambulator\s+kart\w*"
+                  r"|stasionar\s+kart\w*|xəstə\s+kart\w*")
 _MRN = re.compile(
     r"(?i)(?:\bmrn|\bhosp(?:ital)?\.?\s*(?:no|num(?:ber)?|#)\.?|\bhospital\s+number"
     r"|\bunit\s+(?:no|number)\.?|\bpatient\s+(?:id|number|no)\.?|\bcase\s+(?:no|number)\.?"
@@ -200,7 +322,7 @@ _MRN = re.compile(
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
     r"|historia\s+clínica|n\.?[ºo°]?\s*(?:de\s+)?historia(?:\s+clínica)?"
-    r"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*)"
+    rf"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*|{_MRN_COUNTRIES})"
     rf"\s*(?:№|#|no\.?|n\.?[ºo°]|nº|:)?\s*(?:№\s*)?{_ID}")
 
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -209,42 +331,51 @@ _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
            r"|січ\w*|лют\w*|берез\w*|квіт\w*|травн\w*|черв\w*|лип\w*|серп\w*|верес\w*"
            r"|жовт\w*|листопад\w*|груд\w*"
            r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre"
-           r"|octubre|noviembre|diciembre")
+           r"|octubre|noviembre|diciembre"
+           r"|қаңтар\w*|ақпан\w*|наурыз\w*|сәуір\w*|мамыр\w*|маусым\w*|шілде\w*|тамыз\w*"
+           r"|қыркүйек\w*|қазан\w*|қараша\w*|желтоқсан\w*"
+           r"|იანვ\w*|თებერვ\w*|მარტ\w*|აპრილ\w*|მაის\w*|ივნის\w*|ივლის\w*|აგვისტო\w*"
+           r"|სექტემბ\w*|ოქტომბ\w*|ნოემბ\w*|დეკემბ\w*"
+           r"|yanvar\w*|fevral\w*|mart\w*|aprel\w*|may\w*|iyun\w*|iyul\w*|avqust\w*"
+           r"|sentyabr\w*|oktyabr\w*|noyabr\w*|dekabr\w*")
 _DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
          r"|\d{4}-\d{2}-\d{2}"
          rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
-         rf"|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+         rf"|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+         # "1947 жылғы 14 қыркүйек", "1951 წლის 12 მარტი", "1949-cu il 14 may"
+         rf"|\d{{4}}\s*(?:-?\s*(?:жылғы|жыл|წლის|ci|cı|cu|cü)\s*(?:il\w*)?)?\s+\d{{1,2}}"
+         rf"\s*-?\s*(?:{_MONTHS}))")
 _DATE_RE = re.compile(rf"(?i)(?<![\d.]){_DATE}(?![\d])")
 _DOB = re.compile(
     r"(?i)(?:\bd\.?o\.?b\.?|\bdate\s+of\s+birth|\bborn(?:\s+on)?|\bb\.|"
     r"дата\s+рождения|д\.\s?р\.|\bдр\b|г\.\s?р\.|родил(?:ся|ась)|дата\s+народження|д\.\s?н\.|"
     r"р\.\s?н\.|"
     r"народил(?:ся|ася)|народжен\w*|fecha\s+de\s+nacimiento|\bf\.?\s?(?:de\s+)?nac\.?|"
-    r"nacid[oa](?:\s+el)?|\bfn)"
-    rf"\s*:?\s*(?:{_DATE}|(?:в\s+|у\s+|en\s+|in\s+)?(?:19|20)\d{{2}}(?:\s*(?:г\.|р\.|року|года))?)")
+    r"nacid[oa](?:\s+el)?|\bfn|(?<!\w)н\.(?=\s?\d)|\bнар\.|\bнародж\.|"
+    r"туған\s+(?:күні|күн|жылы|жыл|уақыты)|туылған\s+(?:күні|жылы)|"
+    r"დაბადების\s+(?:თარიღი|თარ\.|წელი)|დაბ\.\s*(?:თარიღი|თარ\.|წ\.)?|დაიბადა|"
+    r"doğum\s+(?:tarixi|ili|günü)|\bd\.\s?t\.|anadan\s+olub|doğulub)"
+    rf"\s*:?\s*(?:{_DATE}|(?:в\s+|у\s+|en\s+|in\s+)?(?:19|20)\d{{2}}(?:\s*(?:г\.|р\.|року|года|ж\.|жылы|წ\.|წელს|-?ci\s+il|il))?)")
 _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.\s?р\.|р\.\s?н\.|"
                          r"года рождения|року народження|г\.р|р\.н)")
 _AGE = re.compile(
     r"(?i)(?<![\d.])\d{1,3}\s*-?\s*(?:years?[\s-]*old|y/?o\b|yrs?\b|лет\b|года\b|год\b"
-    r"|років\b|роки\b|рік\b|р\.(?!\s?н)|años\b|año\b|a\.(?=\s))"
+    r"|років\b|роки\b|рік\b|р\.(?!\s?н)|años\b|año\b|a\.(?=\s)"
+    r"|жаста\w*|жас\b|жасар\w*|წლის\b|yaş\w*)"
     r"|\b(?:[MFМЖ]|male|female|муж|жен|чол|жін)\.?\s?\d{1,3}\b(?![.,:/]\d)")
 
 # -- names -------------------------------------------------------------------------------------
 
-# A capitalised word, double-barrelled too: "Okonjo-Bright", "Кравчук-Лісова".
-_LATIN_WORD = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'’]+(?:-[A-ZÁÉÍÓÚÑÜ]?[a-záéíóúñü'’]+)*"
-_LATIN_NAME = rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}}"
-_CYRILLIC_WORD = r"[А-ЯЁІЇЄҐ][а-яёіїєґ'’]+(?:-[А-ЯЁІЇЄҐ]?[а-яёіїєґ'’]+)*"
-_INITIALS = r"(?:\s+[А-ЯЁІЇЄҐA-Z]\.\s?(?:[А-ЯЁІЇЄҐA-Z]\.)?)?"
 # Words for a patient or a person described: a name may follow them ("пациентка Петрова"),
 # and none is a surname itself ("Бабушку из 5 палаты перевели"). "хворий" and "хвора" are
 # patients; "хвороба" is a disease ("хвороба Паркінсона").
 _CYRILLIC_PEOPLE = (r"пациент\w*|больн\w+|пацієнт\w*|хвор(?!об)\w+|роженица|породілл\w+"
                     r"|ребён\w+|ребен\w+|дитин\w+|мальчик\w*|девочк\w+|хлопчик\w*|дівчинк\w+"
                     r"|мужчин\w+|женщин\w+|чоловік\w*|жінк\w+|бабушк\w+|дедушк\w+|бабус\w+"
-                    r"|дідус\w+")
+                    r"|дідус\w+|" + _stems(_NAMES_DATA["people"]["kk"]))
 _PEOPLE = re.compile(rf"(?i:{_CYRILLIC_PEOPLE}|patients?|pt|clients?|residents?|señor[a]?"
-                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?)")
+                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|"
+                     + _stems(_NAMES_DATA["people"]["ka"], _NAMES_DATA["people"]["az"]) + ")")
 # Each pattern's name is its group "name" (the whole match when it has none); the span
 # marked is group "surname" when there is one, else the whole match. A name after a title
 # ("Mr", "Sra.") is a person even when it is an eponym too: those patterns come first.
@@ -256,15 +387,16 @@ _NAMES = [
     re.compile(rf"(?<!\w)(?:{_LATIN_NAME}|{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD})"
                rf"(?=,\s*\d{{1,3}}\b(?![.,:/–-]\d)|\s+\d{{1,3}}\s?[MFМЖ]\b)"),
     re.compile(rf"(?i:\b(?:patient|pt\.?|client|resident|service user|señor|señora|señorita"
-               rf"|paciente|enferm[oa]|niñ[oa]|bebé)\s+(?:called\s+|named\s+|llamad[oa]\s+)?)"
+               rf"|paciente|enferm[oa]|niñ[oa]|bebé|xəstə(?:nin|yə|ni)?|pasiyent\w*)\s+"
+               rf"(?:called\s+|named\s+|llamad[oa]\s+)?)"
                rf"(?!(?:The|This|That|With|In|On|At|A|An|I|He|She|We|They|Who|Was|Is|Has|Had)"
                rf"\b)(?P<name>{_LATIN_NAME})"),
     re.compile(rf"(?i:(?:{_CYRILLIC_PEOPLE})\s+)"
                rf"(?P<name>{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD}){{0,2}}){_INITIALS}"),
     # A surname with initials, or a full name with a patronymic, is a person wherever it is.
-    re.compile(rf"{_CYRILLIC_WORD}\s+[А-ЯЁІЇЄҐ]\.\s?[А-ЯЁІЇЄҐ]\."),
+    re.compile(rf"{_CYRILLIC_WORD}\s+[{_CYR_UP}]\.\s?[{_CYR_UP}]\."),
     re.compile(rf"{_LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
-    re.compile(rf"{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[А-ЯЁІЇЄҐ][а-яёіїєґ]+"
+    re.compile(rf"{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[{_CYR_UP}][{_CYR_LOW}]+"
                rf"(?:ович|евич|йович|овна|евна|ична|івна|ївна|інична)\b"),
     # A bare surname by the bed or ward it came from: "Petrov from bed 5", "Петров из 5
     # палаты", "Петров з палати 5", "García, cama 3", "la de la cama 3 (García)".
@@ -283,7 +415,9 @@ _NAMES = [
 _STAFF_BEFORE = re.compile(
     r"(?i)(?:prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
     r"|проф|доц|зав|заведующ|лектор|доклад|врач|лікар|доктор|д-р|колег|наставник|керівник"
-    r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega)\w*\.?"
+    r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega|"
+    + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
+               for stem in _NAMES_DATA["staff"][language]) + r")\w*\.?"
     r"(?:\s+\w+\.?)?\s*$")
 
 # Eponyms, cities and the clinical nouns that travel with them, which a name must not be
@@ -298,7 +432,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 
 def _known(word: str, words: frozenset[str]) -> bool:
     """`word` is in `words`, as it stands, without a possessive ("Parkinson's"), or less a
-    Russian or Ukrainian case ending ("Паркинсона", "Бабинского" from "Бабинск")."""
+    case ending from eponyms.toml ("Паркинсона", "Бабинского" from "Бабинск", "Bakıdan")."""
     word = word.casefold()
     base = _POSSESSIVE.sub("", word)
     return (word in words or base in words
@@ -312,16 +446,185 @@ def _not_a_person(name: str, words: frozenset[str] = _NOT_A_PERSON) -> bool:
         _known(part, words) for part in word.split("-"))) for word in name.split())
 
 
+# -- names in Kazakh, Georgian and Azerbaijani, and full names ----------------------------------
+# Each pattern's name is its group "name"; its check gets the match and says whether it is a
+# person. A first name from names.toml followed by a surname, a surname with its country's
+# ending next to a first name, a Turkic patronymic ("Нұрланұлы", "Rauf oğlu"), a Georgian
+# surname in -შვილი or -ძე anywhere (the other endings only after a first name or by a bed),
+# an Azerbaijani surname in -ov, -yev, -zadə anywhere, and a surname by its bed or ward.
+
+_CYRILLIC_CASES = {"а": "а|ы|и|у|ой|е|ою|і|ю", "я": "я|и|ю|ей|е|ї|єю|ею|і", "й": "й|я|ю|ем|є|ї",
+                   "ь": "ь|я|ю|ем|і|е"}
+
+
+def _cyrillic_forms(name: str) -> str:
+    """A Russian, Ukrainian or Kazakh first name in its cases: "Нурлана", "Ольгу", "Андрія"."""
+    if name[-1] in _CYRILLIC_CASES:
+        return f"{re.escape(name[:-1])}(?:{_CYRILLIC_CASES[name[-1]]})"
+    return f"{re.escape(name)}(?:а|у|ом|е|ові|ым|ем|і)?"
+
+
+_FIRST = {script: _alternation(words) for script, words in _NAMES_DATA["first_names"].items()}
+_FIRST["cyrillic"] = "|".join(_cyrillic_forms(name) for name in sorted(
+    set(_NAMES_DATA["first_names"]["cyrillic"]), key=len, reverse=True))
+_FIRST_NAME = re.compile("|".join(f"(?:{names})" for names in _FIRST.values()))
+_INSTITUTIONS = frozenset(word.casefold() for word in _NAMES_DATA["institutions"])
+_PATRONYMIC = re.compile(r"(?i)(?:(?:ович|евич|йович|овн|евн|ичн|івн|ївн|інічн)\w{0,3}|ovich|evich"
+                         r"|ovna|evna|ovych|ivna|ұлы|улы|қызы|кызы|uly|kyzy)$")
+_CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|ук|юк|ян|ник|ар|ець|ли|дзе|швили|ұлы"
+                               r"|қызы)(?:а|у|ой|ым|им|ому|ого|ий|ая|ую|ей|ій|ої|ою|ом)?$")
+_LATIN_SURNAME = r"(?:ov|ova|yev|yeva|[b-df-hj-np-tv-zçğş]ev|[b-df-hj-np-tv-zçğş]eva|zadə|zade)"
+_AZ_CASE = (r"(?:un|ün|ın|in|nın|nin|nun|nün|a|ə|ya|yə|u|ü|ı|i|nı|ni|nu|nü|da|də|dan|dən|la|lə"
+            r"|yla|ylə|dakı|dəki)")
+_LATIN_SURNAME_END = re.compile(rf"{_LATIN_SURNAME}{_AZ_CASE}?$|(?<=\w{{4}})l[ıiuü]$")
+_KA_CASE_I = r"(?:ი|ს|მა|ის|ით|ად|თან|ისთვის|ზე|ში|ისგან)"
+_KA_CASE_E = r"(?:ე|ეს|ემ|ის|ით|ედ|ესთან|ისთვის|ეზე|ეში|ისგან)"
+_KA_CASE_A = r"(?:ა|ას|ამ|ათ|ათი|ად|ასთან|ასთვის|აზე|აში|ისგან)"
+_KA_KIN = _alternation(_NAMES_DATA["georgian_kin"])
+# -შვილი and -ძე: surnames wherever they are ("ხარაიშვილს", "ბერიძემ").
+_KA_STRONG = rf"(?!{_KA_KIN})[{_KA}]{{3,}}(?:შვილ{_KA_CASE_I}|ძ{_KA_CASE_E})"
+# -ია, -ავა, -უა, -ური, -ანი, -ელი: surnames too, but common words end so ("ანემია").
+_KA_WEAK = rf"[{_KA}]{{2,}}(?:(?:ი|ავ|უ){_KA_CASE_A}|(?:ურ|ან|ელ){_KA_CASE_I})"
+_KA_SURNAME = rf"(?<![{_KA}])(?:{_KA_STRONG}|{_KA_WEAK})(?![{_KA}])"
+_BED_WORDS = r"(?i:საწოლ\w*|პალატ\w*|төсек\w*|палата\w*|çarpayı\w*|palata\w*)"
+
+
+def _full_name(match: re.Match[str]) -> bool:
+    """A first name and a surname: not when all after the first name is a patronymic ("Ольга
+    Сергеевна", a colleague addressed) or an eponym or a city ("Ivan Pavlov")."""
+    rest = [word for word in match.group("name").split() if not _FIRST_NAME.fullmatch(word)]
+    return bool(rest) and not all(_PATRONYMIC.search(word) for word in rest) and not (
+        _not_a_person(" ".join(rest)))
+
+
+def _surname_first(match: re.Match[str]) -> bool:
+    """"Петрова Ольга", "Məmmədova Aynur": the first word has a surname's ending."""
+    surname = match.group("name").split()[0]
+    return _surname_ending(surname) and not _not_a_person(surname)
+
+
+def _surname_ending(word: str) -> bool:
+    return bool(_CYRILLIC_SURNAME.search(word) or _LATIN_SURNAME_END.search(word))
+
+
+def _initialled(match: re.Match[str]) -> bool:
+    """"И.И. Иванов", or "А. Петрова" with a surname's ending; no eponym or city."""
+    name = match.group("name")
+    surname = name.replace(".", ". ").split()[-1]
+    two_initials = name.count(".") == 2
+    return (two_initials or _surname_ending(surname)) and not _not_a_person(
+        surname, _NOT_A_SURNAME)
+
+
+def _listed(match: re.Match[str]) -> bool:
+    """"Huamán Quispe, Rosa", "Петрова, Ольга": two surnames, or one with a surname's ending
+    ("Además, Carmen" is a sentence), and no eponym, city or clinical word."""
+    surnames = match.group("name").split(",")[0].split()
+    return (len(surnames) == 2 or _surname_ending(surnames[0])) and not _not_a_person(
+        " ".join(surnames), _NOT_A_SURNAME) and not any(map(_FIRST_NAME.fullmatch, surnames))
+
+
+def _person(match: re.Match[str]) -> bool:
+    return not _not_a_person(match.group("name"), _NOT_A_SURNAME) and not _PEOPLE.fullmatch(
+        match.group("name"))
+
+
+def _anyone(match: re.Match[str]) -> bool:
+    return True
+
+
+_MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
+    # "Иван Петров", "Анна Сергеевна Белова", "Rosario Quispe Mamani", "Aynur Məmmədova"
+    (re.compile(rf"(?<![\w-])(?P<name>(?:{_FIRST['cyrillic']})(?:\s+{_CYRILLIC_WORD}){{1,2}})"
+                r"(?![\w-])"), _full_name),
+    (re.compile(rf"(?<![\w.-])(?P<name>(?:{_FIRST['latin']})(?:\s+{_LATIN_WORD}){{1,3}})"
+                r"(?![\w-])"), _full_name),
+    # "Петрова Ольга", "Петренко Іван", "Məmmədova Aynur"
+    (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD}\s+(?:{_FIRST['cyrillic']}))(?![\w-])"),
+     _surname_first),
+    (re.compile(rf"(?<![\w.-])(?P<name>{_LATIN_WORD}\s+(?:{_FIRST['latin']}))(?![\w-])"),
+     _surname_first),
+    # Initials before the surname ("И.И. Иванов", "E.R. Həsənov"), or one initial after a
+    # surname with its ending ("Петрова А.", "Həsənova S."); "E. Coli" and "C. Diff" are no one.
+    (re.compile(rf"(?<![\w.])(?P<name>[{_CYR_UP}]\.\s?(?:[{_CYR_UP}]\.\s?)?{_CYRILLIC_WORD})"
+                r"(?![\w-])"), _initialled),
+    (re.compile(rf"(?<![\w.])(?P<name>[{_LATIN_UP}]\.\s?(?:[{_LATIN_UP}]\.\s?)?{_LATIN_WORD})"
+                r"(?![\w-])"), _initialled),
+    (re.compile(rf"(?<![\w-])(?P<name>(?:{_CYRILLIC_WORD}|{_LATIN_WORD})\s+[{_CYR_UP}{_LATIN_UP}]\.)"
+                rf"(?!\s?[{_CYR_UP}{_LATIN_UP}]\.|\w)"), _surname_first),
+    # Surnames, then the first name after a comma, as lists write them: "Huamán Quispe, Rosa"
+    (re.compile(rf"(?<![\w.-])(?P<name>{_LATIN_WORD}(?:\s+{_LATIN_WORD})?,\s*(?:{_FIRST['latin']}))"
+                r"(?![\w-])"), _listed),
+    (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD})?,\s*"
+                rf"(?:{_FIRST['cyrillic']}))(?![\w-])"), _listed),
+    # Turkic patronymics: "Ермеков Айдос Нұрланұлы", "Мамедова Севиль Рашид кызы",
+    # "Həsənov Elçin Rauf oğlu"; and "Aigerim Nurlanovna Seitova".
+    (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+(?:{_CYRILLIC_WORD}\s+"
+                r"(?:кызы|қызы|оглы|оғлы|улы|ұлы)|[" + _CYR_UP + "][" + _CYR_LOW
+                + r"]+(?:ұлы|улы|қызы|кызы)))(?![\w-])"), _anyone),
+    (re.compile(rf"(?<![\w-])(?P<name>{_LATIN_WORD}\s+{_LATIN_WORD}\s+(?:{_LATIN_WORD}\s+"
+                r"(?:oğlu|qızı|oglu|ogly|gizi|kyzy|uly)|[" + _LATIN_UP + "][" + _LATIN_LOW
+                + r"]+(?:uly|kyzy|ovich|evich|ovna|evna|ovych|ivna)))(?![\w-])"), _anyone),
+    (re.compile(rf"(?<![\w-])(?P<name>{_LATIN_WORD}\s+[{_LATIN_UP}][{_LATIN_LOW}]+"
+                rf"(?:ovich|evich|ovna|evna|ovych|ivna)\s+{_LATIN_WORD})"), _anyone),
+    # Georgian: "ხარაიშვილი" or "ბერიძეს" anywhere, "გიორგი შენგელია" after a first name.
+    (re.compile(rf"(?<![{_KA}])(?P<name>(?:(?:{_FIRST['georgian']})\s+)?{_KA_STRONG})"
+                rf"(?![{_KA}])"), _anyone),
+    (re.compile(rf"(?<![{_KA}])(?P<name>(?:{_FIRST['georgian']})\s+{_KA_SURNAME})"), _anyone),
+    # Azerbaijani (and Russian, in Latin letters): "Həsənov", "Quliyevanın", "Hüseynzadə".
+    (re.compile(rf"(?<![\w.-])(?P<name>[{_LATIN_UP}][{_LATIN_LOW}]+{_LATIN_SURNAME}{_AZ_CASE}?)"
+                r"(?![\w-])"), _person),
+    # By the bed or ward: "5-палатадағы Сейітов", "8-төсектегі Омарова", "5-ci palatadakı
+    # Həsənov", "მე-5 პალატის ხარაიშვილი", "ჯაფარიძეს (საწოლი 8".
+    (re.compile(rf"(?i:(?<!\w)\d{{1,3}}\s*-?\s*(?:палатадағы|палатадан|төсектегі|төсектен"
+                rf"|бөлмедегі)\s+)(?P<name>{_CYRILLIC_WORD})"), _person),
+    (re.compile(rf"(?i:(?<!\w)\d{{1,3}}\s*-?\s*(?:ci|cı|cu|cü)?\s*(?:nömrəli\s+)?"
+                rf"(?:palatadakı|palatadan|çarpayıdakı|otaqdakı)\s+)(?P<name>{_LATIN_WORD})"),
+     _person),
+    # (the bed's genitive: "მე-3 საწოლი თავისუფალია" is "bed 3 is free")
+    (re.compile(rf"(?<![{_KA}])მე-?\s?\d{{1,3}}(?:-?ე)?\s+(?:პალატ|საწოლ|ოთახ)(?:ის|იდან)\s+"
+                rf"(?P<name>{_KA_SURNAME})"), _person),
+    (re.compile(rf"(?P<name>{_KA_SURNAME}|(?<![\w-]){_CYRILLIC_WORD}|(?<![\w-]){_LATIN_WORD})"
+                rf"\s*\(\s*{_BED_WORDS}\s*(?:№\s*)?\d"), _person),
+    (re.compile(rf"{_BED_WORDS}\s*(?:№\s*)?\d{{1,3}}\s*\(\s*(?P<name>[{_KA}]+)\s*\)"),
+     _person),
+]
+# A name right before one of these is a namesake ("Асфендияров атындағы", "ჭავჭავაძის
+# გამზირზე", "Nizami küçəsi"), and one right after an institution's word is its name
+# ("Hospital María Auxiliadora", "San José").
+_NAMESAKE_AFTER = re.compile(
+    rf"\s*(?:{_alternation(_NAMES_DATA['named_after'])}|(?i:{_alternation(_STREETS['after'])})"
+    rf"|(?i:{_alternation(_NAMES_DATA['institutions_after'])}))")
+_INSTITUTION_BEFORE = re.compile(r"(?i)(?:^|[^\w])(?P<word>[\w.]+)\s+$")
+
+
+def _namesake(text: str, start: int, end: int) -> bool:
+    """A teacher's name ("Dr. Petrova showed us"), or a street's, a hospital's, a
+    university's: not a patient."""
+    if _STAFF_BEFORE.search(text[max(0, start - 30):start]):
+        return True
+    if _NAMESAKE_AFTER.match(text, end):
+        return True
+    before = _INSTITUTION_BEFORE.search(text[max(0, start - 25):start])
+    return before is not None and before.group("word").casefold().rstrip(".") in _INSTITUTIONS
+
+
+def _institution(name: str) -> bool:
+    return any(word.casefold() in _INSTITUTIONS for word in name.split())
+
+
 # A date right after one of these is when the clinician learned, not about a patient.
 _LEARNING_EVENT = re.compile(
     r"(?i)(course|webinar|conference|lecture|seminar|workshop|session|meeting|teaching|"
     r"training|journal club|module|exam|вебинар|вебінар|курс|конференц|лекци|лекці|семинар|"
     r"семінар|тренинг|тренінг|занят|заняття|экзамен|іспит|curso|congreso|jornada|seminario|"
-    r"taller|sesión|charla|clase|ponencia|webinario)\w*[^.!?\n]{0,25}$")
+    r"taller|sesión|charla|clase|ponencia|webinario|дәріс|тренинг|оқу|конференция|"
+    r"სემინარ|ლექცი|კონფერენცი|ვებინარ|კურს|ტრენინგ|გაკვეთილ|"
+    r"mühazirə|konfrans|vebinar|kurs|təlim|dərs|seminar)\w*[^.!?\n]{0,25}$")
 
 
 _PHONE_WORD = re.compile(r"(?i)(?:tel|phone|mob|mobile|cell|teléfono|telefono|tlf|móvil|movil"
-                         r"|celular|тел|телефон|моб)\w*\.?[^\d\n]{0,15}$")
+                         r"|celular|тел|телефон|моб|ტელ|მობ|nömrə|нөмір)\w*\.?[^\d\n]{0,15}$")
 
 
 def _phone_like(match: re.Match[str], text: str) -> bool:
@@ -357,20 +660,35 @@ def find_identifiers(text: str) -> list[Finding]:
     for match in _PHONE.finditer(text):
         if _phone_like(match, text):
             add("phone", match.start(), match.end())
+    for pattern in _ADDRESSES:
+        for match in pattern.finditer(text):
+            add("address", *match.span("address" if "address" in pattern.groupindex else 0))
     for number, pattern in enumerate(_NAMES):
         for match in pattern.finditer(text):
             if _STAFF_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+                continue
+            if number >= _TITLED and _STAFF_BEFORE.search(  # "Dr Maria Lopez, 12 patients"
+                    text[max(0, match.start() - 30):match.start()] + match.group().split()[0]):
                 continue
             groups = pattern.groupindex
             span = match.span("surname") if "surname" in groups else match.span()
             name = match.group("name" if "name" in groups else "surname" if "surname" in groups
                                else 0)
             if number >= _TITLED and _not_a_person(
-                    name, _NOT_A_SURNAME if "surname" in groups else _NOT_A_PERSON):
+                    name, _NOT_A_SURNAME if "surname" in groups or " " not in name
+                    else _NOT_A_PERSON):
                 continue
             if "surname" in groups and _PEOPLE.fullmatch(name):
                 continue
+            if number >= _TITLED and _institution(name):
+                continue
             add("name", *span)
+    for pattern, check in _MORE_NAMES:
+        for match in pattern.finditer(text):
+            start, end = match.span("name")
+            if check(match) and not _institution(match.group("name")) and not _namesake(
+                    text, start, end):
+                add("name", start, end)
     ages = list(_AGE.finditer(text))
     dates = [m for m in _DATE_RE.finditer(text)
              if not _LEARNING_EVENT.search(text[max(0, m.start() - 30):m.start()])]

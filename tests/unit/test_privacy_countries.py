@@ -1,0 +1,270 @@
+"""The privacy guard in all seven interface languages: street addresses, Kazakh, Georgian and
+Azerbaijani records, dates of birth, national ids and names, and what must stay unmarked."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.privacy.guard import find_identifiers, redact
+from tests.support.privacy_corpus import covered, load, score
+
+DEV_CORPUS = Path(__file__).parents[1] / "data" / "privacy_dev_countries.toml"
+LANGUAGES = ("en", "ru", "uk", "es", "kk", "ka", "az")
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return [(finding.kind, finding.text) for finding in find_identifiers(text)]
+
+
+# -- the development corpus ---------------------------------------------------------------------
+
+
+def test_dev_corpus_covers_every_language() -> None:
+    corpus = load(DEV_CORPUS)
+    for section in ("identifiable", "clean"):
+        per_language = Counter(entry["language"] for entry in corpus[section])
+        assert set(per_language) == set(LANGUAGES), section
+        assert min(per_language.values()) >= 15, (section, per_language)
+    assert {"address", "name", "mrn", "dob", "national_id"} <= {
+        entry["kind"] for entry in corpus["identifiable"]}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dev_corpus_recall_and_precision_in_every_language(language: str) -> None:
+    result = score(load(DEV_CORPUS), language)
+    assert result.recall >= 0.9, [entry["must_flag"] for entry in result.missed]
+    assert result.precision >= 0.9, (result.flagged_clean,
+                                     [entry["must_flag"] for entry in result.wrong_span])
+
+
+# -- addresses -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "text", "address"), [
+    ("en", "home visit to 14 Elm Road, lives alone", "14 Elm Road"),
+    ("en", "d/c to flat 3, 22 Church St, carers QDS", "flat 3, 22 Church St"),
+    ("en", "ambulance to 22b Baker street, long lie", "22b Baker street"),
+    ("ru", "выезд: ул. Абая, 14, кв. 7 - падение", "ул. Абая, 14, кв. 7"),
+    ("ru", "прож. ул.Ленина д.5 кв.12", "ул.Ленина д.5 кв.12"),
+    ("ru", "пр-т Мира 33-45, вызов СМП", "пр-т Мира 33-45"),
+    ("uk", "вул. Шевченка 12, кв. 3 - виклик", "вул. Шевченка 12, кв. 3"),
+    ("uk", "м. Київ, вул. Хрещатик, буд. 22, кв. 15", "вул. Хрещатик, буд. 22, кв. 15"),
+    ("es", "Av. Arequipa 1234, dpto 502 - vive sola", "Av. Arequipa 1234, dpto 502"),
+    ("es", "domicilio calle Mayor 5, 2ºB", "calle Mayor 5, 2ºB"),
+    ("es", "C/ Alcalá 123, 3º izq. - visita", "C/ Alcalá 123, 3º izq"),
+    ("kk", "шақыру: Төле би көшесі 59, 12-пәтер", "Төле би көшесі 59, 12-пәтер"),
+    ("kk", "мекенжайы: Абай даңғылы 150, 34 пәтер", "Абай даңғылы 150, 34 пәтер"),
+    ("ka", "ვიზიტი: ჭავჭავაძის გამზ. 37, ბინა 12", "ჭავჭავაძის გამზ. 37, ბინა 12"),
+    ("ka", "აღმაშენებლის ქუჩა 150, სასწრაფომ მოიყვანა", "აღმაშენებლის ქუჩა 150"),
+    ("az", "ev ziyarəti: Nizami küçəsi 45, mənzil 12", "Nizami küçəsi 45, mənzil 12"),
+    ("az", "S.Vurğun küçəsi 14, m. 3 - yıxılıb", "S.Vurğun küçəsi 14, m. 3"),
+])
+def test_street_addresses_are_found(language: str, text: str, address: str) -> None:
+    findings = find_identifiers(text)
+    assert any(f.kind == "address" for f in findings), (language, kinds(text))
+    assert covered(text, address, findings), (language, kinds(text))
+    assert "[address]" in redact(text, findings)
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "ward 5 teaching, then room 12 for sim"),
+    ("en", "Lecture Hall 3, 14 attendees"),
+    ("en", "NICE NG28 1.6.3, metformin 500 mg bd"),
+    ("en", "6 Minute Walk test done, 320 m"),
+    ("en", "St John's wort and warfarin"),
+    ("ru", "кабинет 305, лекция в 14:00"),
+    ("ru", "ул. Абая перекрыта, опоздала на смену"),
+    ("ru", "пр. МЗ РФ №203н, критерии качества"),
+    ("uk", "вул. Хрещатик перекрита, запізнилась"),
+    ("es", "aula 305, sesión clínica a las 14:00"),
+    ("es", "calle cortada por obras, llegué tarde"),
+    ("es", "metformina 850 mg c/12 h"),
+    ("es", "plaza de Cardiología, 2024"),
+    ("kk", "Абай даңғылында кептеліс болды"),
+    ("kk", "кабинет 305, сағат 14:00"),
+    ("ka", "ჭავჭავაძის გამზირზე საცობი იყო"),
+    ("ka", "აუდიტორია 305, 14:00"),
+    ("az", "Nizami küçəsində tıxac var idi"),
+    ("az", "otaq 12, saat 14:00"),
+])
+def test_rooms_wards_doses_and_streets_without_a_house_are_no_address(
+        language: str, text: str) -> None:
+    assert find_identifiers(text) == [], language
+
+
+# -- records, dates of birth, national ids ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "text", "kind", "identifier"), [
+    ("kk", "Ауру тарихы №15872/24, пневмония", "mrn", "15872/24"),
+    ("kk", "медициналық карта № 3345-23", "mrn", "3345-23"),
+    ("ka", "სამედიცინო ბარათი № 4512/25 - პნევმონია", "mrn", "4512/25"),
+    ("ka", "ავადმყოფობის ისტორია №1234/25, სეფსისი", "mrn", "1234/25"),
+    ("az", "Xəstəlik tarixi № 2745/25, pnevmoniya", "mrn", "2745/25"),
+    ("az", "tibbi kart №5521/24", "mrn", "5521/24"),
+    ("kk", "туған күні 14.09.1947, инсульт", "dob", "14.09.1947"),
+    ("kk", "туған жылы: 1952, ҚД 2 тип", "dob", "1952"),
+    ("ka", "დაბადების თარიღი 12.03.1951, ინსულტი", "dob", "12.03.1951"),
+    ("ka", "დაბ. თარიღი: 03/07/1960", "dob", "03/07/1960"),
+    ("az", "doğum tarixi 14.05.1949, insult", "dob", "14.05.1949"),
+    ("uk", "н. 12.05.1948, ІХС", "dob", "12.05.1948"),
+    ("ka", "პირადი N 01024056789 მიმართვაზე", "national_id", "01024056789"),
+    ("ka", "პ/ნ: 01024056789, დიაბეტი", "national_id", "01024056789"),
+    ("az", "FİN 5ZQ8J2K, sığorta formasında", "national_id", "5ZQ8J2K"),
+    ("az", "fin kodu 7HJK2LM göndərişdə", "national_id", "7HJK2LM"),
+    ("ka", "ტელ: 555 12 34 56, შვილის ნომერი", "phone", "555 12 34 56"),
+])
+def test_labelled_numbers_in_kazakh_georgian_azerbaijani(
+        language: str, text: str, kind: str, identifier: str) -> None:
+    findings = find_identifiers(text)
+    assert covered(text, identifier, findings), (language, kinds(text))
+    assert [f.kind for f in findings if identifier in f.text] == [kind]
+
+
+def test_an_age_with_a_date_in_the_new_languages() -> None:
+    for text in ("67 жастағы науқас, 12.03.2025 түсті", "72 წლის პაციენტი, 12.03.2025",
+                 "65 yaşlı xəstə, 12.03.2025 daxil olub"):
+        assert {f.kind for f in find_identifiers(text)} == {"age_date"}, text
+    assert find_identifiers("Семинар 12.03.2025 өтті, 20 қатысушы") == []
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "text", "name"), [
+    ("en", "Zurab Beridze on AMU, massive PE", "Zurab Beridze"),
+    ("en", "Rosario Quispe Mamani came to antenatal clinic", "Rosario Quispe Mamani"),
+    ("ru", "Иван Петров поступил с ОКС", "Иван Петров"),
+    ("ru", "Петрова Ольга отказалась от ФГДС", "Петрова Ольга"),
+    ("ru", "наблюдаю Нурлана Ахметова с ХСН", "Нурлана Ахметова"),
+    ("ru", "Мамедова Севиль Рашид кызы, СД 2 типа", "Мамедова Севиль Рашид кызы"),
+    ("ru", "Анна Сергеевна Белова жалуется на одышку", "Анна Сергеевна Белова"),
+    ("uk", "Олена Коваленко відмовилась від щеплення", "Олена Коваленко"),
+    ("uk", "Петренко Іван скаржився на біль", "Петренко Іван"),
+    ("es", "Juan Carlos Huamán acudió por dolor torácico", "Juan Carlos Huamán"),
+    ("es", "Huamán Quispe, Rosa - 34 semanas", "Huamán Quispe, Rosa"),
+    ("kk", "Ермеков Айдос Нұрланұлы, ЖИА", "Ермеков Айдос Нұрланұлы"),
+    ("kk", "Сәрсенова Гүлнар Бекқызы емделуден бас тартты", "Сәрсенова Гүлнар Бекқызы"),
+    ("kk", "Айгерім Сұлтанова вакцинадан бас тартты", "Айгерім Сұлтанова"),
+    ("kk", "5-палатадағы Сейітов ауырсынуға шағымданды", "Сейітов"),
+    ("kk", "8-төсектегі Омарова, қан қысымы 180/100", "Омарова"),
+    ("kk", "науқас Жұмабаев екінші рет түсті", "Жұмабаев"),
+    ("kk", "Қуанышев Е.Б. - гипогликемия", "Қуанышев Е.Б."),
+    ("ka", "ნინო ხარაიშვილი, 67 წლის", "ნინო ხარაიშვილი"),
+    ("ka", "მე-5 პალატის ხარაიშვილი ტკივილს უჩიოდა", "ხარაიშვილი"),
+    ("ka", "ჯაფარიძეს (საწოლი 8) ჰიპოგლიკემია ჰქონდა", "ჯაფარიძეს"),
+    ("ka", "გიორგი შენგელია - დკა", "გიორგი შენგელია"),
+    ("ka", "მე-3 საწოლის ლომაიამ ტკივილი უარყო", "ლომაიამ"),
+    ("az", "Həsənov Elçin Rauf oğlu, ÜİX", "Həsənov Elçin Rauf oğlu"),
+    ("az", "Quliyevanın analizlərində hiponatriemiya var", "Quliyevanın"),
+    ("az", "Aynur Məmmədova peyvənddən imtina etdi", "Aynur Məmmədova"),
+    ("az", "Orxan Cəfərli DKA ilə gəldi", "Orxan Cəfərli"),
+    ("az", "5-ci palatadakı Həsənov ağrıdan şikayət etdi", "Həsənov"),
+    ("az", "xəstə Əliyev ikinci dəfə daxil olub", "Əliyev"),
+])
+def test_names_are_found(language: str, text: str, name: str) -> None:
+    findings = find_identifiers(text)
+    assert covered(text, name, findings), (language, kinds(text))
+    assert {f.kind for f in findings} == {"name"}, (language, kinds(text))
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "Dr. Petrova showed us how to read a VQ scan"),
+    ("en", "Prof. Beridze gave a talk on hepatitis C"),
+    ("en", "Crohn's and Hashimoto's teaching, Parkinson's UK guidance"),
+    ("en", "conference in Tbilisi, then Baku workshop on TB"),
+    ("ru", "Ольга Николаевна разобрала с нами анемии"),
+    ("ru", "лекция Анны Петровны по ЭКГ"),
+    ("ru", "Первый МГМУ им. Сеченова, 5 курс"),
+    ("uk", "хвороба Паркінсона, розбір випадку"),
+    ("uk", "лікар Петренко показала нам ЕКГ"),
+    ("es", "Dra. Petrova nos enseñó el ECG"),
+    ("es", "Hospital María Auxiliadora, 2 guardias al mes"),
+    ("es", "enfermedad de Crohn y tiroiditis de Hashimoto"),
+    ("es", "Además, Carmen nos explicó la bomba"),
+    ("kk", "дәрігер Петрова бізге ЭКГ көрсетті"),
+    ("kk", "Паркинсон ауруы бойынша дәріс"),
+    ("kk", "Асфендияров атындағы ҚазҰМУ, 3 курс"),
+    ("kk", "Назарбаев Университетінде тренинг"),
+    ("kk", "5-палатада 3 науқас жатыр"),
+    ("kk", "Алматыда конференция, 3 баяндама"),
+    ("ka", "ექიმმა ბერიძემ გვაჩვენა ეკგ"),
+    ("ka", "პროფესორ ხარაიშვილის ლექცია სეფსისზე"),
+    ("ka", "ივანე ჯავახიშვილის სახელობის უნივერსიტეტი"),
+    ("ka", "ჯავახიშვილის უნივერსიტეტში ლექცია"),
+    ("ka", "პაციენტს ანემია და პნევმონია აქვს"),
+    ("ka", "მე-3 საწოლი თავისუფალია"),
+    ("ka", "ქალიშვილმა მოიყვანა, ანამნეზი შეგროვდა"),
+    ("ka", "პარკინსონის დაავადება და ჰაშიმოტოს თირეოიდიტი"),
+    ("az", "Dr. Məmmədova bizə EKQ göstərdi"),
+    ("az", "professor Əliyev sepsis haqqında danışdı"),
+    ("az", "N.Nərimanov adına Azərbaycan Tibb Universiteti, 3-cü kurs"),
+    ("az", "Heydər Əliyev Mərkəzində konfrans"),
+    ("az", "Parkinson xəstəliyi üzrə mühazirə"),
+    ("az", "Moldovada konfrans, Bakıda seminar"),
+    ("az", "Təcili Tibbi Yardım Stansiyası, 12 çağırış"),
+])
+def test_teachers_eponyms_cities_and_institutions_are_no_names(language: str, text: str) -> None:
+    assert find_identifiers(text) == [], (language, kinds(text))
+
+
+@pytest.mark.parametrize(("text", "identifier"), [
+    ("паспорт 45 06 123456, пневмония", "45 06 123456"),
+    ("паспорт серія МК 123456", "МК 123456"),
+    ("ID-картка 001234567 у виписці", "001234567"),
+    ("жеке куәлік № 043217896", "043217896"),
+    ("şəxsiyyət vəsiqəsi AZE12345678", "AZE12345678"),
+    ("полис ОМС 7700123456789012", "7700123456789012"),
+    ("NSS 12345678901 del IMSS", "12345678901"),
+    ("passport no. 123456789", "123456789"),
+    ("FİN-kodu: 5ZQ8J2K", "5ZQ8J2K"),
+    ("პირ. ნომ. 01024056789", "01024056789"),
+    ("პაციენტი 01024056789, დიაბეტი", "01024056789"),  # eleven digits in a Georgian note
+])
+def test_documents_and_insurance_numbers_after_their_label(text: str, identifier: str) -> None:
+    assert kinds(text) == [("national_id", identifier)]
+
+
+@pytest.mark.parametrize("text", [
+    "passport 2 copies", "полис ОМС не привезли, 3 раза звонили", "NSS 2 tomas",
+    "ref 12345678901 for the lab",  # eleven digits, but not in Georgian
+])
+def test_labels_without_a_number_are_nothing(text: str) -> None:
+    assert find_identifiers(text) == []
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("მისამართი: ვაკე, ჭავჭავაძის 37, ბინა 4", "ვაკე, ჭავჭავაძის 37, ბინა 4"),
+    ("ünvan: Yasamal r-nu, Şərifzadə 12", "Yasamal r-nu, Şərifzadə 12"),
+    ("Address: Flat 2, Rosebank House, 12 Mill Lane", "Flat 2, Rosebank House, 12 Mill Lane"),
+    ("Ленинский пр-т, 45, кв. 3", "Ленинский пр-т, 45, кв. 3"),
+    ("Av. 28 de Julio 1530, Lima", "Av. 28 de Julio 1530"),
+    ("Mz. B Lt. 12, AA.HH. Los Olivos", "Mz. B Lt. 12"),
+])
+def test_labelled_and_irregular_addresses(text: str, address: str) -> None:
+    assert ("address", address) in kinds(text)
+
+
+def test_an_address_label_without_an_address_is_nothing() -> None:
+    assert find_identifiers("Адрес: не знает, 3 раза спрашивали") == []
+    assert find_identifiers("address: see GP letter") == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("И.И. Иванов поступил с ОКС", "И.И. Иванов"),
+    ("E.R. Həsənov, ÜİX", "E.R. Həsənov"),
+    ("Петрова А. - ХСН", "Петрова А."),
+])
+def test_initials_before_or_after(text: str, name: str) -> None:
+    assert kinds(text) == [("name", name)]
+
+
+@pytest.mark.parametrize("text", [
+    "E. Coli in urine, C. Diff negative, H. Pylori", "НМУ ім. О.О. Богомольця, 5 курс",
+    "проф. А.А. Смирнов рассказал",
+])
+def test_bacteria_namesakes_and_teachers_with_initials_are_no_one(text: str) -> None:
+    assert find_identifiers(text) == []
