@@ -15,15 +15,20 @@ import handlers
 from bot.assist.provider import Provider
 from bot.config import Config
 from bot.library.loader import library_dir, load_library
+from bot.runtime.dispatch import JournalDispatcher
 from bot.runtime.http import AiohttpRequest
 from bot.runtime.ordering import PerUserUpdateProcessor
 from bot.runtime.polling import DurablePoller
+from bot.runtime.updates import ALLOWED_UPDATES
+from bot.web.server import start_web
 from handlers.commands import publish_command_menus
 from handlers.other import unsupported_text
 from handlers.reminders import remind
 from storage.engine import Database
 
 log = logging.getLogger("cpdbot")
+
+GRACE_SECONDS = 8.0  # for updates in hand at a stop: SIGTERM to exit within 10 s
 
 
 def build_application(
@@ -79,29 +84,34 @@ async def _initialise(application: Application, stop: asyncio.Event) -> bool:
 
 async def serve(config: Config, db: Database, stop: asyncio.Event,
                 clock: Callable[[], datetime] | None = None) -> None:
-    """Poll Telegram and handle updates until `stop` is set; then finish what is in flight."""
+    """Take updates (polling, or the webhook) and handle them until `stop` is set; then
+    finish what is in flight. The web server answers from the start, Telegram reachable or
+    not."""
+    config.require_webhook()
     api, polling_api = AiohttpRequest(pool_size=16), AiohttpRequest(pool_size=1)
     application = build_application(config, db, api, polling_api, clock)
+    webhook = config.telegram.mode == "webhook"
+    dispatcher = (JournalDispatcher(application, db, config.telegram.lease_seconds,
+                                    unsupported_text) if webhook else None)
+    web_server = (await start_web(config, db, dispatcher.wake if dispatcher else None)
+                  if config.web.enabled else None)
     try:
         if not await _initialise(application, stop):
             return
-        try:
-            # Never drop pending updates: they are what clinicians sent while we were down.
-            await application.bot.delete_webhook(drop_pending_updates=False)
-            await publish_command_menus(application.bot)
-        except NetworkError as exc:
-            log.warning("could not set up the command menus (%s); carrying on",
-                        type(exc).__name__)
+        await _announce(application, config)
         await application.start()
-        poller = DurablePoller(application, db, config.telegram.poll_timeout, unsupported_text)
-        polling = asyncio.create_task(poller.poll())
+        worker: JournalDispatcher | DurablePoller = dispatcher or DurablePoller(
+            application, db, config.telegram.poll_timeout, unsupported_text)
+        working = asyncio.create_task(worker.run())
         stopping = asyncio.create_task(stop.wait())
-        await asyncio.wait({polling, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({working, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if web_server is not None:
+            web_server.begin_stopping()  # the webhook and /readyz answer 503 from now on
         stopping.cancel()
-        polling.cancel()
+        working.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await polling  # re-raises a fatal polling error such as InvalidToken
-        await poller.drain()
+            await working  # re-raises a fatal polling error such as InvalidToken
+        await worker.drain(GRACE_SECONDS)
         await application.stop()
     finally:
         await application.shutdown()  # a no-op if Telegram was never reached
@@ -113,3 +123,26 @@ async def serve(config: Config, db: Database, stop: asyncio.Event,
             await llm.close()
         await api.shutdown()
         await polling_api.shutdown()
+        if web_server is not None:
+            await web_server.close()
+
+
+async def _announce(application: Application, config: Config) -> None:
+    """Tell Telegram how updates reach us, and publish the command menus."""
+    try:
+        if config.telegram.mode == "webhook":
+            # Never drop_pending_updates: they are what clinicians sent while we were down.
+            await application.bot.set_webhook(
+                url=config.web.public_url + config.telegram.webhook_path,
+                secret_token=config.telegram.webhook_secret, allowed_updates=ALLOWED_UPDATES,
+                max_connections=config.telegram.max_connections)
+        else:
+            await application.bot.delete_webhook(drop_pending_updates=False)
+    except NetworkError as exc:
+        log.error("could not tell Telegram where updates go (%s); carrying on with what it "
+                  "had", type(exc).__name__)
+    try:
+        await publish_command_menus(application.bot)
+    except NetworkError as exc:
+        log.warning("could not set up the command menus (%s); carrying on",
+                    type(exc).__name__)

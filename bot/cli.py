@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import fcntl
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
@@ -120,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
         if args.command == "run":
             config.require_token()
+            config.require_webhook()
             load_library(library_dir(config.prompts.dir))
     except ConfigError as exc:
         return _fail(f"config error: {exc}")
@@ -143,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             config, library, args))
     try:
         asyncio.run(_run(config))
+    except ConfigError as exc:
+        return _fail(f"config error: {exc}")
     except InvalidToken:
         return _fail("config error: telegram.token: Telegram rejected this token; "
                      "check it with @BotFather")
@@ -238,20 +245,39 @@ async def _file_bot(config: Config) -> Bot | None:
     return bot
 
 
+@contextlib.contextmanager
+def only_instance_on_sqlite(url: str) -> Iterator[None]:
+    """SQLite serves one instance: a second on the same file stops at once, with one line.
+    The lock is the kernel's (flock), so a crashed instance never leaves it behind."""
+    if not url.startswith("sqlite"):
+        yield
+        return
+    path = Path(make_url(url).database or "cpdbot.sqlite3").resolve()
+    with open(f"{path}.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError("storage.url", f"another cpdbot is already running on {path}; "
+                              "SQLite serves one instance (use PostgreSQL for several)") from None
+        yield
+
+
 async def _run(config: Config) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     log.info(
-        "cpdbot %s starting: mode=polling storage=%s llm=%s",
+        "cpdbot %s starting: mode=%s storage=%s llm=%s",
         __version__,
+        config.telegram.mode,
         describe_backend(config.storage.url),
         f"on ({config.llm.model})" if config.llm.usable else "off",
     )
     db = Database(config.storage.url)
     try:
-        await serve(config, db, stop)
+        with only_instance_on_sqlite(config.storage.url):
+            await serve(config, db, stop)
     finally:
         await db.dispose()
     log.info("cpdbot stopped cleanly")

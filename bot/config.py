@@ -36,11 +36,25 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+_SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what setWebhook accepts
+
+
 class TelegramConfig(_Section):
     token: str = ""
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
     poll_timeout: Annotated[int, Field(ge=0, le=50)] = 30
+    # polling: one instance fetches updates (the default, any database). webhook: Telegram
+    # POSTs each update to web.public_url + webhook_path; any number of instances on one
+    # PostgreSQL, or one on SQLite.
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_path: Annotated[str, Field(pattern=r"^/[A-Za-z0-9/_.-]*$")] = "/telegram/webhook"
+    # The secret Telegram sends in every webhook request; from TELEGRAM_WEBHOOK_SECRET.
+    webhook_secret: str = ""
+    max_connections: Annotated[int, Field(ge=1, le=100)] = 40
+    # How long an instance holds a user's updates; a killed instance's users are taken over
+    # after this (webhook mode).
+    lease_seconds: Annotated[float, Field(gt=0, le=600)] = 30
 
     @field_validator("base_url", "base_file_url")
     @classmethod
@@ -48,6 +62,26 @@ class TelegramConfig(_Section):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value
+
+
+class WebConfig(_Section):
+    """The one aiohttp server in the bot's loop: health, readiness, metrics, the webhook."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    # The address Telegram and browsers reach this server at (behind the reverse proxy).
+    public_url: str = ""
+    # /readyz answers 503 while more updates than this wait to be handled.
+    ready_backlog: Annotated[int, Field(ge=1)] = 1000
+
+    @field_validator("public_url")
+    @classmethod
+    def _public(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise ValueError("must be an absolute http:// or https:// URL, like "
+                             "https://cpd.example.org")
+        return value.rstrip("/")
 
 
 class StorageConfig(_Section):
@@ -179,6 +213,7 @@ class Config(_Section):
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     exports: ExportsConfig = Field(default_factory=ExportsConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
     @property
@@ -188,6 +223,21 @@ class Config(_Section):
         if self.privacy.send_to_llm is not None:
             return self.privacy.send_to_llm
         return "after-check" if self.llm.on_own_servers else "confirm"
+
+    def require_webhook(self) -> None:
+        """Webhook mode needs the address Telegram posts to and the secret it sends."""
+        if self.telegram.mode != "webhook":
+            return
+        if not self.web.enabled:
+            raise ConfigError("web.enabled", "webhook mode needs the web server")
+        if not self.web.public_url:
+            raise ConfigError("web.public_url", "webhook mode needs the public https:// address "
+                              "Telegram posts updates to, like https://cpd.example.org")
+        if not _SECRET_SHAPE.match(self.telegram.webhook_secret):
+            raise ConfigError("telegram.webhook_secret", "webhook mode needs "
+                              "TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ "
+                              "and -; for example: export TELEGRAM_WEBHOOK_SECRET=$(openssl "
+                              "rand -hex 32)")
 
     def require_token(self) -> str:
         token = self.telegram.token.strip()
@@ -218,6 +268,7 @@ _ENV_OVERRIDES: dict[str, tuple[str, str]] = {
     "DATABASE_URL": ("storage", "url"),
     "OPENAI_API_KEY": ("llm", "api_key"),
     "OPENAI_BASE_URL": ("llm", "base_url"),
+    "TELEGRAM_WEBHOOK_SECRET": ("telegram", "webhook_secret"),
 }
 
 

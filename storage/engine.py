@@ -25,7 +25,10 @@ def make_engine(url: str) -> AsyncEngine:
         _use_wal(engine)
         return engine
     # hide_parameters keeps message texts out of error messages and so out of logs.
-    return create_async_engine(parsed, hide_parameters=True, pool_size=10, max_overflow=20)
+    # pre_ping: after a PostgreSQL restart the pooled connections are dead; each is checked
+    # (one round trip) and replaced, so the first query after the restart does not fail.
+    return create_async_engine(parsed, hide_parameters=True, pool_size=10, max_overflow=20,
+                               pool_pre_ping=True)
 
 
 def _ensure_sqlite_dir(url: URL) -> None:

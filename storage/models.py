@@ -277,17 +277,39 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+_UNPROCESSED = text("processed_at IS NULL")
+
+
 class JournalEntry(Base):
     """A fetched Telegram update, stored before Telegram is told it arrived."""
 
     __tablename__ = "update_journal"
-    __table_args__ = (Index("ix_journal_unprocessed", "processed_at", "update_id"),)
+    __table_args__ = (
+        Index("ix_journal_unprocessed", "processed_at", "update_id"),
+        # Webhook mode hands each user's waiting updates, oldest first, to one instance.
+        Index("ix_journal_user_waiting", "user_key", "update_id",
+              sqlite_where=_UNPROCESSED, postgresql_where=_UNPROCESSED),
+    )
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Whose update it is (the sender, else the chat; 0 for neither): the unit of ordering.
+    user_key: Mapped[int | None] = mapped_column(BigInteger)
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Lease(Base):
+    """Work one instance holds for a while: a user's updates ("user:<id>", webhook mode) or
+    the reminder sweep ("sweep:reminders"). An instance that dies stops renewing, and the
+    lease passes to another once it expires."""
+
+    __tablename__ = "leases"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(96))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class LlmUsage(Base):

@@ -19,6 +19,7 @@ from bot.config import Config, normalise_database_url
 from storage.engine import Database
 from storage.migrate import upgrade
 from tests.support.fake_telegram import FakeTelegram
+from tests.support.processes import free_port
 from tests.support.running import ADMIN_ID, POSTGRES_URL, RunningBot, run_blocking
 
 
@@ -93,6 +94,7 @@ def config(telegram: FakeTelegram, database_url: str) -> Config:
         # Reminder tests sweep every second; elsewhere a sweep only at start-up, so no
         # test meets a reminder it didn't ask for.
         "reminders": {"sweep_seconds": 3600},
+        "web": {"port": free_port()},
     })
 
 

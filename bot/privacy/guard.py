@@ -179,14 +179,14 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (_labelled(r"(?i:\bрнокпп|\bрнукпн|\bіпн|\bипн|\bинн|\brnokpp|\binn\b|\bipn\b"
                r"|ідентифікаційн\w+\s+(?:код|номер)\w*|идентификационн\w+\s+(?:код|номер)\w*"
                r"|податков\w+\s+номер\w*|налогов\w+\s+номер\w*)",
-               r"\d{10}|\d{12}"),
-     lambda number: ua_rntrc.is_valid(number) or ru_inn.is_valid(number)),
+               r"(?:\d[\s-]?){11}\d|(?:\d[\s-]?){9}\d"),
+     _digits(lambda number: ua_rntrc.is_valid(number) or ru_inn.is_valid(number))),
     # УНЗР: a birth date, a dash, five digits (the dash may be left out after the label).
     (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _digits(unzr_valid)),
     (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}-?\d{5}"), _digits(unzr_valid)),
     # ИИН/IIN/ЖСН: twelve digits holding a birth date and a check digit, anywhere.
     (re.compile(r"(?<![\d-])(?P<id>\d{12})(?![\d-])"), iin_valid),
-    (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"\d{6}[ -]?\d{6}"), _digits(iin_valid)),
+    (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _digits(iin_valid)),
     # Georgia's personal number: eleven digits, no check digit, so only after its label, or
     # in a sentence that names Georgia.
     (_labelled(r"(?i:personal\s+(?:number|no\b\.?|id\b)|(?:личн|персональн|особист|особов)\w*\s+"
@@ -218,12 +218,12 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
                r"(?:\s+(?:серия|серії|серія|сериясы|РФ|України))?|პასპორტ\w*"
                r"|\bid[-\s]?карт\w*|\bid[-\s]?card|жеке\s+куәлік\w*"
                r"|удостоверени\w+\s+личности|посвідченн\w+\s+особи|პირადობის\s+მოწმობ\w*"
-               r"|şəxsiyyət\s+vəsiqə\w*)",
+               r"|şəxsiyyət\s+vəsiqə\w*|(?<!\w)ş[/.]\s?v\b\.?|уд\.\s*личн\w*)",
                r"[A-ZА-ЯІЄЇ]{1,3}\s?\d{6,9}|\d{2}\s?\d{2}\s?\d{6}|\d{9}"), _any),
     (_labelled(r"(?i:полис\w*(?:\s+(?:ОМС|обязательного\s+медицинского\s+страхования))?"
                r"|\bОМС\b|\bNSS\b|\bNUSS\b|\bNASS\b|seguridad\s+social|tarjeta\s+sanitaria"
                r"|\bCIP(?:-SNS)?\b|sığorta\s+(?:polisi|nömrəsi)|медичн\w+\s+поліс\w*)",
-               r"(?:[A-Z]{4})?\d{2}[/ -]?\d{6,14}(?:[/ -]?\d{2})?"), _any),
+               r"(?:[A-Z]{4})?\d{2}(?:[/ -]?\d){7,14}"), _any),
 ]
 
 
@@ -244,7 +244,11 @@ def _national_ids(text: str) -> list[tuple[int, int]]:
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A run of digits with phone-style separators; kept only if it has 9-13 digits and starts
 # like a phone number does (+, 0, 8 or a bracket), so doses, dates and ratios stay out.
-_PHONE = re.compile(r"(?<![\w/.,:+])(?:\+\s?)?\(?\d[\d\s().-]{7,20}\d(?![\w/]|[.,]\d)")
+_PHONE = re.compile(r"(?<![\w/,+])(?<!\d[.:])(?<!\.\.)(?:\+\s?)?\(?\d[\d\s().-]{7,20}\d"
+                    r"(?![\w/]|[.,]\d)")
+# Digits grouped the way phone numbers are read out: "91 234 56 78", "987 654 321",
+# "612-34-56-78" (three or more groups of two to four, one separator between each).
+_PHONE_GROUPS = re.compile(r"\d{2,4}(?:[ -]\d{2,4}){2,4}")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b")
 # Lower case too, but only after an address word: "b12 1mg" is a dose, not a place.
 _UK_POSTCODE_AFTER_ADDRESS = re.compile(
@@ -312,12 +316,15 @@ _MRN_COUNTRIES = (r"ауру\s+тарих\w*|медициналық\s+карт\w
                   r"|სამედიცინო\s+ბარათ\w*|ავადმყოფობის\s+ისტორი\w*|ამბულატორიული\s+ბარათ\w*"
                   r"|სტაციონარული\s+ბარათ\w*|ისტორიის\s+ნომერ\w*"
                   r"|xəstəlik\s+tarix\w*|tibbi\s+kart\w*|ambulator\s+kart\w*"
-                  r"|stasionar\s+kart\w*|xəstə\s+kart\w*")
+                  r"|stasionar\s+kart\w*|xəstə\s+kart\w*|(?<!\w)x/t\b|(?<!\w)x\.\s?t\.|ауру\s+тар\."
+                  r"|(?<![ა-ჰ])ისტ(?:ორია)?\.?(?=\s*№)|(?:სამედ\.?|მედ\.)\s*ბარათ\w*"
+                  r"|ბარათ\w*\s+(?:ნომერ\w*|ნომ\.|№)")
 _MRN = re.compile(
     r"(?i)(?:\bmrn|\bhosp(?:ital)?\.?\s*(?:no|num(?:ber)?|#)\.?|\bhospital\s+number"
     r"|\bunit\s+(?:no|number)\.?|\bpatient\s+(?:id|number|no)\.?|\bcase\s+(?:no|number)\.?"
     r"|\bmedical\s+record(?:\s+(?:no|number))?\.?|\bchi\b|\bnhi\b"
-    r"|истори[яи]\s+болезни|номер\s+истории|медкарт\w*|медицинск\w+\s+карт\w*"
+    r"|(?:истори[яи]|ист\.?)\s*(?:болезни|бол\.?)|номер\s+истории|медкарт\w*|медицинск\w+\s+карт\w*"
+    r"|(?:історі[яї]|іст\.?)\s*(?:хвороби|хв\.?)|\bмед\.\s*карт\w*|\bамб\.?\s*карт\w*"
     r"|\bИБ\b|\bи/б\b|\bі/х\b|\bамб\.\s*карт\w*|карт\w*\s+стац\w*\s+\w+|\bexpediente"
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
@@ -341,23 +348,29 @@ _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
 _DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
          r"|\d{4}-\d{2}-\d{2}"
          rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
+         # "12-Mar-1947", "03/feb/52"
+         rf"|\d{{1,2}}[-/.](?:{_MONTHS})[-/.]\s?(?:\d{{4}}|\d{{2}})"
          rf"|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
          # "1947 жылғы 14 қыркүйек", "1951 წლის 12 მარტი", "1949-cu il 14 may"
          rf"|\d{{4}}\s*(?:-?\s*(?:жылғы|жыл|წლის|ci|cı|cu|cü)\s*(?:il\w*)?)?\s+\d{{1,2}}"
          rf"\s*-?\s*(?:{_MONTHS}))")
 _DATE_RE = re.compile(rf"(?i)(?<![\d.]){_DATE}(?![\d])")
 _DOB = re.compile(
-    r"(?i)(?:\bd\.?o\.?b\.?|\bdate\s+of\s+birth|\bborn(?:\s+on)?|\bb\.|"
-    r"дата\s+рождения|д\.\s?р\.|\bдр\b|г\.\s?р\.|родил(?:ся|ась)|дата\s+народження|д\.\s?н\.|"
-    r"р\.\s?н\.|"
-    r"народил(?:ся|ася)|народжен\w*|fecha\s+de\s+nacimiento|\bf\.?\s?(?:de\s+)?nac\.?|"
-    r"nacid[oa](?:\s+el)?|\bfn|(?<!\w)н\.(?=\s?\d)|\bнар\.|\bнародж\.|"
-    r"туған\s+(?:күні|күн|жылы|жыл|уақыты)|туылған\s+(?:күні|жылы)|"
-    r"დაბადების\s+(?:თარიღი|თარ\.|წელი)|დაბ\.\s*(?:თარიღი|თარ\.|წ\.)?|დაიბადა|"
-    r"doğum\s+(?:tarixi|ili|günü)|\bd\.\s?t\.|anadan\s+olub|doğulub)"
+    # Written in full or cut anywhere, with or without the dots: "д.р", "дата рожд.", "ДР:",
+    # "fecha nac", "дата народж.", "დაბადების თარ", "doğum tar.", "туған 1949 ж."
+    r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|\bdate\s+of\s+birth|\bborn(?:\s+on)?|\bb\.|"
+    r"дата\s+рожд\w*\.?|(?<!\w)д\.?\s?р\b\.?|(?<!\w)д/р\b|г\.\s?р\.|родил(?:ся|ась)|"
+    r"дата\s+нар(?:одж)?\w*\.?|(?<!\w)д\.\s?н\.?|р\.\s?н\.|"
+    r"народил(?:ся|ася|ась)|народжен\w*|fecha\s+(?:de\s+)?nac\w*\.?|\bf\.?\s?(?:de\s+)?nac\w*\.?|"
+    r"nacid[oa](?:\s+(?:el|en))?|\bfn|(?<!\w)н\.(?=\s?\d)|\bнар\.|\bнародж\.|"
+    r"туған\s+(?:күні|күн|жылы|жыл|уақыты)|туылған\s+(?:күні|жылы)|(?<!\w)туған|"
+    r"დაბადების\s+(?:თარიღი|თარ\w*\.?|წელი)|დაბ\.\s*(?:თარიღი|თარ\.?|წ\.)?|დაიბადა|"
+    r"doğum\s+(?:tar\w*\.?|ili|günü)|\bd\.\s?t\.|anadan\s+olub|doğulub)"
     rf"\s*:?\s*(?:{_DATE}|(?:в\s+|у\s+|en\s+|in\s+)?(?:19|20)\d{{2}}(?:\s*(?:г\.|р\.|року|года|ж\.|жылы|წ\.|წელს|-?ci\s+il|il))?)")
 _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.\s?р\.|р\.\s?н\.|"
-                         r"года рождения|року народження|г\.р|р\.н)")
+                         r"года\s+рожд\w*|року\s+народж\w*|г\.\s?р|р\.\s?н|гр\.|"
+                         r"(?:-?\s*(?:ci|cı|cu|cü)\s+il\w*\s+)?(?:təvəllüdlü|doğumlu|anadan\s+olub)"
+                         r"|(?:ж\.|жылы)\s+туған|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*)")
 _AGE = re.compile(
     r"(?i)(?<![\d.])\d{1,3}\s*-?\s*(?:years?[\s-]*old|y/?o\b|yrs?\b|лет\b|года\b|год\b"
     r"|років\b|роки\b|рік\b|р\.(?!\s?н)|años\b|año\b|a\.(?=\s)"
@@ -624,7 +637,8 @@ _LEARNING_EVENT = re.compile(
 
 
 _PHONE_WORD = re.compile(r"(?i)(?:tel|phone|mob|mobile|cell|teléfono|telefono|tlf|móvil|movil"
-                         r"|celular|тел|телефон|моб|ტელ|მობ|nömrə|нөмір)\w*\.?[^\d\n]{0,15}$")
+                         r"|celular|cel\b|llam|call|ring|rang|contact|тел|телефон|моб|звон|дзвон"
+                         r"|зателеф|ტელ|მობ|დარეკ|nömrə|нөмір|zəng)\w*\.?[^\d\n]{0,15}$")
 
 
 def _phone_like(match: re.Match[str], text: str) -> bool:
@@ -634,8 +648,8 @@ def _phone_like(match: re.Match[str], text: str) -> bool:
     digits = sum(ch.isdigit() for ch in found)
     if not 9 <= digits <= 13 or _DATE_RE.fullmatch(found):
         return False
-    return found[0] in "+0(8" or bool(_PHONE_WORD.search(text[max(0, match.start() - 25):
-                                                             match.start()]))
+    return found[0] in "+0(8" or bool(_PHONE_GROUPS.fullmatch(found)) or bool(
+        _PHONE_WORD.search(text[max(0, match.start() - 25):match.start()]))
 
 
 def find_identifiers(text: str) -> list[Finding]:

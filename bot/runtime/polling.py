@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 import warnings
 from collections.abc import Callable
 from datetime import timedelta
@@ -27,15 +28,15 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBUserWarning
 
-from bot.common.i18n import pick_language
+from bot.common import metrics
+from bot.runtime.updates import ALLOWED_UPDATES, answer_unreadable, parse
 from storage import journal
 from storage.engine import Database
+from storage.journal import MAX_ATTEMPTS
 from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-MAX_ATTEMPTS = 3
 JOURNAL_KEEP = timedelta(days=2)
 
 
@@ -60,7 +61,7 @@ class DurablePoller:
         self._failed: set[int] = set()
         application.add_error_handler(self._note_failure)
 
-    async def poll(self) -> None:
+    async def run(self) -> None:
         """Replay, then fetch forever. Safe to cancel at any await."""
         flusher = asyncio.create_task(self._flush_forever())
         try:
@@ -124,6 +125,7 @@ class DurablePoller:
             for raw in raw_updates:
                 if raw["update_id"] not in fresh:
                     continue
+                metrics.UPDATES_RECEIVED.labels(metrics.update_kind(raw)).inc()
                 update = self._parse(raw)
                 if update is not None:
                     await self._submit(update)
@@ -144,24 +146,10 @@ class DurablePoller:
         return updates
 
     async def _answer_unreadable(self, raw: dict[str, Any]) -> None:
-        """A private message we cannot read still deserves an answer."""
-        message = raw.get("message") or {}
-        chat, sender = message.get("chat") or {}, message.get("from") or {}
-        if chat.get("type") != "private":
-            return
-        text = self._unreadable_reply(pick_language(None, sender.get("language_code")))
-        try:
-            await self._app.bot.send_message(chat["id"], text)
-        except Exception as exc:
-            log.warning("could not answer unreadable update: %s", type(exc).__name__)
+        await answer_unreadable(self._app.bot, raw, self._unreadable_reply)
 
     def _parse(self, raw: dict[str, Any]) -> Update | None:
-        try:
-            return Update.de_json(raw, self._app.bot)
-        except Exception as exc:
-            log.error("update %s cannot be read by this version (%s); it stays in the "
-                      "journal", raw.get("update_id"), type(exc).__name__)
-            return None
+        return parse(raw, self._app.bot)
 
     async def _submit(self, update: Update) -> None:
         await self._room.acquire()
@@ -176,11 +164,17 @@ class DurablePoller:
         self._room.release()
 
     async def _handle(self, update: Update) -> None:
+        kind = next((kind for kind in metrics.UPDATE_KINDS if getattr(update, kind, None)),
+                    "other")
+        started = time.perf_counter()
         await self._app.process_update(update)
+        metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)
         if update.update_id in self._failed:
             self._failed.discard(update.update_id)
+            metrics.UPDATES_FAILED.labels(kind).inc()
         else:
             self._handled.append(update.update_id)
+            metrics.UPDATES_PROCESSED.labels(kind).inc()
 
     async def _note_failure(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update):

@@ -3,6 +3,7 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from storage.engine import make_engine
@@ -14,6 +15,10 @@ def _run(connection: Connection) -> None:
         connection=connection, target_metadata=Base.metadata, render_as_batch=True
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Instances starting together migrate one at a time; the later ones find the
+            # schema at head and do nothing.
+            connection.execute(text("SELECT pg_advisory_xact_lock(7261531)"))
         context.run_migrations()
 
 

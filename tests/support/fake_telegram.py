@@ -6,11 +6,18 @@ or JSON bodies, long-polls `getUpdates` with offsets (an update is forgotten onl
 later call's offset passes it, as Telegram does), serves `getFile` and
 `GET /file/bot<token>/<path>`, and answers 429 with `retry_after` when a test asks for it, or,
 with `max_per_second` set, whenever sends go faster than that over any one-second window.
+
+After `setWebhook` it delivers as Telegram does: each update POSTed as JSON to the webhook URL
+with the `X-Telegram-Bot-Api-Secret-Token` header, up to `max_connections` at once (one chat's
+updates one after another), and again after a pause while the answer is not 2xx; `getUpdates`
+then fails with 409 Conflict. `webhook_targets` lets a test spread deliveries over several
+instances, as a load balancer would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -19,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
 BOT_USER = {"id": 7000001, "is_bot": True, "first_name": "CPD Bot", "username": "cpd_test_bot"}
@@ -95,6 +103,18 @@ class FakeTelegram:
         self._closing = False
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # Webhook delivery (see the module docstring).
+        self.webhook: dict[str, Any] | None = None
+        self.webhook_targets: list[str] | None = None
+        self.deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: no answer)
+        self.retry_seconds = 0.2
+        self.dropped_pending = False  # set if anyone ever asked to drop pending updates
+        self._webhook_wake = asyncio.Event()
+        self._in_delivery: set[int] = set()
+        self._retry_at: dict[int, float] = {}
+        self._deliverer: asyncio.Task[None] | None = None
+        self._delivery_tasks: set[asyncio.Task[None]] = set()
+        self._round_robin = itertools.count()
 
     # -- server lifecycle -------------------------------------------------------------
     async def start(self) -> FakeTelegram:
@@ -107,6 +127,11 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._closing = True
         self._arrived.set()
+        self._webhook_wake.set()
+        for task in [*self._delivery_tasks, *([self._deliverer] if self._deliverer else [])]:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         if self._runner:
             await self._runner.cleanup()
 
@@ -128,6 +153,7 @@ class FakeTelegram:
         self.pending.append(update)
         self.pushed_at[update["update_id"]] = time.perf_counter()
         self._arrived.set()
+        self._webhook_wake.set()
         return update
 
     def next_message_id(self, chat_id: int) -> int:
@@ -195,10 +221,22 @@ class FakeTelegram:
     async def _dispatch(self, method: str, params: dict[str, Any],
                         files: dict[str, bytes]) -> Any:
         if method == "getUpdates":
+            if self.webhook is not None:
+                raise TelegramError(409, "Conflict: can't use getUpdates method while webhook "
+                                         "is active; use deleteWebhook to delete the webhook "
+                                         "first")
             return await self._get_updates(params)
         if method == "getMe":
             return BOT_USER
-        if method in ("deleteWebhook", "answerCallbackQuery", "deleteMessage",
+        if method == "setWebhook":
+            return self._set_webhook(params)
+        if method == "deleteWebhook":
+            if params.get("drop_pending_updates") in (True, "true", "True"):
+                self.dropped_pending = True
+                self.pending.clear()
+            self.webhook = None
+            return True
+        if method in ("answerCallbackQuery", "deleteMessage",
                       "setMyDescription", "setMyShortDescription", "sendChatAction"):
             return True
         if method == "setMyCommands":
@@ -213,6 +251,80 @@ class FakeTelegram:
         if method == "getFile":
             return self._get_file(params["file_id"])
         raise TelegramError(404, "Not Found: method not found")
+
+    # -- webhook delivery ------------------------------------------------------------------
+    def _set_webhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url", ""))
+        if not url:
+            self.webhook = None
+            return True
+        if not url.startswith(("http://", "https://")):
+            raise TelegramError(400, "Bad Request: bad webhook: invalid URL")
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self.dropped_pending = True
+            self.pending.clear()
+        self.webhook = {"url": url, "secret_token": str(params.get("secret_token", "")),
+                        "max_connections": int(params.get("max_connections", 40)),
+                        "allowed_updates": params.get("allowed_updates")}
+        if self._deliverer is None:
+            self._deliverer = asyncio.create_task(self._deliver_forever())
+        self._webhook_wake.set()
+        return True
+
+    def _next_deliverable(self) -> dict[str, Any] | None:
+        """The oldest update not in flight nor waiting out a retry, whose chat has nothing
+        older in flight: one chat's updates go one after another."""
+        busy_chats = {_chat_of(update) for update in self.pending
+                      if update["update_id"] in self._in_delivery}
+        now = time.monotonic()
+        for update in self.pending:
+            update_id = update["update_id"]
+            chat = _chat_of(update)
+            if update_id in self._in_delivery or self._retry_at.get(update_id, 0) > now:
+                busy_chats.add(chat)
+                continue
+            if chat not in busy_chats:
+                return update
+        return None
+
+    async def _deliver_forever(self) -> None:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
+            while not self._closing:
+                webhook = self.webhook
+                if webhook is None or len(self._in_delivery) >= webhook["max_connections"]:
+                    update = None
+                else:
+                    update = self._next_deliverable()
+                if update is None:
+                    self._webhook_wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._webhook_wake.wait(), 0.05)
+                    continue
+                assert webhook is not None
+                self._in_delivery.add(update["update_id"])
+                task = asyncio.create_task(self._deliver(session, webhook, update))
+                self._delivery_tasks.add(task)
+                task.add_done_callback(self._delivery_tasks.discard)
+
+    async def _deliver(self, session: aiohttp.ClientSession, webhook: dict[str, Any],
+                       update: dict[str, Any]) -> None:
+        targets = self.webhook_targets or [webhook["url"]]
+        url = targets[next(self._round_robin) % len(targets)]
+        headers = {"X-Telegram-Bot-Api-Secret-Token": webhook["secret_token"]}
+        update_id = update["update_id"]
+        try:
+            async with session.post(url, json=update, headers=headers) as answer:
+                status = answer.status
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0
+        self.deliveries.append((update_id, status))
+        if 200 <= status < 300:
+            self.pending = [u for u in self.pending if u["update_id"] != update_id]
+            self._retry_at.pop(update_id, None)
+        else:
+            self._retry_at[update_id] = time.monotonic() + self.retry_seconds
+        self._in_delivery.discard(update_id)
+        self._webhook_wake.set()
 
     def _count_send(self) -> None:
         if self.max_per_second is None:
@@ -313,6 +425,16 @@ async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, 
         raw = {key: str(value) for key, value in (await request.post()).items()}
     raw |= dict(request.query)
     return {key: _decode(key, value) for key, value in raw.items()}, files
+
+
+def _chat_of(update: dict[str, Any]) -> int:
+    for kind in ("message", "edited_message", "callback_query", "my_chat_member"):
+        body = update.get(kind)
+        if isinstance(body, dict):
+            chat = body.get("chat") or (body.get("message") or {}).get("chat") or body.get("from")
+            if isinstance(chat, dict):
+                return int(chat.get("id", 0))
+    return 0
 
 
 def _decode(key: str, value: str) -> Any:

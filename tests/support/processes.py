@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -16,16 +17,30 @@ _SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BAS
              "CPDBOT_CONFIG")
 
 
+def free_port() -> int:
+    """A port nobody listens on now, for one test's web server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def write_config(path: Path, telegram: FakeTelegram, database_url: str,
-                 log_level: str = "INFO") -> Path:
+                 log_level: str = "INFO", web_port: int | None = None,
+                 telegram_extra: str = "", web_extra: str = "") -> Path:
+    """A config for the process under test; its web server on a port of its own."""
     path.write_text(
         "[telegram]\n"
         f'token = "{telegram.token}"\n'
         f'base_url = "{telegram.base_url}"\n'
         f'base_file_url = "{telegram.base_file_url}"\n'
         "poll_timeout = 1\n"
+        f"{telegram_extra}"
         "[storage]\n"
         f'url = "{database_url}"\n'
+        "[web]\n"
+        f"port = {web_port or free_port()}\n"
+        f"{web_extra}"
         "[logging]\n"
         f'level = "{log_level}"\n',
         encoding="utf-8",

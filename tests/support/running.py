@@ -36,11 +36,14 @@ class RunningBot:
 
     async def start(self, telegram: FakeTelegram) -> RunningBot:
         self._stop = asyncio.Event()
-        polls = len(telegram.calls_to("getUpdates"))
+        # Polling has begun at the first getUpdates; webhook mode, once it set the webhook
+        # (its server already listens then).
+        method = "setWebhook" if self.config.telegram.mode == "webhook" else "getUpdates"
+        before = len(telegram.calls_to(method))
         self._task = asyncio.create_task(serve(self.config, self.db, self._stop, self.clock))
         await telegram.wait_until(
-            lambda: len(telegram.calls_to("getUpdates")) > polls or self._task.done(),
-            what="the bot to start polling")
+            lambda: len(telegram.calls_to(method)) > before or self._task.done(),
+            what=f"the bot to start ({method})")
         if self._task.done():
             self._task.result()
         return self

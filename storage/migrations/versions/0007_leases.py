@@ -1,0 +1,36 @@
+"""Several instances: whose update each journal row is, and leases on users and the sweep.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+unprocessed = sa.text("processed_at IS NULL")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("update_journal") as batch:
+        batch.add_column(sa.Column("user_key", sa.BigInteger()))
+    op.create_index("ix_journal_user_waiting", "update_journal", ["user_key", "update_id"],
+                    sqlite_where=unprocessed, postgresql_where=unprocessed)
+    op.create_table(
+        "leases",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("holder", sa.String(96), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("leases")
+    op.drop_index("ix_journal_user_waiting", "update_journal")
+    with op.batch_alter_table("update_journal") as batch:
+        batch.drop_column("user_key")
