@@ -19,6 +19,7 @@ import openai
 from pydantic import BaseModel, ValidationError
 
 from bot.assist.breaker import Breaker
+from bot.common import metrics
 from bot.config import LLMConfig
 
 log = logging.getLogger("cpdbot.llm")
@@ -84,6 +85,7 @@ class Provider:
 
     def note_failure(self, failure: Failure) -> Failed:
         self.failures[failure] += 1
+        metrics.LLM_FAILURES.labels(failure.value).inc()
         log.warning("LLM call failed: %s", failure.value)  # never the text
         return Failed(failure)
 
@@ -92,13 +94,14 @@ class Provider:
         """One chat completion with a strict json_schema response format."""
         if not self.breaker.allows():
             return self.note_failure(Failure.PAUSED)
+        metrics.LLM_CALLS.inc()
         try:
             completion = await self.chat.chat.completions.parse(
                 model=self.config.model, messages=messages,  # type: ignore[arg-type]
                 response_format=schema)
         except Exception as exc:  # every failure falls back the same way
-            return self._failed(exc, _usage(getattr(exc, "completion", None)))
-        usage = _usage(completion)
+            return self._failed(exc, _counted(_usage(getattr(exc, "completion", None))))
+        usage = _counted(_usage(completion))
         message = completion.choices[0].message if completion.choices else None
         if message is not None and message.refusal:
             return self._failed(Failure.REFUSED, usage)
@@ -112,6 +115,7 @@ class Provider:
         so the same bytes go up as .ogg."""
         if not self.breaker.allows():
             return self.note_failure(Failure.PAUSED)
+        metrics.LLM_CALLS.inc()
         try:
             result = await self.audio.audio.transcriptions.create(
                 model=self.config.transcription_model, file=(file_name, audio))
@@ -131,6 +135,12 @@ class Provider:
             self.breaker.failed()
         self.note_failure(failure)
         return Failed(failure, usage)
+
+
+def _counted(usage: Usage) -> Usage:
+    metrics.LLM_TOKENS.labels("prompt").inc(usage.prompt_tokens)
+    metrics.LLM_TOKENS.labels("completion").inc(usage.completion_tokens)
+    return usage
 
 
 def _kind(exc: Exception) -> Failure:

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from sqlalchemy import Row, func, select
 
+from bot.common import metrics
 from bot.common.i18n import translator
 from bot.cpd.explain import UNIT_NAMES
 from bot.cpd.personal import framework_of, user_target
@@ -81,6 +82,7 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
     if fmt == "csv":
         parts = await slices(db, query)
         if len(parts) > 1:
+            metrics.EXPORTS.labels(fmt).inc()
             return await write_csv_in_parts(db, library, parts, out)
         # A byte-order mark makes Excel read the file as UTF-8, so Cyrillic shows correctly.
         def write(rows: Iterator[RecordRow]) -> int:
@@ -120,6 +122,7 @@ async def write_export(db: Database, library: Library, query: Query, fmt: str,
             return _write_json(head, rows, out)
     else:
         raise ValueError(f"unknown format {fmt!r}")
+    metrics.EXPORTS.labels(fmt).inc()
     return await with_records(db, library, query, write)
 
 
