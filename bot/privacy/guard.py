@@ -11,15 +11,24 @@ and Azerbaijani (Latin). The kinds it finds (`KINDS`):
 - `mrn`: record and hospital numbers by their labels ("MRN", "ИБ №", "Ауру тарихы №",
   "სამედიცინო ბარათი №", "Xəstəlik tarixi №", "HC");
 - `dob`: dates of birth by their labels ("DOB", "д.р.", "туған күні", "დაბადების თარიღი",
-  "doğum tarixi", "fecha de nacimiento");
-- `phone`, `email`, `postcode`;
+  "doğum tarixi", "fecha de nacimiento"), cut short or without their dots ("д.р", "дата рожд",
+  "fecha nac", "დაბადების თარ"), or after the year ("1950 г.р.", "1952-ci il təvəllüdlü");
+- `phone` (after a word like "tel" or "llamar al", starting as phones do, or grouped as they
+  are read out: "91 234 56 78"), `email`, `postcode`;
 - `address`: a street word, a name and a house number, perhaps a flat ("ул. Абая, 14, кв. 7",
-  "14 Elm Road", "ჭავჭავაძის გამზ. 37, ბინა 12"); street words are in addresses.toml;
+  "14 Elm Road", "ჭავჭავაძის გამზ. 37, ბინა 12"); with no street word, a house with a flat
+  ("д. 5 кв. 12", "14 үй, 7 пәтер"), a name with a house and a flat ("Профсоюзная 43 к2 кв
+  118", "ჭავჭავაძის 37/2, ბინა 8") or house-block-flat ("Ленина 14-2-7"); street words are in
+  addresses.toml;
 - `name`: personal names after a title or a patient word, by a bed or ward, with an age, with
   initials or a patronymic (Turkic ones too: "Нұрланұлы", "Rauf oğlu"), a known first name
   with a surname, and surnames whose ending gives them away (Georgian -შვილი and -ძე,
-  Azerbaijani -ov, -yev, -zadə); eponyms, cities, institutions and colleagues teaching are
-  left alone. Word lists are in names.toml and eponyms.toml;
+  Azerbaijani -ov, -yev, -zadə), a patronymic in any case ("Ивановой Марии Петровне"), a
+  Kazakh case on a surname ("Омаровқа"), a surname in or by a ward ("у Кузнецова в 4 палате",
+  "Bed 7 - Kowalski -"), after a title ("пані Коваль", "ქალბატონი ლომაია") or a verb of seeing
+  ("saw Gareth Pritchard", "зашла к Ивановой", "შენგელიას ვესტუმრე"), and surnames in capitals
+  before a first name ("GARCÍA LÓPEZ, Antonio"); eponyms, cities, institutions and colleagues
+  teaching are left alone. Word lists are in names.toml and eponyms.toml;
 - `age_date`: an age together with a date.
 
 It is a net with known holes, not a proof: the clinician sees what it marked and decides.
@@ -241,14 +250,16 @@ def _national_ids(text: str) -> list[tuple[int, int]]:
     return found
 
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# (starting where a run of address characters starts: from inside one, the scan is quadratic)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # A run of digits with phone-style separators; kept only if it has 9-13 digits and starts
 # like a phone number does (+, 0, 8 or a bracket), so doses, dates and ratios stay out.
 _PHONE = re.compile(r"(?<![\w/,+])(?<!\d[.:])(?<!\.\.)(?:\+\s?)?\(?\d[\d\s().-]{7,20}\d"
                     r"(?![\w/]|[.,]\d)")
-# Digits grouped the way phone numbers are read out: "91 234 56 78", "987 654 321",
-# "612-34-56-78" (three or more groups of two to four, one separator between each).
-_PHONE_GROUPS = re.compile(r"\d{2,4}(?:[ -]\d{2,4}){2,4}")
+# Digits grouped the way phone numbers are read out: "91 234 56 78", "612-34-56-78", "916 123
+# 45 67", "599 12 34 56" (not from 1, so "110 95 88 76", a trend of heart rates, stays out).
+_PHONE_GROUPS = re.compile(r"[2-9]\d{1,2}[ -]\d{3}[ -]\d{2}[ -]\d{2}"
+                           r"|[2-9]\d{2}[ -]\d{2}[ -]\d{2}[ -]\d{2}")
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b")
 # Lower case too, but only after an address word: "b12 1mg" is a dose, not a place.
 _UK_POSTCODE_AFTER_ADDRESS = re.compile(
@@ -275,12 +286,32 @@ _STREET_NAME = (rf"(?:\d{{1,2}}\s+(?:de\s+)?)?(?:{_CONNECTOR}\s+)*{_CAPITALISED}
 # A house number, not a year ("plaza de Cardiología, 2024").
 _HOUSE = (rf"(?:,\s*|\s+)(?:(?i:{_alternation(_STREETS['house'])})\s*)?"
           r"(?!(?:19|20)\d\d(?!\d))\d{1,4}"
-          r"(?:\s?[a-zа-яA-ZА-Я](?!\w))?(?:[/-]\d{1,4}[a-zа-я]?)?(?!\d)"
+          r"(?:\s?-?[a-zа-яіA-ZА-ЯІ](?!\w))?(?:[/-]\d{1,4}[a-zа-я]?)?(?!\d)"
           r"(?:\s*-?\s*(?:үй|үйі)(?!\w))?")
 _UNIT = (rf"(?:,?\s*(?:(?i:{_alternation(_STREETS['units'])})\s*№?\s*\d{{1,4}}[a-zA-Zа-я]?(?!\d)"
          r"|\d{1,4}\s*-?\s*(?i:пәтер|үй)(?!\w)"
          r"|\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Za-z](?!\w))?(?:\s*(?i:izq|izda|dcha|der|dra)\w*)?))")
+# A house by its word and then a flat, with no street named: "д. 5 кв. 12", "буд. 7, кв 19",
+# "дом 14/2, кв 7", "14 үй, 7 пәтер" (after a district perhaps: "5 мкр, 14 үй, 7 пәтер").
+_HOUSE_WORDS = sorted({w.rstrip(".") for w in _STREETS["house"] if w[0].isalpha()}, key=len)
+_HOUSE_WORD_NUMBER = (rf"(?:(?i:{_alternation(_HOUSE_WORDS)})\.?"
+                      r"\s*№?\s*\d{1,4}|\d{1,4}\s*-?\s*(?i:үй|үйі)(?!\w))"
+                      r"(?:\s?-?[a-zа-яі](?!\w))?(?:/\d{1,4}[a-zа-я]?)?(?!\d)")
+_DISTRICT = (r"(?:(?i:\d{1,3}\s*-?\s*(?:мкр|мкрн|мкр-н|ш/а|микрорайон|шағын\s+аудан\w*)\.?"
+             r"|(?:мкр|мкрн|мкр-н|ш/а)\.?\s*\d{1,3})(?!\w),?\s*)?")
+# A street's name with no street word, a house and then a flat or a block ("Профсоюзная 43 к2
+# кв 118", "Сихівська 12/3, кв. 45"), or house, block and flat in one ("Ленина 14-2-7").
+_NOT_STREETS = _alternation(_STREETS["not_streets"] + _NAMES_DATA["institutions"])
+_NAMED_HOUSE = (rf"(?<![\w.-])(?!(?i:{_NOT_STREETS})(?![\w'’-]))"
+                rf"[{_LATIN_UP}{_CYR_UP}][{_LATIN_LOW}{_CYR_LOW}'’-]+,?\s+"
+                r"(?!(?:19|20)\d\d(?!\d))\d{1,4}")
+# Georgian: a street in the genitive, a house and a flat: "ჭავჭავაძის 37/2, ბინა 8".
+_KA_STREET = rf"(?<![{_KA}-])[{_KA}][{_KA}-]+(?:ის|ას|ეს|ოს|უს)\s+\d{{1,4}}(?:[/-]\d{{1,4}})?(?!\d)"
 _ADDRESSES = [
+    re.compile(rf"(?<![\w.-]){_DISTRICT}{_HOUSE_WORD_NUMBER}{_UNIT}{{1,3}}"),
+    re.compile(rf"{_NAMED_HOUSE}(?:\s?[a-zа-яі](?!\w))?(?:/\d{{1,4}})?(?!\d){_UNIT}{{1,3}}"),
+    re.compile(rf"(?=[{_CYR_UP}]){_NAMED_HOUSE}-\d{{1,3}}-\d{{1,4}}(?![\d-])"),
+    re.compile(rf"{_KA_STREET}{_UNIT}{{1,3}}"),
     # "ул. Абая, 14, кв. 7", "вул. Хрещатик, буд. 22, кв. 15", "Av. Arequipa 1234, dpto 502"
     re.compile(rf"(?<!\w)(?i:{_alternation(_STREETS['before'])}){_STREET_WORD_GAP}{_STREET_NAME}"
                rf"{_HOUSE}{_UNIT}{{0,3}}"),
@@ -297,7 +328,7 @@ _ADDRESSES = [
     # ჭავჭავაძის 37", "ünvan: Yasamal r-nu, Şərifzadə 12", "адрес: мкр-н 5, дом 12"
     re.compile(rf"(?i:(?<!\w)(?:home\s+address|address|адрес|адреса|мекенжай\w*|მისამართი"
                rf"|ünvan\w*|domicilio|dirección|direccion|прож(?:ивает|иває)?\.?\s+по\s+адрес\w*)"
-               rf"\s*[:–-]\s*)(?P<address>(?=[{_LATIN_UP}{_CYR_UP}{_KA}]"
+               rf"\s*[:–-]?\s*)(?P<address>(?=[{_LATIN_UP}{_CYR_UP}{_KA}]"
                rf"|(?i:{_alternation(_STREETS['before'])}))"
                rf"(?:[^\W\d_][\w'’.-]*[\s,]+){{1,6}}?(?:№\s*)?"
                rf"\d{{1,4}}(?:\s?[a-zа-я](?!\w))?(?:[/-]\d{{1,4}}[a-zа-я]?)?(?!\d){_UNIT}{{0,3}}"
@@ -385,7 +416,8 @@ _AGE = re.compile(
 _CYRILLIC_PEOPLE = (r"пациент\w*|больн\w+|пацієнт\w*|хвор(?!об)\w+|роженица|породілл\w+"
                     r"|ребён\w+|ребен\w+|дитин\w+|мальчик\w*|девочк\w+|хлопчик\w*|дівчинк\w+"
                     r"|мужчин\w+|женщин\w+|чоловік\w*|жінк\w+|бабушк\w+|дедушк\w+|бабус\w+"
-                    r"|дідус\w+|" + _stems(_NAMES_DATA["people"]["kk"]))
+                    r"|дідус\w+|"
+                    + _stems(_NAMES_DATA["people"]["kk"], _NAMES_DATA["people"]["ru"]))
 _PEOPLE = re.compile(rf"(?i:{_CYRILLIC_PEOPLE}|patients?|pt|clients?|residents?|señor[a]?"
                      r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|"
                      + _stems(_NAMES_DATA["people"]["ka"], _NAMES_DATA["people"]["az"]) + ")")
@@ -410,7 +442,8 @@ _NAMES = [
     re.compile(rf"{_CYRILLIC_WORD}\s+[{_CYR_UP}]\.\s?[{_CYR_UP}]\."),
     re.compile(rf"{_LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
     re.compile(rf"{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[{_CYR_UP}][{_CYR_LOW}]+"
-               rf"(?:ович|евич|йович|овна|евна|ична|івна|ївна|інична)\b"),
+               rf"(?:(?:ов|ев|йов|ьов)ич(?:а|у|ем|ом|е|і|еві|ові)?"
+               rf"|(?:овн|евн|ичн|івн|ївн|інічн)(?:а|ы|е|у|ой|ою|і|ої|ій))(?![\w-])"),
     # A bare surname by the bed or ward it came from: "Petrov from bed 5", "Петров из 5
     # палаты", "Петров з палати 5", "García, cama 3", "la de la cama 3 (García)".
     re.compile(rf"(?P<surname>{_LATIN_WORD})\s+from\s+(?:bed|bay|cubicle|side\s+room)\s*"
@@ -423,12 +456,16 @@ _NAMES = [
                rf"\s*\(\s*)(?P<surname>{_LATIN_WORD}|{_CYRILLIC_WORD})\s*\)"),
     re.compile(rf"(?i:\b\d{{1,3}}(?:-?[а-яії]{{1,2}})?\s+палат\w*\s*\(\s*)"
                rf"(?P<surname>{_CYRILLIC_WORD})\s*\)"),
+    re.compile(rf"(?i:\b(?:bed|bay|cubicle|cama|habitación|hab\.|box|койк\w*|ліжк\w*|палат\w*)"
+               rf"\s*(?:no\.?\s*|№\s*|n\.?[ºo°]\s*)?\d{{1,3}}\s*[-–—:,]\s*)"
+               rf"(?P<surname>{_LATIN_WORD}|{_CYRILLIC_WORD})(?=\s*[-–—,;(/]|\s*$)"),
 ]
 # ...unless a colleague's title comes just before it: "зав. отделением Смирнова Н.А.".
 _STAFF_BEFORE = re.compile(
     r"(?i)(?:prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
     r"|проф|доц|зав|заведующ|лектор|доклад|врач|лікар|доктор|д-р|колег|наставник|керівник"
-    r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega|"
+    r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega"
+    r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
                for stem in _NAMES_DATA["staff"][language]) + r")\w*\.?"
     r"(?:\s+\w+\.?)?\s*$")
@@ -470,11 +507,17 @@ _CYRILLIC_CASES = {"а": "а|ы|и|у|ой|е|ою|і|ю", "я": "я|и|ю|ей|
                    "ь": "ь|я|ю|ем|і|е"}
 
 
+# Kazakh case endings, on a surname or a first name: "Омаровқа", "Сейітованы", "Ерланның".
+_KK_CASE = (r"(?:ның|нің|дың|дің|тың|тің|ға|ге|қа|ке|ны|ні|ды|ді|ты|ті|да|де|та|те|дағы|дегі"
+            r"|дан|ден|тан|тен|нан|нен|мен|бен|пен)")
+
+
 def _cyrillic_forms(name: str) -> str:
-    """A Russian, Ukrainian or Kazakh first name in its cases: "Нурлана", "Ольгу", "Андрія"."""
+    """A Russian, Ukrainian or Kazakh first name in its cases: "Нурлана", "Ольгу", "Андрія",
+    "Ерланның"."""
     if name[-1] in _CYRILLIC_CASES:
-        return f"{re.escape(name[:-1])}(?:{_CYRILLIC_CASES[name[-1]]})"
-    return f"{re.escape(name)}(?:а|у|ом|е|ові|ым|ем|і)?"
+        return f"{re.escape(name[:-1])}(?:{_CYRILLIC_CASES[name[-1]]}|{name[-1]}{_KK_CASE})"
+    return f"{re.escape(name)}(?:а|у|ом|е|ові|ым|ем|і|{_KK_CASE})?"
 
 
 _FIRST = {script: _alternation(words) for script, words in _NAMES_DATA["first_names"].items()}
@@ -489,6 +532,10 @@ _CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|
 _LATIN_SURNAME = r"(?:ov|ova|yev|yeva|[b-df-hj-np-tv-zçğş]ev|[b-df-hj-np-tv-zçğş]eva|zadə|zade)"
 _AZ_CASE = (r"(?:un|ün|ın|in|nın|nin|nun|nün|a|ə|ya|yə|u|ü|ı|i|nı|ni|nu|nü|da|də|dan|dən|la|lə"
             r"|yla|ylə|dakı|dəki)")
+# A Russian, Ukrainian or Kazakh surname's ending that ordinary words (past tenses in -ли,
+# "вторник") do not share: a name by itself near a ward or after a verb of seeing.
+_STRICT_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|ук|юк|чук|ян|швили|дзе)"
+                             r"(?:а|у|ой|ым|им|ому|ого|ий|ая|ую|ей|ій|ої|ою|ом)?$")
 _LATIN_SURNAME_END = re.compile(rf"{_LATIN_SURNAME}{_AZ_CASE}?$|(?<=\w{{4}})l[ıiuü]$")
 _KA_CASE_I = r"(?:ი|ს|მა|ის|ით|ად|თან|ისთვის|ზე|ში|ისგან)"
 _KA_CASE_E = r"(?:ე|ეს|ემ|ის|ით|ედ|ესთან|ისთვის|ეზე|ეში|ისგან)"
@@ -546,6 +593,49 @@ def _anyone(match: re.Match[str]) -> bool:
     return True
 
 
+def _kazakh_case(match: re.Match[str]) -> bool:
+    """"Омаровқа", "Сейітованы", but not a Russian patronymic ("Петровны") or a city."""
+    return not _PATRONYMIC.search(match.group("name")) and _person(match)
+
+
+# Georgian words for diseases and procedures end like a surname in -ია: "ანემია",
+# "პნევმონია", "ართრალგია", "ენდოსკოპია".
+_KA_CLINICAL = re.compile(r"(?:ემი|ალგი|პათი|ონი|ტომი|სკოპი|ფაგი|პლეგი|ფობი|თერაპი|გრაფი|ლოგი"
+                          r"|ტრი|ურ|ოზ|იტ|ქსი|ფრენი|ტროფი|პნოე)ი?ა")
+
+
+def _georgian_person(match: re.Match[str]) -> bool:
+    return not _KA_CLINICAL.search(match.group("name")) and _person(match)
+
+
+def _strict_surname(match: re.Match[str]) -> bool:
+    """A lone Cyrillic word with a surname's ending that no common word has."""
+    name = match.group("name")
+    return bool(_STRICT_SURNAME.search(name)) and _person(match)
+
+
+def _seen(match: re.Match[str]) -> bool:
+    """Words after "saw", "visité a", "осмотрела": a name when no eponym, place or staff title,
+    and (in Cyrillic) one word a first name, a surname with its ending or a patronymic."""
+    words = match.group("name").split()
+    if _STAFF_BEFORE.search(words[0]) or _not_a_person(" ".join(words), _NOT_A_SURNAME) or any(
+            _known(word, _NOT_A_SURNAME) for word in words):
+        return False
+    if words[0][0] in _LATIN_UP or "A" <= words[0][0] <= "Z":
+        return len(words) >= 2
+    return any(_FIRST_NAME.fullmatch(word) or _STRICT_SURNAME.search(word)
+               or _PATRONYMIC.search(word) for word in words)
+
+
+def _capitals(match: re.Match[str]) -> bool:
+    """"GARCÍA LÓPEZ, Antonio", "ИВАНОВА Мария": two surnames in capitals, or one with a
+    surname's ending, then a first name; no abbreviation of an eponym or a place."""
+    surnames = re.split(r"[\s,]+", match.group("name"))[:-1]
+    surnames = [word for word in surnames if word]
+    return (len(surnames) == 2 or _surname_ending(surnames[0].lower())) and not _not_a_person(
+        " ".join(surnames), _NOT_A_SURNAME)
+
+
 _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     # "Иван Петров", "Анна Сергеевна Белова", "Rosario Quispe Mamani", "Aynur Məmmədova"
     (re.compile(rf"(?<![\w-])(?P<name>(?:{_FIRST['cyrillic']})(?:\s+{_CYRILLIC_WORD}){{1,2}})"
@@ -555,8 +645,8 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     # "Петрова Ольга", "Петренко Іван", "Məmmədova Aynur"
     (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD}\s+(?:{_FIRST['cyrillic']}))(?![\w-])"),
      _surname_first),
-    (re.compile(rf"(?<![\w.-])(?P<name>{_LATIN_WORD}\s+(?:{_FIRST['latin']}))(?![\w-])"),
-     _surname_first),
+    (re.compile(rf"(?<![\w.-])(?P<name>{_LATIN_WORD}\s+(?:{_FIRST['latin']}){_AZ_CASE}?)"
+                r"(?![\w-])"), _surname_first),
     # Initials before the surname ("И.И. Иванов", "E.R. Həsənov"), or one initial after a
     # surname with its ending ("Петрова А.", "Həsənova S."); "E. Coli" and "C. Diff" are no one.
     (re.compile(rf"(?<![\w.])(?P<name>[{_CYR_UP}]\.\s?(?:[{_CYR_UP}]\.\s?)?{_CYRILLIC_WORD})"
@@ -601,6 +691,31 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
                 rf"\s*\(\s*{_BED_WORDS}\s*(?:№\s*)?\d"), _person),
     (re.compile(rf"{_BED_WORDS}\s*(?:№\s*)?\d{{1,3}}\s*\(\s*(?P<name>[{_KA}]+)\s*\)"),
      _person),
+    # Kazakh cases on a Russian-style surname, anywhere: "Омаровқа", "Сейітованы".
+    (re.compile(rf"(?<![\w-])(?P<name>[{_CYR_UP}][{_CYR_LOW}]+(?:ов|ев|ёв|ин|ын)а?{_KK_CASE})"
+                r"(?![\w-])"), _kazakh_case),
+    # A surname with its ending, in or from a ward: "у Кузнецова в 4 палате".
+    (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD})\s+(?:в|у|на|из|с|з|із|зі)\s+"
+                r"(?:\d{1,3}(?:-?[а-яії]{1,2})?\s+палат\w*|палат\w*\s+(?:№\s*)?\d{1,3}\b)"),
+     _strict_surname),
+    # After a title: "пані Коваль", "ქალბატონი ლომაია", "ბატონ გურამ ჩიქოვანს".
+    (re.compile(rf"(?i:(?<!\w)(?:{_alternation(_NAMES_DATA['titles']['cyrillic'])})\s+)"
+                rf"(?P<name>{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD}){{0,2}})"), _person),
+    (re.compile(rf"(?<![{_KA}])(?:{_alternation(_NAMES_DATA['titles']['georgian'])})\s+"
+                rf"(?P<name>(?:(?:{_FIRST['georgian']})\s+)?{_KA_SURNAME})"), _georgian_person),
+    # Georgian, before a verb of seeing: "შენგელიას ვესტუმრე".
+    (re.compile(rf"(?P<name>{_KA_SURNAME})\s+(?:{_alternation(_NAMES_DATA['seen_after']['georgian'])})"
+                rf"(?![{_KA}])"), _georgian_person),
+    # After a verb of seeing: "saw Gareth Pritchard", "visité a Rosa Huamán", "зашла к Ивановой".
+    (re.compile(rf"(?i:(?<!\w)(?:{_alternation(_NAMES_DATA['seen_before']['latin'])})\s+)"
+                rf"(?P<name>{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}})(?![\w-])"), _seen),
+    (re.compile(rf"(?i:(?<!\w)(?:{_alternation(_NAMES_DATA['seen_before']['cyrillic'])})\s+)"
+                rf"(?P<name>{_CYRILLIC_WORD}(?:\s+{_CYRILLIC_WORD}){{0,2}})(?![\w-])"), _seen),
+    # Surnames in capitals, then a first name: "GARCÍA LÓPEZ, Antonio", "ИВАНОВА Мария".
+    (re.compile(rf"(?<![\w-])(?P<name>[{_LATIN_UP}]{{3,}}(?:\s+[{_LATIN_UP}]{{3,}})?,?\s+"
+                rf"(?:{_FIRST['latin']}))(?![\w-])"), _capitals),
+    (re.compile(rf"(?<![\w-])(?P<name>[{_CYR_UP}]{{3,}}(?:\s+[{_CYR_UP}]{{3,}})?,?\s+"
+                rf"(?:{_FIRST['cyrillic']}))(?![\w-])"), _capitals),
 ]
 # A name right before one of these is a namesake ("Асфендияров атындағы", "ჭავჭავაძის
 # გამზირზე", "Nizami küçəsi"), and one right after an institution's word is its name
