@@ -5,10 +5,22 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, text, update
+from sqlalchemy import (
+    CursorResult,
+    String,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import cast as sql_cast
 
+from storage import leases
 from storage.engine import Database
-from storage.models import JournalEntry, utcnow
+from storage.models import JournalEntry, Lease, utcnow
 from storage.upsert import insert_for
 
 # Tries per update: one that fails or kills the process this often stays in the journal,
@@ -113,35 +125,71 @@ async def prune_processed(db: Database, before: datetime) -> int:
 # -- webhook mode: each user's waiting updates, oldest first, on one instance at a time ---------
 
 
-async def waiting_users(db: Database, max_attempts: int, limit: int,
-                        skip: Iterable[int] = ()) -> list[int]:
-    """Users with updates still to handle, the longest-waiting first (`skip`: ours already)."""
-    skipped = list(skip)
-    async with db.session() as session:
+async def turn(db: Database, handled: Sequence[int], holder: str, now: datetime,
+               until: datetime, busy: Iterable[int], held: Iterable[int], max_users: int,
+               max_attempts: int, per_user: int) -> tuple[dict[int, list[tuple[int, str]]],
+                                                        set[int]]:
+    """One dispatcher turn for every user at once (webhook mode), in two short transactions.
+
+    First, mark what was handled and give back the leases of users held but idle with nothing
+    waiting. Then lease the users with waiting updates who are neither being handled here
+    (`busy`) nor leased by another instance, and take each one's oldest waiting updates,
+    counted as an attempt (one killed mid-way is tried again by whoever takes the user over,
+    at most `max_attempts` times). Lease rows are touched in key order and other instances'
+    live leases not at all, so two instances never wait on each other for long nor deadlock.
+    Returns the updates taken, by user, and the users whose lease is held after the turn."""
+    busy_users, held_users = set(busy), set(held)
+    async with db.session.begin() as session:
+        if handled:
+            await session.execute(
+                update(JournalEntry).where(JournalEntry.update_id.in_(list(handled)))
+                .values(processed_at=now))
+        idle = held_users - busy_users
+        if idle:
+            still = {key or 0 for key in (await session.scalars(
+                select(JournalEntry.user_key).distinct().where(
+                    JournalEntry.user_key.in_(list(idle)), JournalEntry.processed_at.is_(None),
+                    JournalEntry.attempts < max_attempts))).all()}
+            gone = sorted(idle - still)
+            if gone:
+                await leases.release(session, [f"user:{key}" for key in gone], holder)
+                held_users -= set(gone)
+    room = max(0, max_users - len(busy_users))
+    if not room:
+        return {}, held_users
+    lease_key = literal("user:") + sql_cast(JournalEntry.user_key, String)
+    async with db.session.begin() as session:
         statement = (
             select(JournalEntry.user_key, func.min(JournalEntry.update_id).label("first"))
-            .where(JournalEntry.processed_at.is_(None), JournalEntry.attempts < max_attempts)
-            .group_by(JournalEntry.user_key).order_by(text("first")).limit(limit))
-        if skipped:
-            statement = statement.where(JournalEntry.user_key.not_in(skipped))
-        return [row[0] or 0 for row in await session.execute(statement)]
-
-
-async def take_for_user(db: Database, user_key: int, max_attempts: int,
-                        limit: int) -> list[tuple[int, str]]:
-    """The user's oldest waiting updates, each counted as an attempt: one killed mid-way is
-    tried again by whoever takes the user over, and at most `max_attempts` times."""
-    async with db.session.begin() as session:
-        rows = (await session.execute(
-            select(JournalEntry.update_id, JournalEntry.payload)
-            .where(JournalEntry.user_key == user_key, JournalEntry.processed_at.is_(None),
-                   JournalEntry.attempts < max_attempts)
-            .order_by(JournalEntry.update_id).limit(limit))).all()
-        if rows:
-            await session.execute(
-                update(JournalEntry).where(JournalEntry.update_id.in_([row[0] for row in rows]))
-                .values(attempts=JournalEntry.attempts + 1))
-        return [(row[0], row[1]) for row in rows]
+            .outerjoin(Lease, Lease.key == lease_key)
+            .where(JournalEntry.processed_at.is_(None), JournalEntry.attempts < max_attempts,
+                   or_(Lease.key.is_(None), Lease.expires_at < now, Lease.holder == holder))
+            .group_by(JournalEntry.user_key).order_by(text("first"))
+            .limit(room + len(busy_users)))
+        waiting = [key or 0 for key, _first in await session.execute(statement)
+                   if (key or 0) not in busy_users][:room]
+        if not waiting:
+            return {}, held_users
+        won = {int(key.removeprefix("user:")) for key in await leases.acquire(
+            session, sorted(f"user:{key}" for key in waiting), holder, now, until)}
+        taken: dict[int, list[tuple[int, str]]] = {}
+        if won:
+            rows = (await session.execute(
+                select(JournalEntry.user_key, JournalEntry.update_id, JournalEntry.payload)
+                .where(JournalEntry.user_key.in_(list(won)),
+                       JournalEntry.processed_at.is_(None),
+                       JournalEntry.attempts < max_attempts)
+                .order_by(JournalEntry.update_id))).all()
+            for key, update_id, payload in rows:
+                found = taken.setdefault(key or 0, [])
+                if len(found) < per_user:
+                    found.append((update_id, payload))
+            ids = [update_id for found in taken.values() for update_id, _ in found]
+            if ids:
+                await session.execute(
+                    update(JournalEntry).where(JournalEntry.update_id.in_(ids))
+                    .values(attempts=JournalEntry.attempts + 1))
+        return taken, held_users | won
 
 
 async def give_up(db: Database, update_id: int, max_attempts: int) -> None:

@@ -1,6 +1,6 @@
 """Webhook mode: journaled updates handed to the handlers, each user's in order, across instances.
 
-Any instance takes any webhook request and journals it (bot/runtime/webhook.py). Handling is
+Any instance takes any webhook request and journals it (bot/web/webhook.py). Handling is
 separate: an instance leases a user ("user:<id>" in `storage.leases`), handles that user's
 waiting updates oldest first, and marks each processed; only the holder of the lease handles
 the user, so one user's updates stay in order while different users run in parallel, on this
@@ -9,6 +9,10 @@ renewing; after `lease_seconds` another takes its users over and handles what wa
 including the update that was in hand (attempts are counted, so a poison update is tried at
 most MAX_ATTEMPTS times). Handlers are idempotent (design rule 2), so that retry changes
 nothing that was already done.
+
+The bookkeeping is one transaction per turn for all users (`storage.journal.turn`): marking
+what was handled, leasing, taking and giving back together. Under a burst a turn serves
+hundreds of updates, so the database sees a few commits a second, not several per message.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from storage.models import utcnow
 
 log = logging.getLogger(__name__)
 
-LOOK_SECONDS = 0.25  # how often an idle instance looks for updates other instances journaled
+LOOK_SECONDS = 0.1  # how often an idle instance looks for updates other instances journaled
 TAKE = 20  # a user's updates read at a time
 
 
@@ -50,7 +54,7 @@ def _lease_key(user_key: int) -> str:
 
 class JournalDispatcher:
     def __init__(self, application: Application, db: Database, lease_seconds: float,
-                 unreadable_reply: Callable[[str], str], max_users: int = 256) -> None:
+                 unreadable_reply: Callable[[str], str], max_users: int = 512) -> None:
         self._app = application
         self._db = db
         self._lease = timedelta(seconds=lease_seconds)
@@ -58,34 +62,38 @@ class JournalDispatcher:
         self._max_users = max_users
         self.holder = instance_name()
         self._wake = asyncio.Event()
-        self._working: dict[int, asyncio.Task[None]] = {}
+        self._working: dict[int, asyncio.Task[None]] = {}  # users being handled now
+        self._held: set[int] = set()  # users whose lease this instance holds
         self._lost: set[int] = set()
+        self._handled: list[int] = []  # done since the last turn, to be marked processed
         self._failed: set[int] = set()
         application.add_error_handler(self._note_failure)
 
     def wake(self) -> None:
-        """A request was journaled here: look now rather than at the next tick."""
+        """A request was journaled here, or a user's updates are done: take a turn now."""
         self._wake.set()
 
     async def run(self) -> None:
-        """Look for waiting users and work on them, until cancelled."""
+        """Take turns until cancelled: at once while there is work, else every LOOK_SECONDS
+        (for what other instances journaled)."""
         renewing = asyncio.create_task(self._renew_forever())
         try:
             while True:
+                self._wake.clear()
                 try:
-                    await self._take_users()
+                    await self._turn()
                 except Exception:
-                    log.exception("could not look for waiting updates; retrying")
+                    log.exception("could not take the next updates; retrying")
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), LOOK_SECONDS)
-                self._wake.clear()
         finally:
             renewing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewing
 
     async def drain(self, grace_seconds: float = 10.0) -> None:
-        """Finish the updates in hand, then give the leases back so others go on at once."""
+        """Finish the updates in hand, record them, and give the leases back so others go
+        on at once."""
         tasks = set(self._working.values())
         if tasks:
             _, pending = await asyncio.wait(tasks, timeout=grace_seconds)
@@ -94,46 +102,42 @@ class JournalDispatcher:
             if pending:
                 log.warning("%d users' updates still running at shutdown; another instance "
                             "or the next start takes them over", len(pending))
+        handled, self._handled = self._handled, []
+        await journal.mark_processed(self._db, handled)
         async with self._db.session.begin() as session:
-            await leases.release(session, map(_lease_key, list(self._working)), self.holder)
+            await leases.release(session, map(_lease_key, self._held), self.holder)
+        self._held.clear()
 
-    async def _take_users(self) -> None:
-        room = self._max_users - len(self._working)
-        if room <= 0:
-            return
-        waiting = await journal.waiting_users(self._db, MAX_ATTEMPTS, room, self._working)
-        if not waiting:
-            return
+    async def _turn(self) -> None:
+        handled, self._handled = self._handled, []
         now = utcnow()
-        async with self._db.session.begin() as session:
-            won = await leases.acquire(session, map(_lease_key, waiting), self.holder, now,
-                                       now + self._lease)
-        for user_key in waiting:
-            if _lease_key(user_key) in won and user_key not in self._working:
-                self._lost.discard(user_key)
-                self._working[user_key] = asyncio.create_task(self._work_on(user_key))
-
-    async def _work_on(self, user_key: int) -> None:
         try:
-            while user_key not in self._lost:
-                rows = await journal.take_for_user(self._db, user_key, MAX_ATTEMPTS, TAKE)
-                if not rows:
-                    break
-                for update_id, payload in rows:
-                    if user_key in self._lost:
-                        break  # another instance holds this user now; it goes on from here
-                    await self._handle(update_id, payload)
+            taken, self._held = await journal.turn(
+                self._db, handled, self.holder, now, now + self._lease, self._working,
+                self._held - self._lost, self._max_users, MAX_ATTEMPTS, TAKE)
+        except Exception:
+            self._handled.extend(handled)  # marked at the next turn
+            raise
+        for user_key, rows in taken.items():
+            self._lost.discard(user_key)
+            self._working[user_key] = asyncio.create_task(self._work_on(user_key, rows))
+
+    async def _work_on(self, user_key: int, rows: list[tuple[int, str]]) -> None:
+        try:
+            for update_id, payload in rows:
+                if user_key in self._lost:
+                    break  # another instance holds this user now; it goes on from here
+                if await self._handle(update_id, payload):
+                    self._handled.append(update_id)
         except Exception:
             log.exception("handling a user's updates failed; they are tried again")
         finally:
             del self._working[user_key]
-            if user_key not in self._lost:
-                with contextlib.suppress(Exception):
-                    async with self._db.session.begin() as session:
-                        await leases.release(session, [_lease_key(user_key)], self.holder)
-            self._wake.set()  # an update may have come in just before the release
+            self._wake.set()
 
-    async def _handle(self, update_id: int, payload: str) -> None:
+    async def _handle(self, update_id: int, payload: str) -> bool:
+        """Handle one update; True when it is done (to be marked processed), False when it
+        was given up (failed, or unreadable), which is recorded already."""
         raw = json.loads(payload)
         update = parse(raw, self._app.bot)
         kind = metrics.update_kind(raw)
@@ -141,7 +145,7 @@ class JournalDispatcher:
             await answer_unreadable(self._app.bot, raw, self._unreadable_reply)
             await journal.give_up(self._db, update_id, MAX_ATTEMPTS)
             metrics.UPDATES_FAILED.labels(kind).inc()
-            return
+            return False
         started = time.perf_counter()
         await self._app.process_update(update)
         metrics.HANDLER_SECONDS.labels(kind).observe(time.perf_counter() - started)
@@ -150,9 +154,9 @@ class JournalDispatcher:
             self._failed.discard(update_id)
             await journal.give_up(self._db, update_id, MAX_ATTEMPTS)
             metrics.UPDATES_FAILED.labels(kind).inc()
-        else:
-            await journal.mark_processed(self._db, [update_id])
-            metrics.UPDATES_PROCESSED.labels(kind).inc()
+            return False
+        metrics.UPDATES_PROCESSED.labels(kind).inc()
+        return True
 
     async def _note_failure(self, update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
         if isinstance(update, Update):
@@ -161,7 +165,7 @@ class JournalDispatcher:
     async def _renew_forever(self) -> None:
         while True:
             await asyncio.sleep(self._lease.total_seconds() / 3)
-            held = list(self._working)
+            held = list(self._held)
             if not held:
                 continue
             try:
@@ -176,3 +180,4 @@ class JournalDispatcher:
                     log.warning("lost the lease on a user's updates; another instance took "
                                 "them over")
                     self._lost.add(user_key)
+                    self._held.discard(user_key)

@@ -49,7 +49,9 @@ async def start_web(config: Config, db: Database,
     if wake is not None:
         app.router.add_post(config.telegram.webhook_path, webhook_route(
             db, config.telegram.webhook_secret, wake, stopping))
-    runner = web.AppRunner(app, access_log=None)  # paths and addresses only; still, no noise
+    # No access log (paths and addresses only; still, no noise). At a stop, requests still in
+    # flight get a moment, not aiohttp's default minute: SIGTERM must exit within 10 s.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, config.web.host, config.web.port)
     try:

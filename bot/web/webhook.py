@@ -10,11 +10,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
 
 from bot.common import metrics
+from bot.common.batching import GroupCommit
 from storage import journal
 from storage.engine import Database
 
@@ -29,6 +30,14 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def webhook_route(db: Database, secret: str, wake: Callable[[], None],
                   stopping: Callable[[], bool]) -> Handler:
     expected = secret.encode()
+
+    async def journal_batch(entries: Sequence[tuple[int, str]]) -> list[bool]:
+        fresh = await journal.record_batch(db, entries, attempts=0)
+        return [update_id in fresh for update_id, _payload in entries]
+
+    # Telegram opens up to max_connections at once: the updates that arrive while one commit
+    # is being written go into the next, one commit for all (bot/common/batching.py).
+    journaling: GroupCommit[tuple[int, str], bool] = GroupCommit(journal_batch)
 
     async def receive(request: web.Request) -> web.Response:
         if stopping():  # Telegram retries; another instance, or this one restarted, takes it
@@ -49,8 +58,7 @@ def webhook_route(db: Database, secret: str, wake: Callable[[], None],
             return web.json_response({"error": "not JSON"}, status=400)
         if not isinstance(raw, dict) or type(raw.get("update_id")) is not int:
             return web.json_response({"error": "not a Telegram update"}, status=400)
-        fresh = await journal.record_batch(
-            db, [(raw["update_id"], json.dumps(raw, ensure_ascii=False))], attempts=0)
+        fresh = await journaling.submit((raw["update_id"], json.dumps(raw, ensure_ascii=False)))
         if fresh:
             metrics.UPDATES_RECEIVED.labels(metrics.update_kind(raw)).inc()
             wake()
