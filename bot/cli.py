@@ -1,5 +1,5 @@
-"""`cpdbot run | migrate | export`: configuration errors exit 2 with one line, never a
-traceback."""
+"""`cpdbot run | migrate | export | import | backup`: configuration errors exit 2 with one
+line, never a traceback."""
 
 from __future__ import annotations
 
@@ -8,19 +8,21 @@ import asyncio
 import contextlib
 import fcntl
 import logging
+import os
 import signal
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Bot
 from telegram.error import InvalidToken, TelegramError
 
 from bot import __version__
-from bot.app import serve
 from bot.common.i18n import SUPPORTED_LANGUAGES
 from bot.config import Config, ConfigError, load_config
 from bot.cpd import record_import
@@ -28,6 +30,8 @@ from bot.exports.files import FORMATS, PERSONAL_ONLY, EvidencePictures, write_ex
 from bot.exports.records import Query, Text
 from bot.library.data_files import DataFileError
 from bot.library.loader import Library, library_dir, load_library
+from bot.organisations import commands as org_commands
+from bot.organisations import tree as org_tree
 from bot.runtime.files import telegram_fetch
 from storage import credit_records
 from storage.engine import Database, describe_backend
@@ -78,13 +82,17 @@ def _parser() -> argparse.ArgumentParser:
         ("run", "run the bot (long polling)"),
         ("migrate", "apply database migrations and exit"),
         ("export", "write CPD records for a period to a file"),
-        ("import", "add a clinician's past CPD records from a CSV or XLSX file"))}
+        ("import", "add a clinician's past CPD records from a CSV or XLSX file"),
+        ("backup", "copy the SQLite database to a file while the bot runs"))}
     for sub in subs.values():
         sub.add_argument("--config", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    org_commands.add_parser(commands)
     export = subs["export"]
     who = export.add_mutually_exclusive_group(required=True)
     who.add_argument("--user", type=int, metavar="TELEGRAM_ID", help="one clinician's records")
     who.add_argument("--all", action="store_true", help="every clinician's records")
+    who.add_argument("--org", type=int, metavar="ORG", help="the members of an organisation "
+                     "and everything below it, with where each is and their staff number")
     export.add_argument("--from", dest="start", type=_iso_date, required=True,
                         metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_iso_date, required=True, metavar="YYYY-MM-DD")
@@ -93,8 +101,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--language", choices=SUPPORTED_LANGUAGES, default="en",
                         help="language of names and explanations (default en)")
     export.add_argument("--with-text", action="store_true",
-                        help="with --all: include the reflective text of clinicians who "
-                             "share it (a clinician's own export always has it)")
+                        help="with --all or --org: include the reflective text of clinicians "
+                             "who share it (with --org: with that organisation); a "
+                             "clinician's own export always has it")
     imports = subs["import"]
     imports.add_argument("--user", type=int, metavar="TELEGRAM_ID", required=True)
     imports.add_argument("file", metavar="FILE", help="CSV or XLSX with columns date, title, "
@@ -103,6 +112,8 @@ def _parser() -> argparse.ArgumentParser:
                          help="add the records (without it, only show what would be added)")
     imports.add_argument("--language", choices=SUPPORTED_LANGUAGES, default="en",
                          help="language of the report (default en)")
+    subs["backup"].add_argument("path", metavar="PATH", help="the copy to write (a folder: "
+                                "cpdbot-<UTC time>.sqlite3 in it)")
     return parser
 
 
@@ -131,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     except DataFileError as exc:
         return _fail(f"data file error: {exc}")
     setup_logging(config)
+    if args.command == "backup":  # a copy of what is there: no migration first
+        return backup(config.storage.url, Path(args.path))
     try:
         upgrade(config.storage.url)
     except (SQLAlchemyError, OSError) as exc:
@@ -139,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         log.info("database is up to date: %s", describe_backend(config.storage.url))
         return 0
+    if args.command == "org":
+        return asyncio.run(_org(config, args))
     if args.command in ("export", "import"):
         try:
             library = load_library(library_dir(config.prompts.dir))
@@ -154,6 +169,23 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("config error: telegram.token: Telegram rejected this token; "
                      "check it with @BotFather")
     return 0
+
+
+async def _org(config: Config, args: argparse.Namespace) -> int:
+    async def bot_username() -> str | None:
+        bot = await _file_bot(config, "no link can be made")
+        if bot is None:
+            return None
+        try:
+            return bot.username
+        finally:
+            await bot.shutdown()
+
+    db = Database(config.storage.url)
+    try:
+        return await org_commands.run(db, args, bot_username)
+    finally:
+        await db.dispose()
 
 
 async def _import(config: Config, library: Library, args: argparse.Namespace) -> int:
@@ -194,8 +226,15 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
         return _fail("config error: exports.xapi_base_url: xAPI statements need this "
                      "deployment's public URL, like https://cpd.example.org")
     text = Text.ALL if args.user is not None else (Text.SHARED if args.with_text else Text.NONE)
-    query = Query(args.start, args.end, args.user, text, args.language)
     db = Database(config.storage.url)
+    scope = None
+    if args.org is not None:
+        organisation = await org_tree.get(db, args.org)
+        if organisation is None:
+            await db.dispose()
+            return _fail(f"export: there is no organisation {args.org}")
+        scope = organisation.path
+    query = Query(args.start, args.end, args.user, text, args.language, scope)
     bot = await _file_bot(config) if args.format in PERSONAL_ONLY else None
     evidence = EvidencePictures(
         telegram_fetch(bot) if bot is not None else None,
@@ -211,8 +250,9 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
                                            config.exports.xapi_base_url, evidence)
         async with db.session.begin() as session:
             credit_records.audit(session, "cli", "export", user_id=args.user,
-                                 format=args.format, start=args.start.isoformat(),
-                                 end=args.end.isoformat(), records=count, text=str(text))
+                                 organisation=args.org, format=args.format,
+                                 start=args.start.isoformat(), end=args.end.isoformat(),
+                                 records=count, text=str(text))
     except OSError as exc:
         return _fail(f"export: cannot write {args.output} ({exc.strerror})")
     finally:
@@ -223,24 +263,89 @@ async def _export(config: Config, library: Library, args: argparse.Namespace) ->
     return 0
 
 
+BACKUP_COUNTS = (("learning_moments", "moments"), ("reflections", "reflections"),
+                 ("cpd_records", "records"))
+
+
+def backup(url: str, target: Path) -> int:
+    """A consistent copy of the SQLite file by SQLite's online backup API, safe while the bot
+    writes: one step under one read transaction, which WAL lets the writers carry on beside.
+    Written to a temporary file, checked, and only then renamed to `target`."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return _fail("backup: storage.url is PostgreSQL; back it up with pg_dump: "
+                     f"pg_dump --format=custom --file=cpdbot.dump '{_libpq_url(url)}' "
+                     "(restore with pg_restore; see the README)")
+    if not parsed.database or parsed.database == ":memory:":
+        return _fail("backup: storage.url is an in-memory database; there is nothing to copy")
+    source = Path(parsed.database)
+    if not source.is_file():
+        return _fail(f"backup: no database at {source}")
+    if target.is_dir():
+        target /= f"cpdbot-{datetime.now(UTC):%Y%m%d-%H%M%S}.sqlite3"
+    if target.exists() and target.resolve() == source.resolve():
+        return _fail(f"backup: {target} is the live database; choose another path")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError as exc:
+        return _fail(f"backup: cannot write in {target.parent} ({exc.strerror})")
+    os.close(handle)
+    try:
+        counts = _copy_sqlite(source, Path(temporary))
+        os.replace(temporary, target)
+    except (sqlite3.Error, OSError, ValueError) as exc:
+        Path(temporary).unlink(missing_ok=True)
+        return _fail(f"backup: {type(exc).__name__}: {_first_line(exc)}")
+    held = ", ".join(f"{counts[table]} {noun}" for table, noun in BACKUP_COUNTS)
+    size = target.stat().st_size / 1024 / 1024
+    print(f"cpdbot: backed up {source} to {target} ({size:.1f} MB, integrity ok): {held}")
+    return 0
+
+
+def _copy_sqlite(source: Path, target: Path) -> dict[str, int]:
+    live = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            live.backup(copy)  # pages=-1: every page in one step, from one snapshot
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal
+            verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                raise ValueError(f"the copy fails integrity_check: {verdict}")
+            return {table: copy.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    for table, _ in BACKUP_COUNTS}
+        finally:
+            copy.close()
+    finally:
+        live.close()
+
+
+def _libpq_url(url: str) -> str:
+    """The URL pg_dump takes: no SQLAlchemy driver, and no password (PGPASSWORD, ~/.pgpass)."""
+    parsed = make_url(url)
+    return URL.create("postgresql", parsed.username, None, parsed.host, parsed.port,
+                      parsed.database, parsed.query).render_as_string(hide_password=False)
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [""])[0][:200]
 
 
-async def _file_bot(config: Config) -> Bot | None:
-    """A portfolio's evidence is fetched from Telegram with the bot's token; without one, or
-    with Telegram out of reach, the files are named as missing and the export still runs."""
+async def _file_bot(config: Config,
+                    without: str = "evidence files are listed, not shown") -> Bot | None:
+    """The bot, for what the CLI asks of Telegram: a portfolio's evidence files, the bot's
+    username for a link. Without a token, or with Telegram out of reach, None, and a line
+    saying what is done `without` it."""
     if not config.telegram.token:
-        print("cpdbot: no TELEGRAM_BOT_TOKEN, so evidence files are listed, not shown",
-              file=sys.stderr)
+        print(f"cpdbot: no TELEGRAM_BOT_TOKEN, so {without}", file=sys.stderr)
         return None
     bot = Bot(config.telegram.token, base_url=config.telegram.base_url,
               base_file_url=config.telegram.base_file_url)
     try:
         await bot.initialize()
     except TelegramError as problem:
-        print(f"cpdbot: Telegram unreachable ({type(problem).__name__}), so evidence files "
-              "are listed, not shown", file=sys.stderr)
+        print(f"cpdbot: Telegram unreachable ({type(problem).__name__}), so {without}",
+              file=sys.stderr)
         return None
     return bot
 
@@ -263,6 +368,8 @@ def only_instance_on_sqlite(url: str) -> Iterator[None]:
 
 
 async def _run(config: Config) -> None:
+    from bot.app import serve  # the handlers and all they load: only `run` needs them
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

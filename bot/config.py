@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 BOTFATHER_HINT = (
     "open Telegram, talk to @BotFather (https://t.me/BotFather), send /newbot, "
@@ -168,12 +175,30 @@ class PromptsConfig(_Section):
     dir: str = ""
 
 
+FREE_BROADCAST_PER_SECOND = 30  # Telegram's limit for a bot's messages, without paying
+PAID_BROADCAST_PER_SECOND = 1000  # with allow_paid_broadcast, paid in Telegram Stars
+
+
 class RemindersConfig(_Section):
     sweep_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+    # Send every reminder with allow_paid_broadcast: up to 1000 a second, each message beyond
+    # the free ~30 a second paid from the bot's Telegram Stars balance. Declared before
+    # max_per_second, whose check reads it.
+    paid_broadcast: bool = False
     # Telegram allows about 30 messages a second overall; stay a little under it.
-    max_per_second: Annotated[int, Field(ge=1, le=30)] = 28
+    max_per_second: Annotated[int, Field(ge=1, le=PAID_BROADCAST_PER_SECOND)] = 28
     # A firing missed by more than this (the bot was down) is dropped, not sent late.
     catch_up_minutes: Annotated[int, Field(ge=1, le=1440)] = 120
+
+    @field_validator("max_per_second")
+    @classmethod
+    def _free_limit(cls, value: int, info: ValidationInfo) -> int:
+        if value > FREE_BROADCAST_PER_SECOND and not info.data.get("paid_broadcast", False):
+            raise ValueError(
+                f"more than {FREE_BROADCAST_PER_SECOND} a second needs "
+                "reminders.paid_broadcast = true (paid in Telegram Stars; up to "
+                f"{PAID_BROADCAST_PER_SECOND} a second)")
+        return value
 
 
 class AdminConfig(_Section):

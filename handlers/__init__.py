@@ -10,12 +10,14 @@ from telegram.ext import (
 )
 
 from handlers import callback_data, commands, errors, incoming, membership, other
+from handlers.account import rights
 from handlers.assist import voice
 from handlers.capture import buttons as moment_buttons
 from handlers.capture import inbox
 from handlers.capture import messages as capture
 from handlers.cpd import export, imports, summary
 from handlers.evidence import buttons as evidence_buttons
+from handlers.organisations import membership as organisations
 from handlers.reflection import buttons as reflection_buttons
 from handlers.reflection import log, reflect
 from handlers.reminders import remind
@@ -53,6 +55,10 @@ def register(application: Application) -> None:
         CommandHandler("admin_export", export.on_admin_export, filters=private & new_message),
         CommandHandler("import", imports.on_import, filters=private & new_message),
         CommandHandler("remind", remind.on_remind, filters=private & new_message),
+        CommandHandler("organisations", organisations.on_organisations,
+                       filters=private & new_message),
+        CommandHandler("org", organisations.on_org, filters=private & new_message),
+        CommandHandler("privacy", rights.on_privacy, filters=private & new_message),
         MessageHandler(private & new_message & filters.COMMAND, other.on_unknown_command),
         MessageHandler(private & new_message & KEPT_CONTENT, incoming.on_message),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & KEPT_CONTENT,
@@ -69,6 +75,8 @@ def register(application: Application) -> None:
         CallbackQueryHandler(log.on_log_button, pattern=callback_data.LOG_PATTERN),
         CallbackQueryHandler(evidence_buttons.on_evidence_button,
                              pattern=callback_data.EVIDENCE_PATTERN),
+        CallbackQueryHandler(organisations.on_org_button, pattern=organisations.ORG_PATTERN),
+        CallbackQueryHandler(rights.on_privacy_button, pattern=rights.PRIVACY_PATTERN),
         CallbackQueryHandler(settings.on_settings_button, pattern=callback_data.SETTING_PATTERN),
         CallbackQueryHandler(export.on_export_button, pattern=export.EXPORT_PATTERN),
         CallbackQueryHandler(imports.on_import_button, pattern=imports.IMPORT_PATTERN),

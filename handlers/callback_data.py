@@ -25,6 +25,8 @@ class Prefix(StrEnum):
     IMPORT = "im"
     VOICE_CONSENT = "vc"
     EVIDENCE = "ev"  # attaching files to entries as evidence
+    ORGANISATION = "og"  # joining, sharing with and leaving organisations; officers' /org
+    PRIVACY = "pv"  # /privacy: download everything, erase the account
 
 
 Code = TypeVar("Code", bound=StrEnum)
@@ -231,7 +233,7 @@ class SettingAction(StrEnum):
     NO_CYCLE_DATE = "cx"
     TARGET = "tg"
     FRAMEWORK_TARGET = "tx"
-    SHARING = "sh"
+    ORGANISATIONS = "sh"  # once the one sharing switch; now /organisations, per organisation
     LANGUAGE = "ln"
     AI_HELP = "ai"
     VOICE_NOTES = "vo"

@@ -27,6 +27,9 @@ COMMANDS = [
     ("import", N_("Add past CPD records from a CSV or Excel file")),
     ("settings", N_("Framework, time zone, cycle date, target")),
     ("remind", N_("Reminders: when, what, quiet hours")),
+    ("organisations", N_("Your organisations: what each sees, sharing, leaving")),
+    ("org", N_("For CPD officers: your organisations, links, approvals")),
+    ("privacy", N_("Who sees your data; download it all or erase your account")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),
 ]

@@ -32,7 +32,7 @@ TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
     Awaiting.CYCLE: answer_setting,
     Awaiting.TARGET: answer_setting,
     Awaiting.EXPORT_DATES: answer_dates,
-    Awaiting.ADMIN_EXPORT_DATES: answer_dates,
+    Awaiting.ORG_EXPORT_DATES: answer_dates,
     Awaiting.REMIND_TIME: answer_typed,
     Awaiting.QUIET_HOURS: answer_typed,
     Awaiting.VOICE_LINE: voice.add_line,

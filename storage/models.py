@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from storage.vocabulary import MomentStatus, RecordStatus
+from storage.vocabulary import MembershipStatus, MomentStatus, RecordStatus, Role
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -226,6 +226,85 @@ class Evidence(Base):
     moment_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("learning_moments.id", ondelete="CASCADE"))
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Organisation(Base):
+    """A ministry, region, hospital or department: a node of a tree.
+
+    `path` is the ids from the root down, "/1/5/12/", so "this organisation and everything
+    below it" is one indexed prefix match, on SQLite and PostgreSQL alike.
+    """
+
+    __tablename__ = "organisations"
+    __table_args__ = (Index("ix_organisation_path", "path"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("organisations.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    framework_id: Mapped[str | None] = mapped_column(String(24))  # a default for its members
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1000), default="")
+    # Joining by an open link waits for an officer's approval.
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Membership(Base):
+    """A clinician in an organisation, with a role there, and what they share with it.
+
+    Records and totals are shared by joining; reflective text only with `share_reflections`,
+    which the clinician sets per organisation.
+    """
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "user_id", name="uq_membership"),
+        Index("ix_membership_user", "user_id"),
+        Index("ix_membership_org_status", "organisation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("organisations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8), default=Role.MEMBER)
+    status: Mapped[str] = mapped_column(String(8), default=MembershipStatus.ACTIVE)
+    staff_number: Mapped[str | None] = mapped_column(String(64))
+    department: Mapped[str | None] = mapped_column(String(200))
+    listed_name: Mapped[str | None] = mapped_column(String(200))  # as on the staff list
+    share_reflections: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
+    sharing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Invite(Base):
+    """A link that lets people join an organisation: `https://t.me/<bot>?start=<code>`.
+
+    The code is random (never an id), may expire or run out of uses, and can be revoked. A
+    personal invite (from a staff list) carries the person's staff number and department and
+    is good for one use.
+    """
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("organisations.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram id; None: the CLI
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    staff_number: Mapped[str | None] = mapped_column(String(64))
+    department: Mapped[str | None] = mapped_column(String(200))
+    listed_name: Mapped[str | None] = mapped_column(String(200))
 
 
 class AuditEvent(Base):

@@ -38,6 +38,12 @@ async def upsert_users(
             for row in await session.execute(statement, rows)}
 
 
+async def ensure_user(session: AsyncSession, user_id: int) -> None:
+    """A row for someone who may not have used the bot yet (an officer named by the CLI)."""
+    await session.execute(insert_for(session, User.__table__).on_conflict_do_nothing(
+        index_elements=["id"]), [{"id": user_id, "created_at": utcnow()}])
+
+
 async def upsert_user(
     session: AsyncSession, user_id: int, first_name: str | None, telegram_language: str | None
 ) -> str | None:

@@ -30,6 +30,20 @@ class RecordStatus(StrEnum):
     VOID = "void"  # its reflection was deleted
 
 
+class Role(StrEnum):
+    """What a member may do in an organisation and everything below it."""
+
+    MEMBER = "member"  # a clinician whose records the organisation sees
+    OFFICER = "officer"  # sees and exports the subtree, manages invites, sends nudges
+    VIEWER = "viewer"  # sees totals; exports nothing
+
+
+class MembershipStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # joined by a link that needs an officer's approval
+    LEFT = "left"  # left, or was declined; the organisation no longer sees them
+
+
 class Awaiting(StrEnum):
     """What the user's next text message answers (`users.input_field`).
 
@@ -49,7 +63,8 @@ class Awaiting(StrEnum):
     CYCLE = "cycle"  # the appraisal or cycle date
     TARGET = "target"  # an annual target of one's own
     EXPORT_DATES = "exdates"  # the period of /export
-    ADMIN_EXPORT_DATES = "axdates"  # the period of /admin_export
+    ADMIN_EXPORT_DATES = "axdates"  # read from older rows only: /admin_export had no scope
+    ORG_EXPORT_DATES = "oxdates:"  # the period of /admin_export: + organisation id
     REMIND_TIME = "remind"  # the nudge's time and days
     QUIET_HOURS = "quiet"
     IMPORT_FILE = "import"  # the file /import asked for (a document, not text)

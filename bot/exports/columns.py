@@ -39,6 +39,8 @@ COLUMNS: tuple[str, ...] = (
     "tags",  # text: space-separated
     "recorded_at",  # text: ISO 8601 UTC, e.g. 2024-05-01T09:30:00Z
     "evidence",  # text: the names of the files attached as evidence, "; " apart
+    "organisation",  # text: an organisation's export: "Ministry / Region / Hospital"
+    "staff_number",  # text: an organisation's export: as on its staff list
 )
 REFLECTION = "reflection"  # text, last and only on request: "Title: text" sections
 
@@ -47,7 +49,7 @@ REFLECTION = "reflection"  # text, last and only on request: "Title: text" secti
 # Writers spell each user and each run once and reuse it, which halves their work per row.
 USER_CELLS = slice(COLUMNS.index("user_id"), COLUMNS.index("user_name") + 1)
 RUN_CELLS = slice(COLUMNS.index("activity_type"), COLUMNS.index("tags") + 1)
-assert COLUMNS[RUN_CELLS.stop:] == ("recorded_at", "evidence")
+assert COLUMNS[RUN_CELLS.stop:] == ("recorded_at", "evidence", "organisation", "staff_number")
 assert COLUMNS[USER_CELLS.stop:RUN_CELLS.start] == ("activity_date", "title")
 assert COLUMNS[:USER_CELLS.start] == ("record_id",)
 
@@ -123,6 +125,8 @@ def cells(row: RecordRow, with_reflection: bool) -> list[Cell]:
         " ".join(row.tags),
         row.recorded_at,
         evidence_text(row.evidence),
+        row.organisation,
+        row.staff_number,
     ]
     if with_reflection:
         values.append(reflection_text(row.reflection))

@@ -65,7 +65,8 @@ def write_csv(rows: Iterable[RecordRow], out: TextIO, *, with_reflection: bool,
         user, run = repeated(row)
         files = csv_text(evidence_text(row.evidence)) if row.evidence else ""
         line = (f"{row.record_id},{user},{row.activity_date},{csv_text(row.title)},{run},"
-                f"{row.recorded_at},{files}")
+                f"{row.recorded_at},{files},{csv_text(row.organisation)},"
+                f"{csv_text(row.staff_number)}")
         if with_reflection:
             line += "," + csv_text(reflection_text(row.reflection))
         batch.append(line)

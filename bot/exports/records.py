@@ -11,7 +11,7 @@ import io
 import json
 import sqlite3
 from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -19,9 +19,10 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from sqlalchemy import ColumnElement, Select, cast, func, make_url, select
+from sqlalchemy import ColumnElement, Select, cast, func, literal, make_url, select
 from sqlalchemy import Text as SQLText
 from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
+from sqlalchemy.orm import aliased
 
 from bot.cpd.explain import explain
 from bot.cpd.rules import from_hundredths
@@ -29,8 +30,16 @@ from bot.evidence.files import EvidenceFile, evidence_file
 from bot.exports.rows import RecordRow
 from bot.library.loader import Library
 from storage.engine import Database
-from storage.models import CpdRecord, Evidence, LearningMoment, Reflection, User
-from storage.vocabulary import RecordStatus
+from storage.models import (
+    CpdRecord,
+    Evidence,
+    LearningMoment,
+    Membership,
+    Organisation,
+    Reflection,
+    User,
+)
+from storage.vocabulary import MembershipStatus, RecordStatus
 
 BATCH = 5000
 
@@ -48,6 +57,33 @@ class Query:
     user_id: int | None = None  # None: everyone
     text: Text = Text.ALL
     language: str = "en"
+    # An organisation's path ("/1/5/"): its members only, each with the organisation they are
+    # in and their staff number, and text only from those who share it with that one.
+    scope: str | None = None
+
+
+@dataclass
+class LiveSharing:
+    """Who shares reflective text with the exporting organisation, read again every batch,
+    so switching it off takes effect in an export that is already running."""
+
+    users: set[int] = field(default_factory=set)
+
+
+def _member_pick(scope: str) -> Any:
+    """One membership per member of the subtree (the first made), so a clinician in two of
+    its departments is exported once."""
+    return (select(Membership.user_id, func.min(Membership.id).label("membership_id"))
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.path.startswith(scope, autoescape=True),
+                   Membership.status == MembershipStatus.ACTIVE)
+            .group_by(Membership.user_id).subquery("picked"))
+
+
+def sharing_statement(scope: str) -> Select[Any]:
+    pick = _member_pick(scope)
+    return (select(Membership.user_id).join(pick, pick.c.membership_id == Membership.id)
+            .where(Membership.share_reflections.is_(True)))
 
 
 def _statement(query: Query, dialect: str) -> Select[Any]:
@@ -58,8 +94,24 @@ def _statement(query: Query, dialect: str) -> Select[Any]:
                CpdRecord.credits, CpdRecord.unit, CpdRecord.framework_id, CpdRecord.source,
                CpdRecord.ai_assisted, cast(CpdRecord.rule, SQLText).label("rule"),
                CpdRecord.template_id, _utc_text(CpdRecord.created_at, dialect),
-               CpdRecord.reflection_id, User.share_reflections]
-    statement = select(*columns).join(User, User.id == CpdRecord.user_id)
+               CpdRecord.reflection_id]
+    if query.scope is None:
+        # Everyone's export (the operator's --all --with-text): text from those who share it
+        # with at least one organisation.
+        shares = (select(Membership.id).where(
+            Membership.user_id == CpdRecord.user_id, Membership.share_reflections.is_(True),
+            Membership.status == MembershipStatus.ACTIVE).exists()
+            if query.text is Text.SHARED else literal(False))
+        columns += [shares, literal(None), literal(None), literal(None)]
+        statement = select(*columns).join(User, User.id == CpdRecord.user_id)
+    else:
+        pick = _member_pick(query.scope)
+        member, place = aliased(Membership), aliased(Organisation)
+        columns += [literal(False), place.path, member.staff_number, member.listed_name]
+        statement = (select(*columns).join(User, User.id == CpdRecord.user_id)
+                     .join(pick, pick.c.user_id == CpdRecord.user_id)
+                     .join(member, member.id == pick.c.membership_id)
+                     .join(place, place.id == member.organisation_id))
     if query.text is not Text.NONE:
         statement = statement.add_columns(Reflection.answers, Reflection.tags_text).outerjoin(
             Reflection, Reflection.id == CpdRecord.reflection_id)
@@ -111,11 +163,20 @@ async def with_records(db: Database, library: Library, query: Query,
     through the async engine, a batch per hop into the event loop.
     """
     statement = _statement(query, db.dialect)
-    to_row = _row_maker(library, query, await evidence_of(db, query))
+    live = LiveSharing() if query.scope is not None and query.text is Text.SHARED else None
+    to_row = _row_maker(library, query, await evidence_of(db, query),
+                        await place_names(db, query.scope), live)
+    sharing = sharing_statement(query.scope) if live is not None and query.scope else None
     if db.dialect == "sqlite":
-        return await asyncio.to_thread(_sqlite_export, db.url, statement, to_row, write)
+        return await asyncio.to_thread(_sqlite_export, db.url, statement, to_row, write,
+                                       sharing, live)
     loop = asyncio.get_running_loop()
     batches = _async_batches(db, statement)
+
+    async def read_sharing() -> None:
+        assert live is not None and sharing is not None
+        async with db.session() as session:
+            live.users = set((await session.execute(sharing)).scalars())
 
     def rows() -> Iterator[RecordRow]:
         while True:
@@ -123,6 +184,8 @@ async def with_records(db: Database, library: Library, query: Query,
                 # __anext__() rather than anext(): the same object, but typed as the coroutine
                 # run_coroutine_threadsafe asks for.
                 batch = asyncio.run_coroutine_threadsafe(batches.__anext__(), loop).result()
+                if sharing is not None:
+                    asyncio.run_coroutine_threadsafe(read_sharing(), loop).result()
             except StopAsyncIteration:
                 return
             yield from map(to_row, batch)
@@ -142,24 +205,53 @@ async def _async_batches(db: Database,
 
 
 def _sqlite_export(url: str, statement: Select[Any], to_row: Callable[[Any], RecordRow],
-                   write: Callable[[Iterator[RecordRow]], int]) -> int:
+                   write: Callable[[Iterator[RecordRow]], int],
+                   sharing: Select[Any] | None = None, live: LiveSharing | None = None) -> int:
     """Straight from the sqlite3 driver: SQLAlchemy's result rows cost as much again as the
-    reading. The statement's only parameters are the period's dates and a user id, so they
-    are rendered into the SQL text."""
-    sql = str(statement.compile(dialect=sqlite_dialect(),
-                                compile_kwargs={"literal_binds": True}))
+    reading. The statement's only parameters are the period's dates, a user id and an
+    organisation's path, so they are rendered into the SQL text. Each statement reads the
+    latest commit, so the sharing re-read between batches sees a change made meanwhile."""
+    sql = _literal_sql(statement)
+    sharing_sql = _literal_sql(sharing) if sharing is not None else None
     path = Path(make_url(url).database or "").resolve()
     connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    try:
+
+    def batches() -> Iterator[list[Any]]:
         cursor = connection.execute(sql)
-        return write(map(to_row, chain.from_iterable(iter(
-            lambda: cursor.fetchmany(BATCH), []))))
+        while batch := cursor.fetchmany(BATCH):
+            if sharing_sql is not None and live is not None:
+                live.users = {row[0] for row in connection.execute(sharing_sql)}
+            yield batch
+
+    try:
+        return write(map(to_row, chain.from_iterable(batches())))
     finally:
         connection.close()
 
 
+def _literal_sql(statement: Select[Any]) -> str:
+    return str(statement.compile(dialect=sqlite_dialect(),
+                                 compile_kwargs={"literal_binds": True}))
+
+
+async def place_names(db: Database, scope: str | None) -> dict[str, str]:
+    """Each organisation of the subtree by its path, as "Ministry / Region / Hospital"."""
+    if scope is None:
+        return {}
+    async with db.session() as session:
+        found = (await session.scalars(select(Organisation).where(
+            Organisation.path.startswith(scope, autoescape=True)))).all()
+        top = [int(part) for part in scope.strip("/").split("/") if part]
+        above = (await session.scalars(select(Organisation).where(
+            Organisation.id.in_(top)))).all()
+    names = {org.id: org.name for org in [*found, *above]}
+    return {org.path: " / ".join(names.get(int(part), "…") for part in
+                                 org.path.strip("/").split("/") if part) for org in found}
+
+
 def _row_maker(library: Library, query: Query,
-               evidence: dict[int, tuple[EvidenceFile, ...]]) -> Callable[..., RecordRow]:
+               evidence: dict[int, tuple[EvidenceFile, ...]], places: dict[str, str],
+               live: LiveSharing | None) -> Callable[..., RecordRow]:
     language = query.language
     activity_names = {key: value.name.in_(language) for key, value in library.activities.items()}
     category_names: dict[tuple[str, str], str] = {}
@@ -197,7 +289,7 @@ def _row_maker(library: Library, query: Query,
     def to_row(row: Sequence[Any]) -> RecordRow:
         (record_id, user_id, first_name, activity_date, title, activity_type, category,
          minutes, credits, unit, framework_id, source, ai_assisted, rule, template_id,
-         created_at, reflection_id, shares, *text) = row
+         created_at, reflection_id, shares, place, staff_number, listed_name, *text) = row
         if type(activity_date) is str:  # as sqlite3 gives them
             activity_date = date.fromisoformat(activity_date)
             ai_assisted, shares = bool(ai_assisted), bool(shares)
@@ -206,17 +298,19 @@ def _row_maker(library: Library, query: Query,
             answers, tags_text = text
             if type(answers) is str:
                 answers = json.loads(answers)
-            if share_all or shares:
+            if share_all or (user_id in live.users if live is not None else shares):
                 reflection = section_texts(template_id, answers) if answers else ()
             tags = tuple(tags_text.split()) if tags_text else ()
         return RecordRow(
-            record_id, user_id, first_name or "", activity_date, title, activity_type,
+            record_id, user_id, listed_name or first_name or "", activity_date, title,
+            activity_type,
             activity_names.get(activity_type, activity_type), category,
             category_names.get((framework_id, category), category), minutes,
             amounts.get(credits) or amounts.setdefault(credits, from_hundredths(credits)),
             unit, framework_id, source, ai_assisted,
             explanation(rule, credits, category, framework_id), tags or (), reflection,
-            template_id, created_at, evidence.get(reflection_id, ()) if evidence else ())
+            template_id, created_at, evidence.get(reflection_id, ()) if evidence else (),
+            places.get(place, "") if place else "", staff_number or "")
 
     return to_row
 

@@ -38,6 +38,8 @@ class RecordRow(NamedTuple):
     template_id: str | None
     recorded_at: str  # ISO 8601 UTC to the second: 2024-05-01T09:30:00Z
     evidence: tuple[EvidenceFile, ...] = ()
+    organisation: str = ""  # in an organisation's export: where the member is, in full
+    staff_number: str = ""
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,8 @@ def _write_sheet(
         line = (f"<row><c><v>{row.record_id}</v></c>{user}"
                 f'<c s="{_DATE}"><v>{row.activity_date.toordinal() - _EXCEL_EPOCH}</v></c>'
                 f"{_cell(row.title)}{run}{_cell(row.recorded_at)}"
-                f"{_cell(evidence_text(row.evidence)) if row.evidence else '<c/>'}")
+                f"{_cell(evidence_text(row.evidence)) if row.evidence else '<c/>'}"
+                f"{_cell(row.organisation)}{_cell(row.staff_number)}")
         if with_reflection:
             line += _cell(reflection_text(row.reflection))
         batch.append(line + "</row>")

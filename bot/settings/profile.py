@@ -153,11 +153,6 @@ async def set_target(db: Database, library: Library, user_id: int,
     return await _change(db, library, user_id, True, annual_target=value)
 
 
-async def set_sharing(db: Database, library: Library, user_id: int,
-                      share: bool) -> Settings | None:
-    return await _change(db, library, user_id, False, share_reflections=share)
-
-
 async def set_ai_help(db: Database, library: Library, user_id: int,
                       on: bool) -> Settings | None:
     return await _change(db, library, user_id, False, ai_help=on)

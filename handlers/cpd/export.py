@@ -2,8 +2,10 @@
 
 Both ask for a period, then a format, and send the file as a Telegram document. The period
 rides in the button ("y" this CPD year, "c" this cycle, "12" the last 12 months, "py" last
-calendar year, or explicit dates), so a press after a restart still works. Administrators are
-checked against `[admin] telegram_ids` on every press, not only on the command.
+calendar year, or explicit dates), so a press after a restart still works. An organisation's
+export is its officers' alone, for it and everything below it: the organisation's id rides in
+the button too ("ax:<org>:..."), and the presser's role there is read from the database on
+every press, never taken from the button.
 A clinician's "py" is the CPD year before this one, offered with Ukraine's education portfolio
 ("ua-pdf", "ua-xlsx") to those on the `ua_moh` framework, who send it by 1 March for the
 year before.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
@@ -29,6 +32,7 @@ from bot.exports.files import (
     write_export,
 )
 from bot.exports.records import Query, Text
+from bot.organisations import access
 from bot.runtime.files import telegram_fetch
 from bot.settings.profile import parse_full_date, read
 from handlers.callback_data import Prefix, pattern
@@ -44,18 +48,24 @@ from handlers.common import (
 )
 from handlers.other import answer_expired
 from storage import credit_records, users
+from storage.models import Organisation
 from storage.vocabulary import Awaiting
 
 USER_FORMATS = ("pdf", "xlsx", "csv", "json", "xapi")
 ADMIN_FORMATS = ("xlsx", "csv")
-_BUTTON = re.compile(rf"^({Prefix.EXPORT}|{Prefix.ADMIN_EXPORT}):(p|f):"
+_BUTTON = re.compile(rf"^({Prefix.EXPORT}|{Prefix.ADMIN_EXPORT}):(?:(\d{{1,18}}):)?(p|f):"
                      r"(y|c|12|py|d|\d{8}-\d{8})(?::([a-z]{3,4}|ua-pdf|ua-xlsx))?$")
+_CHOOSE = re.compile(rf"^{Prefix.ADMIN_EXPORT}:(\d{{1,18}}):o$")
 EXPORT_PATTERN = pattern(Prefix.EXPORT, Prefix.ADMIN_EXPORT)
 _RANGE = re.compile(r"^\s*(\S+)\s*(?:-|–|—|\.\.)\s*(\S+)\s*$")
 
 
-def _is_admin(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> bool:
-    return user_id in config(context).admin.telegram_ids
+async def _managed(context: ContextTypes.DEFAULT_TYPE, user_id: int,
+                   organisation_id: int | None) -> Organisation | None:
+    """The organisation, if the presser is its officer (or an officer above it)."""
+    if organisation_id is None:
+        return None
+    return await access.scope(database(context), user_id, organisation_id, access.MANAGES)
 
 
 async def _user_formats(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> tuple[str, ...]:
@@ -65,28 +75,32 @@ async def _user_formats(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> tup
     return (*USER_FORMATS, *UA_FORMATS) if ua else USER_FORMATS
 
 
-def _period_keyboard(prefix: str, language: str, ua: bool = False) -> InlineKeyboardMarkup:
+def _period_keyboard(prefix: str, language: str, ua: bool = False,
+                     organisation_id: int | None = None) -> InlineKeyboardMarkup:
     _ = translator(language).gettext
     first = ([(_("This CPD year"), "y"), (_("This cycle"), "c")] if prefix == Prefix.EXPORT
              else [(_("This year"), "y"), (_("Last year"), "py")])
     if ua:  # the portfolio goes to the employer by 1 March for the year before
         first.append((_("Last year"), "py"))
     choices = [*first, (_("Last 12 months"), "12"), (_("Choose dates"), "d")]
+    head = f"{prefix}:{organisation_id}" if organisation_id is not None else prefix
     return InlineKeyboardMarkup(button_rows(
-        [InlineKeyboardButton(text, callback_data=f"{prefix}:p:{code}")
+        [InlineKeyboardButton(text, callback_data=f"{head}:p:{code}")
          for text, code in choices], 2))
 
 
 def _format_keyboard(prefix: str, period_code: str, language: str,
-                     formats: tuple[str, ...] = ADMIN_FORMATS) -> InlineKeyboardMarkup:
+                     formats: tuple[str, ...] = ADMIN_FORMATS,
+                     organisation_id: int | None = None) -> InlineKeyboardMarkup:
     _ = translator(language).gettext
     names = {"pdf": "PDF", "xlsx": "Excel", "csv": "CSV", "json": "JSON", "xapi": "xAPI",
              "ua-pdf": _("Education portfolio (PDF)"),
              "ua-xlsx": _("Education portfolio (Excel)")}
     rows = [[fmt for fmt in formats if fmt not in UA_FORMATS],
             [fmt for fmt in formats if fmt in UA_FORMATS]]
+    head = f"{prefix}:{organisation_id}" if organisation_id is not None else prefix
     return InlineKeyboardMarkup([[InlineKeyboardButton(
-        names[fmt], callback_data=f"{prefix}:f:{period_code}:{fmt}") for fmt in row]
+        names[fmt], callback_data=f"{head}:f:{period_code}:{fmt}") for fmt in row]
         for row in rows if row])
 
 
@@ -142,33 +156,62 @@ async def on_admin_export(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert user is not None and message is not None
     language = await register_user(context, user)
     _ = translator(language).gettext
-    if not _is_admin(context, user.id):
-        await message.reply_text(_("This command is for administrators only."))
+    managed = await access.roles_of(database(context), user.id, access.MANAGES)
+    if not managed:
+        await message.reply_text(_("This command is for the CPD officers of an organisation. "
+                                   "/organisations shows yours."))
         return
-    await message.reply_text(
-        "🏥 " + _("Every clinician's CPD records for a period. Reflective text is included "
-                 "only from those who chose to share it. Which period?"),
-        reply_markup=_period_keyboard(Prefix.ADMIN_EXPORT, language))
+    if len(managed) > 1:
+        await message.reply_text("🏥 " + _("Which organisation's CPD log?"), reply_markup=(
+            InlineKeyboardMarkup([[InlineKeyboardButton(
+                organisation.name, callback_data=f"{Prefix.ADMIN_EXPORT}:{organisation.id}:o")]
+                for organisation, _role in managed])))
+        return
+    await message.reply_text(**_admin_period(managed[0][0], language))
+
+
+def _admin_period(organisation: Organisation, language: str) -> dict[str, Any]:
+    _ = translator(language).gettext
+    return {"text": "🏥 " + _("The CPD records of {organisation} and everything below it, "
+                             "for a period. Reflective text is included only from members "
+                             "who share it with this organisation. Which period?").format(
+                organisation=organisation.name),
+            "reply_markup": _period_keyboard(Prefix.ADMIN_EXPORT, language,
+                                             organisation_id=organisation.id)}
 
 
 async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
-    match = _BUTTON.fullmatch(query.data or "")
     user_id = query.from_user.id
+    language = await language_of(context, query.from_user)
+    chosen = _CHOOSE.fullmatch(query.data or "")
+    if chosen is not None:
+        organisation = await _managed(context, user_id, int(chosen[1]))
+        if organisation is None:
+            await answer_expired(update, context)
+            return
+        await query.answer()
+        await context.bot.send_message(user_id, **_admin_period(organisation, language))
+        return
+    match = _BUTTON.fullmatch(query.data or "")
     admin = match is not None and match[1] == Prefix.ADMIN_EXPORT
-    if match is None or (admin and not _is_admin(context, user_id)):
+    organisation = (await _managed(context, user_id, int(match[2]) if match[2] else None)
+                    if match is not None and admin else None)
+    if match is None or (admin and organisation is None) or (not admin and match[2]):
         await answer_expired(update, context)
         return
-    prefix, step, code, fmt = match.groups()
-    language = await language_of(context, query.from_user)
+    prefix, _org, step, code, fmt = match.groups()
+    org_id = organisation.id if organisation is not None else None
     _ = translator(language).gettext
     chat_id = query.message.chat.id if query.message else user_id
     if step == "p" and code == "d":
         async with database(context).session.begin() as session:
-            await users.expect_answer(session, user_id,
-                                      Awaiting.EXPORT_DATES if prefix == Prefix.EXPORT
-                                      else Awaiting.ADMIN_EXPORT_DATES)
+            if organisation is None:
+                await users.expect_answer(session, user_id, Awaiting.EXPORT_DATES)
+            else:
+                await users.expect_answer(session, user_id, Awaiting.ORG_EXPORT_DATES,
+                                          organisation.id)
         await query.answer()
         await context.bot.send_message(chat_id, _("Send the dates as “from – to”, like "
                                                   "01.04.2025 – 31.03.2026."))
@@ -183,21 +226,26 @@ async def on_export_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await context.bot.send_message(
             chat_id, _("Which format? ({start} – {end})").format(
                 start=f"{period.start:%d.%m.%Y}", end=f"{period.end:%d.%m.%Y}"),
-            reply_markup=_format_keyboard(prefix, _dates_code(period), language, formats))
+            reply_markup=_format_keyboard(prefix, _dates_code(period), language, formats,
+                                          org_id))
         return
     if fmt not in formats:
         await answer_expired(update, context)
         return
     await query.answer(_("Preparing your file…"))
-    await send_export(context, chat_id, user_id, period, fmt, admin, language)
+    await send_export(context, chat_id, user_id, period, fmt, organisation, language)
 
 
 async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int,
-                      period: Period, fmt: str, admin: bool, language: str) -> None:
+                      period: Period, fmt: str, organisation: Organisation | None,
+                      language: str) -> None:
+    """The file, for the clinician's own records or (with `organisation`) an officer's."""
     _ = translator(language).gettext
     db = database(context)
+    admin = organisation is not None
     query = Query(period.start, period.end, None if admin else user_id,
-                  Text.SHARED if admin else Text.ALL, language)
+                  Text.SHARED if admin else Text.ALL, language,
+                  organisation.path if organisation is not None else None)
     buffer = io.BytesIO()
     limits = config(context).exports
     count = await write_export(db, library(context), query, fmt, buffer,
@@ -206,9 +254,10 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
                                    int(limits.evidence_max_mb * 1024 * 1024),
                                    limits.evidence_pictures))
     async with db.session.begin() as session:
-        credit_records.audit(session, f"{'admin' if admin else 'user'}:{user_id}",
+        credit_records.audit(session, f"user:{user_id}",
                              "admin_export" if admin else "export",
-                             user_id=None if admin else user_id, format=fmt,
+                             user_id=None if admin else user_id,
+                             organisation=organisation.id if organisation else None, format=fmt,
                              start=period.start.isoformat(), end=period.end.isoformat(),
                              records=count)
     size_mb = buffer.tell() / 1_000_000
@@ -231,9 +280,10 @@ async def send_export(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id:
 async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what: Awaiting,
                        argument: str) -> None:
     """Typed "from – to" dates for an export; then the format buttons."""
-    prefix = Prefix.ADMIN_EXPORT if what is Awaiting.ADMIN_EXPORT_DATES else Prefix.EXPORT
+    prefix = Prefix.ADMIN_EXPORT if what is Awaiting.ORG_EXPORT_DATES else Prefix.EXPORT
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
+    organisation_id = int(argument) if argument.isdigit() else None
     language = await language_of(context, user)
     _ = translator(language).gettext
     match = _RANGE.fullmatch(message.text or "")
@@ -250,4 +300,4 @@ async def answer_dates(update: Update, context: ContextTypes.DEFAULT_TYPE, what:
         reply_markup=_format_keyboard(
             prefix, _dates_code(Period(start, end)), language,
             await _user_formats(context, user.id) if prefix == Prefix.EXPORT
-            else ADMIN_FORMATS))
+            else ADMIN_FORMATS, organisation_id))

@@ -1,5 +1,5 @@
 """/settings, and the onboarding walk in /start: framework, profession, time zone, cycle date,
-annual target and sharing with administrators.
+annual target, reminders and language; /organisations from here too.
 
 Onboarding keeps no state of its own: the next question is the first setting still unset
 (`bot.settings.profile.next_setup_step`), so a restart or a second instance carries on where it was.
@@ -42,6 +42,7 @@ from handlers.common import (
     register_user,
     today_in,
 )
+from handlers.organisations import membership as organisations
 from handlers.other import answer_expired
 from handlers.reminders import remind
 from storage import users
@@ -87,8 +88,6 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
         _("Appraisal or cycle date: {date}").format(
             date=current.cycle_end.strftime("%d.%m.%Y") if current.cycle_end else _("not set")),
         _("Annual target: {target}").format(target=_target_text(context, current, language)),
-        _("Share my reflections with administrators: {answer}").format(
-            answer=_("yes") if current.share_reflections else _("no")),
         _("Language: {language}").format(language=LANGUAGE_NAMES[language]),
     ]
     keyboard = [
@@ -96,8 +95,8 @@ def menu_screen(context: ContextTypes.DEFAULT_TYPE, current: Settings, language:
                                                                     SettingAction.PROFESSIONS)],
         [_button(_("Time zone"), SettingAction.ZONES), _button(_("Cycle date"),
                                                                SettingAction.CYCLE_DATE)],
-        [_button(_("Annual target"), SettingAction.TARGET), _button(_("Sharing"),
-                                                                    SettingAction.SHARING)],
+        [_button(_("Annual target"), SettingAction.TARGET),
+         _button("🏥 " + _("Organisations"), SettingAction.ORGANISATIONS)],
         [_button(_("Language"), SettingAction.LANGUAGE), _button("⏰ " + _("Reminders"),
                                                                  SettingAction.REMINDERS)],
     ]
@@ -289,6 +288,12 @@ async def _reminders(press: SettingPress) -> None:
     await remind.show(press.context, press.chat_id, press.user_id, press.language)
 
 
+async def _organisations(press: SettingPress) -> None:
+    """What each organisation sees, and sharing reflective text with each: per organisation,
+    so it lives on its own screen."""
+    await organisations.on_organisations(press.update, press.context)
+
+
 # Buttons that show a screen or ask for a typed answer, and change nothing yet.
 SHOWS: dict[SettingAction, Show] = {
     SettingAction.MENU: _screen(lambda p: menu_screen(p.context, p.current, p.language)),
@@ -304,6 +309,7 @@ SHOWS: dict[SettingAction, Show] = {
     SettingAction.SHARE_LOCATION: _share_location,
     SettingAction.LANGUAGE: _language,
     SettingAction.REMINDERS: _reminders,
+    SettingAction.ORGANISATIONS: _organisations,
 }
 
 
@@ -362,14 +368,6 @@ def _voice_note(press: SettingPress, changed: Settings) -> str:
                    else _("Voice notes stay as audio; I'll ask you to type a line."))
 
 
-def _sharing_note(press: SettingPress, changed: Settings) -> str:
-    _ = press.gettext
-    return "✅ " + (_("Administrators of your organisation will see the text of your "
-                     "reflections in their exports.") if changed.share_reflections
-                   else _("Administrators will see only dates, activities, time and "
-                          "credits, never the text of your reflections."))
-
-
 def _args(press: SettingPress) -> tuple[Database, Library, int]:
     return database(press.context), library(press.context), press.user_id
 
@@ -385,8 +383,6 @@ CHANGES: dict[SettingAction, Change] = {
                                 _ai_help_note),
     SettingAction.VOICE_NOTES: _set(lambda p: settings.set_voice_consent(
         *_args(p), not p.current.voice_consent), _voice_note),
-    SettingAction.SHARING: _set(lambda p: settings.set_sharing(
-        *_args(p), not p.current.share_reflections), _sharing_note),
 }
 assert not set(SHOWS) & set(CHANGES) and set(SHOWS) | set(CHANGES) == set(SettingAction)
 

@@ -7,13 +7,20 @@ from telegram.ext import ContextTypes
 
 from bot.common.i18n import pick_language, translator
 from handlers.common import database
+from handlers.organisations.membership import offer_to_join
 from handlers.settings.screen import start_setup
 from storage import users
+from storage.models import User
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
+    if context.args and await offer_to_join(update, context, context.args[0]):
+        async with database(context).session() as session:
+            known = await session.get(User, user.id)
+        if known is not None and known.setup_done_at is not None:
+            return  # an invite link for someone set up already: the join screen is all
     async with database(context).session.begin() as session:
         chosen = await users.upsert_user(session, user.id, user.first_name, user.language_code)
     language = pick_language(chosen, user.language_code)

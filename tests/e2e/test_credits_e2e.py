@@ -26,7 +26,7 @@ from storage.models import AuditEvent, CpdRecord, User
 from tests.support.chat import Chat
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.processes import start_cpdbot
-from tests.support.running import ADMIN_ID, RunningBot
+from tests.support.running import RunningBot
 
 
 async def onboard(chat: Chat, zone_label: str, framework: str, profession: str,
@@ -188,47 +188,6 @@ async def test_credits_follow_each_framework_and_exports_list_them(
     text = "\n".join(page.extract_text() for page in
                      PdfReader(io.BytesIO(document.files["document"])).pages)
     assert "Борис" in text and "ванкомицина" in text and "ХБП" in text
-
-
-async def test_admin_export_respects_sharing_and_the_admin_list(
-        bot: RunningBot, telegram: FakeTelegram, db: Database) -> None:
-    private = Chat(telegram, 5301, "en", first_name="Priya")
-    await reflect(private, "Private learning about a hard case", "Quick note",
-                  ["I felt out of my depth"], "20 min")
-    sharing = Chat(telegram, 5302, "en", first_name="Sam")
-    [menu] = await sharing.say("/settings")
-    await sharing.press("Sharing", menu, expect=2)
-    await reflect(sharing, "Shared learning on fluids", "Quick note",
-                  ["Balanced crystalloids first"], "30 min")
-
-    # A clinician who is not an administrator gets nothing, and neither do forged buttons.
-    [refused] = await private.say("/admin_export")
-    assert "administrators only" in refused.params["text"]
-    assert not refused.params.get("reply_markup")
-    await private.press_data("ax:f:20200101-20301231:csv", expect=0)
-    assert private.alert == "This button has expired."
-    assert await private.settle() == []  # the press is done with, and said nothing
-    assert telegram.sent(5301, "sendDocument") == []
-
-    admin = Chat(telegram, ADMIN_ID, "en", first_name="Admin")
-    [ask] = await admin.say("/admin_export")
-    [formats] = await admin.press("Last 12 months", ask)
-    await admin.press("Excel", formats, expect=0)
-    [document] = await telegram.wait_for_sent(ADMIN_ID, 1, method="sendDocument")
-    sheet = load_workbook(io.BytesIO(document.files["document"]), read_only=True).worksheets[0]
-    values = list(sheet.values)
-    header, rows = values[0], [dict(zip(values[0], row, strict=False)) for row in values[1:]]
-    by_user = {row["user_id"]: row for row in rows}
-    assert set(by_user) == {5301, 5302}
-    assert by_user[5301]["reflection"] is None  # not shared: an empty cell
-    assert "Balanced crystalloids first" in by_user[5302]["reflection"]
-    # Neither set a framework: the hours log, exact hours to the hundredth (20 and 30 min).
-    assert (by_user[5301]["credits"], by_user[5302]["credits"]) == (0.33, 0.5)
-    async with db.session() as session:
-        audit = (await session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "admin_export"))).all()
-    assert [event.actor for event in audit] == [f"admin:{ADMIN_ID}"]
-    assert audit[0].detail["records"] == 2 and "reflection" in header
 
 
 async def test_user_exports_parse_back(bot: RunningBot, telegram: FakeTelegram,

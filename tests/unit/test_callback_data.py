@@ -46,6 +46,8 @@ SAMPLES = {
     Prefix.IMPORT: f"im:ok:{LONGEST_ID}",
     Prefix.VOICE_CONSENT: f"vc:y:{LONGEST_ID}",
     Prefix.EVIDENCE: evidence_button(EvidenceAction.ATTACH, LONGEST_ID, LONGEST_ID),
+    Prefix.ORGANISATION: "og:j:" + "A" * 22 + ":1",
+    Prefix.PRIVACY: "pv:y:999999999999",
 }
 
 
@@ -141,7 +143,8 @@ def test_payloads_read_back_and_unknown_codes_are_refused() -> None:
 SENT_CODES = {
     Prefix: {"MOMENT": "m", "INBOX": "inbox", "LANGUAGE": "lang", "REFLECTION": "rf",
              "LOG": "lg", "SETTING": "st", "REMIND": "rm", "EXPORT": "ex", "ADMIN_EXPORT": "ax",
-             "IMPORT": "im", "VOICE_CONSENT": "vc", "EVIDENCE": "ev"},
+             "IMPORT": "im", "VOICE_CONSENT": "vc", "EVIDENCE": "ev", "ORGANISATION": "og",
+             "PRIVACY": "pv"},
     EvidenceAction: {"CHOOSE": "c", "ATTACH": "a", "BACK": "b", "LIST": "l", "REMOVE": "x"},
     MomentAction: {"REFLECT": "r", "KEEP": "k", "DROP": "d", "UNDO": "u", "REDACT": "x"},
     ReflectionAction: {
@@ -156,7 +159,7 @@ SENT_CODES = {
         "MENU": "ms", "REMINDERS": "rm", "FRAMEWORKS": "fw", "FRAMEWORK": "fs",
         "PROFESSIONS": "pr", "PROFESSION": "ps", "ZONES": "tz", "ZONE": "zs", "TYPE_CITY": "zt",
         "SHARE_LOCATION": "zl", "CYCLE_DATE": "cd", "NO_CYCLE_DATE": "cx", "TARGET": "tg",
-        "FRAMEWORK_TARGET": "tx", "SHARING": "sh", "LANGUAGE": "ln", "AI_HELP": "ai",
+        "FRAMEWORK_TARGET": "tx", "ORGANISATIONS": "sh", "LANGUAGE": "ln", "AI_HELP": "ai",
         "VOICE_NOTES": "vo"},
     RemindAction: {"TIME": "t", "DAYS": "d", "TYPE_TIME": "ty", "KIND": "k",
                    "QUIET_SPELL": "qs", "QUIET_HOURS": "qh", "TYPE_QUIET_HOURS": "qt",

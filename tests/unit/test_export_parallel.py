@@ -63,4 +63,4 @@ async def test_parts_join_into_the_same_file(db: Database) -> None:
     assert header == ("\ufeff" + ",".join(DOCUMENTED_COLUMNS)).encode()  # once, at the top
     assert whole.getvalue().count(b"record_id,") == 1
     assert b'"Clinician, \xe2\x80\x9c1\xe2\x80\x9d"' in whole.getvalue()
-    assert b",2026-05-01T10:30:15Z,\r\n" in whole.getvalue()  # recorded_at in UTC, to the second
+    assert b",2026-05-01T10:30:15Z,,,\r\n" in whole.getvalue()  # recorded_at in UTC, to the second

@@ -41,6 +41,7 @@ DOCUMENTED_COLUMNS = (
     "record_id", "user_id", "user_name", "activity_date", "title", "activity_type",
     "activity_name", "category", "category_name", "minutes", "hours", "credits", "unit",
     "framework", "source", "ai_assisted", "explanation", "tags", "recorded_at", "evidence",
+    "organisation", "staff_number",
 )  # fmt: skip
 WITH_REFLECTION = (*DOCUMENTED_COLUMNS, "reflection")  # the text, last, only when included
 
@@ -132,7 +133,8 @@ def test_cells_follow_the_columns() -> None:
         "hours": 1.5, "credits": Decimal("1.5"), "unit": "credit", "framework": "ru_nmo",
         "source": "reflection", "ai_assisted": True,
         "explanation": "1 credit per hour, capped at 50", "tags": "sepsis icu",
-        "recorded_at": "2024-05-01T09:30:15Z", "evidence": "",
+        "recorded_at": "2024-05-01T09:30:15Z", "evidence": "", "organisation": "",
+        "staff_number": "",
         "reflection": ("What happened: Пациент с сепсисом, лактат 4\n\n"
                        "What I learned: Repeat at 2 h"),
     }  # fmt: skip

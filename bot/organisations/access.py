@@ -1,0 +1,50 @@
+"""Who may see and do what for an organisation, read from the database on every request.
+
+A role in an organisation reaches everything below it: an officer of a ministry is an officer
+of each of its hospitals. Superadmins (`admin.telegram_ids`) create top-level organisations
+and name officers; that is all the list is for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from storage.engine import Database
+from storage.models import Membership, Organisation
+from storage.vocabulary import MembershipStatus, Role
+
+# What each role may do: see a subtree's people and totals, or also export and manage it.
+SEES = (Role.OFFICER, Role.VIEWER)
+MANAGES = (Role.OFFICER,)
+
+
+async def roles_of(db: Database, user_id: int,
+                   roles: Sequence[str] = SEES) -> list[tuple[Organisation, str]]:
+    """The organisations the user holds one of `roles` in (not those below them), with it."""
+    async with db.session() as session:
+        rows = await session.execute(
+            select(Organisation, Membership.role)
+            .join(Membership, Membership.organisation_id == Organisation.id)
+            .where(Membership.user_id == user_id, Membership.status == MembershipStatus.ACTIVE,
+                   Membership.role.in_(list(roles)))
+            .order_by(Organisation.path))
+        return [(row[0], row[1]) for row in rows]
+
+
+async def scope(db: Database, user_id: int, organisation_id: int,
+                roles: Sequence[str] = SEES) -> Organisation | None:
+    """The organisation, if the user holds one of `roles` in it or above it; else None,
+    whatever the id: another organisation's id gets nothing."""
+    async with db.session() as session:
+        organisation = await session.get(Organisation, organisation_id)
+        if organisation is None:
+            return None
+        above = [int(part) for part in organisation.path.strip("/").split("/") if part]
+        held = await session.scalar(
+            select(Membership.id).where(
+                Membership.user_id == user_id, Membership.status == MembershipStatus.ACTIVE,
+                Membership.role.in_(list(roles)), Membership.organisation_id.in_(above))
+            .limit(1))
+        return organisation if held is not None else None

@@ -1,0 +1,1 @@
+"""The chat side of a clinician's data rights: /privacy."""

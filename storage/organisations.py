@@ -1,0 +1,95 @@
+"""Organisation, membership and invite rows, and the subtree queries every scope starts from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Invite, Membership, Organisation, User, utcnow
+from storage.vocabulary import MembershipStatus
+
+
+def in_subtree(root: Organisation) -> ColumnElement[bool]:
+    """This organisation and everything below it: one prefix match on the path."""
+    return Organisation.path.startswith(root.path, autoescape=True)
+
+
+async def subtree(session: AsyncSession, root: Organisation) -> Sequence[Organisation]:
+    return (await session.scalars(select(Organisation).where(in_subtree(root))
+                                  .order_by(Organisation.path))).all()
+
+
+async def chain(session: AsyncSession, organisation: Organisation) -> Sequence[Organisation]:
+    """The organisation's ancestors and itself, root first."""
+    ids = [int(part) for part in organisation.path.strip("/").split("/") if part]
+    found = {org.id: org for org in (await session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)))).all()}
+    return [found[key] for key in ids if key in found]
+
+
+async def memberships_of(session: AsyncSession, user_id: int,
+                         statuses: Sequence[str] = (MembershipStatus.ACTIVE,
+                                                    MembershipStatus.PENDING)
+                         ) -> Sequence[tuple[Membership, Organisation]]:
+    rows = await session.execute(
+        select(Membership, Organisation)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.user_id == user_id, Membership.status.in_(statuses))
+        .order_by(Organisation.path))
+    return [(row[0], row[1]) for row in rows]
+
+
+async def membership(session: AsyncSession, organisation_id: int,
+                     user_id: int) -> Membership | None:
+    return await session.scalar(select(Membership).where(
+        Membership.organisation_id == organisation_id, Membership.user_id == user_id))
+
+
+async def invite_by_code(session: AsyncSession, code: str) -> Invite | None:
+    return await session.scalar(select(Invite).where(Invite.code == code))
+
+
+async def member_counts(session: AsyncSession, root: Organisation) -> dict[str, int]:
+    """Members of the organisation and everything below it, by status (each person once)."""
+    rows = await session.execute(
+        select(Membership.status, func.count(func.distinct(Membership.user_id)))
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(in_subtree(root)).group_by(Membership.status))
+    return {status: count for status, count in rows}
+
+
+async def open_invite(session: AsyncSession, organisation_id: int) -> Invite | None:
+    """The newest link anyone may use (not personal, not withdrawn, not expired, not used up)."""
+    now = utcnow()
+    return await session.scalar(
+        select(Invite).where(
+            Invite.organisation_id == organisation_id, Invite.revoked_at.is_(None),
+            Invite.staff_number.is_(None),
+            or_(Invite.expires_at.is_(None), Invite.expires_at > now),
+            or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses))
+        .order_by(Invite.id.desc()).limit(1))
+
+
+async def pending_in(session: AsyncSession, root: Organisation,
+                     limit: int = 10) -> Sequence[tuple[Membership, str | None]]:
+    """Who waits for approval in the organisation or below it, with their first name."""
+    rows = await session.execute(
+        select(Membership, User.first_name)
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .join(User, User.id == Membership.user_id)
+        .where(in_subtree(root), Membership.status == MembershipStatus.PENDING)
+        .order_by(Membership.joined_at).limit(limit))
+    return [(row[0], row[1]) for row in rows]
+
+
+async def organisation_of(session: AsyncSession, kind: str,
+                          number: int) -> Organisation | None:
+    """The organisation an invite ("x") or a membership ("a", "r") belongs to."""
+    if kind == "x":
+        owner = select(Invite.organisation_id).where(Invite.id == number)
+    else:
+        owner = select(Membership.organisation_id).where(Membership.id == number)
+    organisation_id = await session.scalar(owner)
+    return await session.get(Organisation, organisation_id) if organisation_id else None
