@@ -180,7 +180,8 @@ class CpdRecord(Base):
 
     __tablename__ = "cpd_records"
     __table_args__ = (
-        Index("ix_cpd_record_user_date", "user_id", "status", "activity_date"),
+        # With the credits in it, a period's sums per member (a roster) read the index alone.
+        Index("ix_cpd_record_user_date", "user_id", "status", "activity_date", "credits"),
         Index("ix_cpd_record_date", "activity_date"),
     )
 

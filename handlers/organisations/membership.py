@@ -9,19 +9,27 @@ own memberships: a forged or stale button gets the "expired" answer and changes 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.common.i18n import N_, translator
-from bot.organisations import access, members
+from bot.organisations import access, members, status
 from bot.organisations.members import InviteProblem, Joined, Preview
 from handlers.callback_data import Prefix, pattern
-from handlers.common import database, edit_quietly, language_of, register_user, send_screen
+from handlers.common import (
+    database,
+    edit_quietly,
+    language_of,
+    library,
+    register_user,
+    send_screen,
+)
 from handlers.other import answer_expired
 from storage import organisations
-from storage.models import Membership, Organisation
+from storage.models import Membership, Organisation, utcnow
 from storage.vocabulary import MembershipStatus, Role
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
@@ -153,6 +161,11 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
         return _("/org is for the CPD officers of an organisation. /organisations shows "
                  "yours."), None
     lines, keyboard = ["🏥 " + _("Your organisations")], []
+    today = utcnow().date()
+    # Before the session below: SQLite's one connection can't serve two sessions at once.
+    standings = {organisation.id: status.counts(await status.roster(
+        db, library(context), organisation, date(today.year, 1, 1), date(today.year, 12, 31),
+        today)) for organisation, _role in held}
     async with db.session() as session:
         for organisation, role in held:
             counts = await organisations.member_counts(session, organisation)
@@ -160,6 +173,11 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
                       _("Members: {active}. Waiting for approval: {pending}.").format(
                           active=counts.get(MembershipStatus.ACTIVE, 0),
                           pending=counts.get(MembershipStatus.PENDING, 0))]
+            if organisation.id in standings:
+                lines.append(_("This year: done {done}, on track {on_track}, behind "
+                               "{behind}, at risk {at_risk}.").format(
+                    **{key.value: standings[organisation.id].get(key, 0)
+                       for key in status.Status}))
             if role in access.MANAGES:
                 invite = await organisations.open_invite(session, organisation.id)
                 if invite is not None:
