@@ -325,6 +325,58 @@ async def test_nginx_in_front_of_two_instances_through_a_secret_rotation(
         assert len(acks(telegram, user_id)) == total, user_id  # answered once each
 
 
+async def test_behind_nginx_an_instance_killed_mid_burst_loses_nothing(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Issue 16's "done when": two instances on one PostgreSQL behind nginx take a burst
+    from many users; one is killed with SIGKILL midway. Every message is stored once and
+    acknowledged, each user's in order, and Telegram never sees anything but a 200."""
+    with private_postgres() as postgres:
+        url = normalise_database_url(postgres.url)
+        ports = free_port(), free_port()
+        async with running_nginx(tmp_path / "nginx", ports) as proxy:
+            configs = [instance_config(tmp_path / f"{n + 1}.toml", telegram, url, port,
+                                       proxy.url) for n, port in enumerate(ports)]
+            migrate = await start_cpdbot(configs[0], "migrate")
+            assert await migrate.wait() == 0
+            secret = {"TELEGRAM_WEBHOOK_SECRET": NEW_SECRET}
+            instances = [await start_cpdbot(path, env=secret) for path in configs]
+            notes = 6
+            try:
+                await wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, 30,
+                               "both instances to set the webhook")
+                for port in ports:
+                    await wait_for(lambda port=port: ready(port), 10, "both ready")
+                for note in range(notes // 2):
+                    for user_id in USERS:
+                        telegram.user(user_id).send_text(f"note {note} from {user_id}")
+                await wait_for(lambda: sum(acked(telegram, user) for user in USERS)
+                               >= len(USERS), 30, "the burst under way")
+                await kill(instances[0])  # SIGKILL, mid-burst
+                for note in range(notes // 2, notes):
+                    for user_id in USERS:
+                        telegram.user(user_id).send_text(f"note {note} from {user_id}")
+                await wait_for(lambda: all(acked(telegram, user) >= notes for user in USERS),
+                               60, "every message answered by the survivor")
+            finally:
+                for process in instances:
+                    await kill(process)
+        assert {status for _, status in telegram.deliveries} == {200}
+        db = Database(url)
+        try:
+            async with db.session() as session:
+                moments = (await session.scalars(select(LearningMoment).order_by(
+                    LearningMoment.id))).all()
+        finally:
+            await db.dispose()
+    assert len(moments) == len({(m.chat_id, m.message_id) for m in moments}) == (
+        len(USERS) * notes)
+    for user_id in USERS:
+        texts = [moment.text for moment in moments if moment.user_id == user_id]
+        assert texts == [f"note {note} from {user_id}" for note in range(notes)], user_id
+        # Only the message in hand at the kill may have been acknowledged twice.
+        assert len(acks(telegram, user_id)) <= notes + 1, user_id
+
+
 async def ready(port: int) -> bool:
     async with aiohttp.ClientSession() as session:
         return await status_of(session, "GET", f"http://127.0.0.1:{port}/readyz") == 200
