@@ -18,6 +18,7 @@ from handlers.common import database
 from handlers.cpd.export import answer_dates
 from handlers.cpd.imports import take_import_file
 from handlers.evidence.buttons import answer_with_text, take_evidence_file
+from handlers.organisations.membership import take_staff_list
 from handlers.reflection.reflect import answer_text
 from handlers.reminders.remind import answer_typed
 from handlers.settings.screen import answer_setting
@@ -59,7 +60,8 @@ async def on_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     assert message is not None
     # A forwarded post is always a new note, never an answer to a question.
     may_answer = message.text is not None and message.forward_origin is None
-    if await take_import_file(update, context) or await take_evidence_file(update, context):
+    if (await take_import_file(update, context) or await take_evidence_file(update, context)
+            or await take_staff_list(update, context)):
         return
     if await capture_message(update, context, may_answer=may_answer):
         if message.voice is not None:

@@ -70,3 +70,4 @@ class Awaiting(StrEnum):
     IMPORT_FILE = "import"  # the file /import asked for (a document, not text)
     VOICE_LINE = "line:"  # a typed line for a voice note: + moment id
     EVIDENCE_FILE = "evidence:"  # a certificate for a log entry (a file): + reflection id
+    STAFF_LIST = "staff:"  # an officer's staff list (a file): + organisation id

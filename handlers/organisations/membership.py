@@ -8,17 +8,20 @@ own memberships: a forged or stale button gets the "expired" answer and changes 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.common.i18n import N_, translator
-from bot.organisations import access, members, status
+from bot.organisations import access, members, staff, status
 from bot.organisations.members import InviteProblem, Joined, Preview
 from handlers.callback_data import Prefix, pattern
+from handlers.capture.messages import AwaitedFile, capture_awaited_file
 from handlers.common import (
     database,
     edit_quietly,
@@ -28,9 +31,9 @@ from handlers.common import (
     send_screen,
 )
 from handlers.other import answer_expired
-from storage import organisations
+from storage import organisations, users
 from storage.models import Membership, Organisation, utcnow
-from storage.vocabulary import MembershipStatus, Role
+from storage.vocabulary import Awaiting, MembershipStatus, Role
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
 ROLE_NAMES = {Role.MEMBER: N_("member"), Role.OFFICER: N_("officer"), Role.VIEWER: N_("viewer")}
@@ -183,7 +186,8 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
                 if invite is not None:
                     lines.append(_("Invite link:") + " " + members.link(
                         context.bot.username, invite.code))
-                row = [_button("🔗 " + _("New link"), "i", organisation.id)]
+                row = [_button("🔗 " + _("New link"), "i", organisation.id),
+                       _button("📋 " + _("Staff list"), "b", organisation.id)]
                 if invite is not None:
                     row.append(_button("🚫 " + _("Withdraw the link"), "x", invite.id))
                 keyboard.append(row)
@@ -242,12 +246,65 @@ async def on_org_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         text, keyboard = memberships_screen(await _memberships(context, user_id), language)
         await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))
         return
+    if action == "b":
+        if await access.scope(db, user_id, number, access.MANAGES) is None:
+            await answer_expired(update, context)
+            return
+        async with db.session.begin() as session:
+            await users.expect_answer(session, user_id, Awaiting.STAFF_LIST, number)
+        await query.answer()
+        await context.bot.send_message(user_id, "📋 " + _(
+            "Send the staff list as a CSV or Excel file. The first row names the columns: "
+            "name, staff number, department. You get the same file back with a personal "
+            "link for each person; whoever opens theirs joins with their staff number."))
+        return
     if not await _officer_action(context, user_id, action, number, language):
         await answer_expired(update, context)
         return
     await query.answer(_("Done."))
     text, keyboard = await org_screen(context, user_id, language)
     await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))
+
+
+async def take_staff_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """A file sent after "Staff list": kept as a moment, then sent back with a link per
+    person. False when no staff list was asked for."""
+    awaited = await capture_awaited_file(update, context, Awaiting.STAFF_LIST)
+    if not isinstance(awaited, AwaitedFile):
+        return awaited
+    user = update.effective_user
+    assert user is not None
+    _ = translator(awaited.language).gettext
+    db = database(context)
+    organisation = (await access.scope(db, user.id, int(awaited.argument), access.MANAGES)
+                    if awaited.argument.isdigit() else None)
+    if organisation is None or awaited.moment.file_id is None:
+        await context.bot.send_message(user.id, _("Your file is kept in /inbox."))
+        return True
+    try:
+        staff.check_size(awaited.moment.file_size or 0, awaited.language)
+        file = await context.bot.get_file(awaited.moment.file_id)
+        data = bytes(await file.download_as_bytearray())
+        name = awaited.moment.file_name or ""
+        table = staff.read_table(data, name, awaited.language)
+        rows = staff.read_staff(table, awaited.language)
+    except staff.ImportFileError as problem:
+        await context.bot.send_message(user.id, "❌ " + str(problem))
+        return True
+    except TelegramError:
+        await context.bot.send_message(user.id, _("I couldn't fetch the file from Telegram. "
+                                                  "Send it again in a minute."))
+        return True
+    invites = await staff.personal_invites(db, organisation.id, rows, f"user:{user.id}",
+                                           user.id)
+    xlsx = data[:2] == b"PK" or name.lower().endswith(".xlsx")
+    back = staff.with_links(table, staff.links_for(context.bot.username, invites), xlsx)
+    stem = name.rsplit(".", 1)[0] or "staff"
+    await context.bot.send_document(
+        user.id, io.BytesIO(back), filename=f"{stem}-links.{'xlsx' if xlsx else 'csv'}",
+        caption=_("{count} personal links for {organisation}. Each works once.").format(
+            count=len(invites), organisation=organisation.name))
+    return True
 
 
 async def _officer_action(context: ContextTypes.DEFAULT_TYPE, user_id: int, action: str,

@@ -183,3 +183,43 @@ async def test_joining_can_wait_for_an_officers_approval(
     async with db.session() as session:
         refreshed = await session.get(Membership, membership.id)
     assert refreshed is not None and refreshed.status == "active"
+
+
+async def test_a_staff_list_comes_back_with_a_personal_link_per_person(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
+    config_path = await operator(telegram, db, tmp_path)
+    hospital = await cpdbot(config_path, "org", "create", "Regional Hospital", "--approval")
+    await cpdbot(config_path, "org", "grant", hospital, "7901", "officer")
+    officer = Chat(telegram, 7901, "en", first_name="Olena")
+    [org] = await officer.say("/org")
+    [ask] = await officer.press("Staff list", org)
+    assert "staff number" in ask.params["text"]
+    staff = ("ФИО;Табельный номер;Отделение\n"
+             "Ковальчук Анна;A-101;Кардиология\n"
+             "=HYPERLINK(\"http://evil\");A-102;Хирургия\n"
+             "Без номера;;Хирургия\n").encode()
+    telegram.add_file("staff1", staff)
+    await officer.send(document={"file_id": "staff1", "file_unique_id": "ustaff1",
+                                 "file_name": "staff.csv", "mime_type": "text/csv",
+                                 "file_size": len(staff)}, expect=0)
+    [back] = await telegram.wait_for_sent(7901, 1, method="sendDocument")
+    assert "2 personal links" in back.params["caption"]
+    lines = back.files["document"].decode("utf-8-sig").splitlines()
+    assert lines[0].endswith(",link")
+    assert lines[2].startswith('"\'=HYPERLINK')  # formula-safe when opened in Excel
+    anna_link = lines[1].rsplit(",", 1)[1]
+    assert anna_link.startswith("https://t.me/cpd_test_bot?start=") and lines[3].endswith(",")
+
+    anna = Chat(telegram, 7902, "en", first_name="Anna")
+    screen = await join_by(anna, anna_link)
+    assert "approves" not in screen.params["text"]  # a personal link needs no approval
+    await anna.press("Join", screen, expect=0)
+    await anna.settle()
+    async with db.session() as session:
+        [membership] = (await session.scalars(select(Membership).where(
+            Membership.user_id == 7902))).all()
+    assert (membership.status, membership.staff_number, membership.department) == (
+        "active", "A-101", "Кардиология")
+    someone = Chat(telegram, 7903, "en")
+    await someone.say(f"/start {anna_link.rsplit('=', 1)[1]}", expect=3)
+    assert "used already" in " ".join(call.params["text"] for call in telegram.sent(7903))
