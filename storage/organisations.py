@@ -16,11 +16,6 @@ def in_subtree(root: Organisation) -> ColumnElement[bool]:
     return Organisation.path.startswith(root.path, autoescape=True)
 
 
-async def subtree(session: AsyncSession, root: Organisation) -> Sequence[Organisation]:
-    return (await session.scalars(select(Organisation).where(in_subtree(root))
-                                  .order_by(Organisation.path))).all()
-
-
 async def chain(session: AsyncSession, organisation: Organisation) -> Sequence[Organisation]:
     """The organisation's ancestors and itself, root first."""
     ids = [int(part) for part in organisation.path.strip("/").split("/") if part]

@@ -67,11 +67,6 @@ async def all_nodes(db: Database) -> list[Node]:
     return nodes(found)
 
 
-async def subtree_nodes(db: Database, root: Organisation) -> list[Node]:
-    async with db.session() as session:
-        return nodes(await organisations.subtree(session, root))
-
-
 def nodes(found: Sequence[Organisation]) -> list[Node]:
     """Organisations in path order with their depth and full name ("Ministry / Hospital")."""
     names = {organisation.id: organisation.name for organisation in found}
