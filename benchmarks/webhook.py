@@ -42,14 +42,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from tempfile import mkdtemp
 
-import aiohttp
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from benchmarks.targets import Targets
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.postgres import private_postgres
-from tests.support.processes import ROOT, clean_env, free_port, kill, start_cpdbot, write_config
+from tests.support.processes import (
+    ROOT,
+    clean_env,
+    free_port,
+    healthy,
+    kill,
+    start_cpdbot,
+    write_config,
+)
 
 SECRET = "webhook-bench_secret-1"
 ONE_TO_ECHO = 0.8  # one cpdbot instance's burst throughput over PTB's webhook echo bot's
@@ -216,15 +223,6 @@ async def listening(port: int) -> bool:
         writer.close()
         return True
     return False
-
-
-async def healthy(port: int) -> bool:
-    try:
-        async with aiohttp.ClientSession() as session, session.get(
-                f"http://127.0.0.1:{port}/healthz") as answer:
-            return answer.status == 200
-    except aiohttp.ClientError:
-        return False
 
 
 async def wait_until(check: Callable[[], Awaitable[bool]], what: str, running: Running) -> None:

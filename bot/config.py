@@ -39,6 +39,14 @@ class ConfigError(Exception):
         self.problem = problem
 
 
+def absolute_url(value: str) -> str:
+    """An absolute http(s) URL without its trailing slash, or "" for none."""
+    if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+        raise ValueError("must be an absolute http:// or https:// URL, like "
+                         "https://cpd.example.org")
+    return value.rstrip("/")
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -85,10 +93,7 @@ class WebConfig(_Section):
     @field_validator("public_url")
     @classmethod
     def _public(cls, value: str) -> str:
-        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-            raise ValueError("must be an absolute http:// or https:// URL, like "
-                             "https://cpd.example.org")
-        return value.rstrip("/")
+        return absolute_url(value)
 
 
 class StorageConfig(_Section):
@@ -219,10 +224,7 @@ class ExportsConfig(_Section):
     @field_validator("xapi_base_url")
     @classmethod
     def _absolute_url(cls, value: str) -> str:
-        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
-            raise ValueError("must be an absolute http:// or https:// URL, like "
-                             "https://cpd.example.org")
-        return value.rstrip("/")
+        return absolute_url(value)
 
 
 class LoggingConfig(_Section):

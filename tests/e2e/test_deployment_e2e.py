@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import configparser
+import contextlib
 import json
 import shlex
 import shutil
 import signal
 import sqlite3
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from sqlalchemy import select
@@ -235,6 +238,22 @@ def instance_config(path: Path, telegram: FakeTelegram, url: str, port: int,
                         web_extra=f'public_url = "{public_url}"\n')
 
 
+@contextlib.asynccontextmanager
+async def behind_nginx(telegram: FakeTelegram, tmp_path: Path
+                       ) -> AsyncIterator[tuple[str, tuple[int, int], Any, list[Path]]]:
+    """A private PostgreSQL, migrated, and nginx in front of two instances' ports: the
+    database URL, the ports, the proxy and the instances' config files."""
+    with private_postgres() as postgres:
+        url = normalise_database_url(postgres.url)
+        ports = free_port(), free_port()
+        async with running_nginx(tmp_path / "nginx", ports) as proxy:
+            configs = [instance_config(tmp_path / f"{n + 1}.toml", telegram, url, port,
+                                       proxy.url) for n, port in enumerate(ports)]
+            migrate = await start_cpdbot(configs[0], "migrate")
+            assert await migrate.wait() == 0
+            yield url, ports, proxy, configs
+
+
 async def status_of(session: aiohttp.ClientSession, method: str, url: str,
                     **options: object) -> int:
     async with session.request(method, url, **options) as answer:  # type: ignore[arg-type]
@@ -248,62 +267,55 @@ async def test_nginx_in_front_of_two_instances_through_a_secret_rotation(
     the secret is rotated as the README says: each instance restarted in turn with the new one.
     Every message is stored once and answered once, each user's in order, and nginx serves
     only the webhook path."""
-    with private_postgres() as postgres:
-        url = normalise_database_url(postgres.url)
-        ports = free_port(), free_port()
-        async with running_nginx(tmp_path / "nginx", ports) as proxy:
-            configs = [instance_config(tmp_path / f"{n + 1}.toml", telegram, url, port,
-                                       proxy.url) for n, port in enumerate(ports)]
-            migrate = await start_cpdbot(configs[0], "migrate")
-            assert await migrate.wait() == 0
-            old = {"TELEGRAM_WEBHOOK_SECRET": OLD_SECRET}
-            instances = [await start_cpdbot(path, env=old) for path in configs]
-            try:
-                await wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, 30,
-                               "both instances to set the webhook")
-                assert telegram.webhook is not None
-                assert telegram.webhook["url"] == f"{proxy.url}/telegram/webhook"
-                await check_what_nginx_serves(proxy.url, proxy.tls_url, proxy.tls_context(),
-                                              ports)
+    async with behind_nginx(telegram, tmp_path) as (url, ports, proxy, configs):
+        old = {"TELEGRAM_WEBHOOK_SECRET": OLD_SECRET}
+        instances = [await start_cpdbot(path, env=old) for path in configs]
+        try:
+            await wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, 30,
+                           "both instances to set the webhook")
+            assert telegram.webhook is not None
+            assert telegram.webhook["url"] == f"{proxy.url}/telegram/webhook"
+            await check_what_nginx_serves(proxy.url, proxy.tls_url, proxy.tls_context(),
+                                          ports)
 
-                def send_round(number: int) -> None:
-                    for note in range(number * PER_ROUND, (number + 1) * PER_ROUND):
-                        for user_id in USERS:
-                            telegram.user(user_id).send_text(f"note {note} from {user_id}")
+            def send_round(number: int) -> None:
+                for note in range(number * PER_ROUND, (number + 1) * PER_ROUND):
+                    for user_id in USERS:
+                        telegram.user(user_id).send_text(f"note {note} from {user_id}")
 
-                send_round(0)
-                for index, path in enumerate(configs):  # the rotation, one at a time
-                    if index == 1:  # one instance on each secret: the rotation's middle
-                        send_round(1)
-                        await wait_for(lambda: sum(acked(telegram, user) for user in USERS)
-                                       >= len(USERS) * (PER_ROUND + 1), 30, "half of round 1")
-                    instances[index].send_signal(signal.SIGTERM)
-                    started = time.monotonic()
-                    assert await asyncio.wait_for(instances[index].wait(), 15) == 0
-                    assert time.monotonic() - started < 10
-                    hooks = len(telegram.calls_to("setWebhook"))
-                    instances[index] = await start_cpdbot(
-                        path, env={"TELEGRAM_WEBHOOK_SECRET": NEW_SECRET})
-                    await wait_for(lambda hooks=hooks: len(telegram.calls_to("setWebhook")) > hooks,
-                                   30, "the restarted instance to set the new secret")
-                    assert telegram.webhook["secret_token"] == NEW_SECRET
-                    # The README's rolling restart: the next one once this one is ready.
-                    await wait_for(lambda port=ports[index]: ready(port), 10,
-                                   "the restarted instance ready")
-                send_round(2)
-                total = ROUNDS * PER_ROUND
-                await wait_for(lambda: all(acked(telegram, user) >= total for user in USERS),
-                               60, "every message answered")
-                for process in instances:
-                    process.send_signal(signal.SIGTERM)
-                for process in instances:
-                    assert await asyncio.wait_for(process.wait(), 15) == 0
-            finally:
-                for number, process in enumerate(instances):
-                    await kill(process)
-                    if process.stderr is not None:  # shown if the test failed
-                        log = (await process.stderr.read()).decode(errors="replace")
-                        print(f"-- instance {number + 1}:", *log.splitlines()[-30:], sep="\n")
+            send_round(0)
+            for index, path in enumerate(configs):  # the rotation, one at a time
+                if index == 1:  # one instance on each secret: the rotation's middle
+                    send_round(1)
+                    await wait_for(lambda: sum(acked(telegram, user) for user in USERS)
+                                   >= len(USERS) * (PER_ROUND + 1), 30, "half of round 1")
+                instances[index].send_signal(signal.SIGTERM)
+                started = time.monotonic()
+                assert await asyncio.wait_for(instances[index].wait(), 15) == 0
+                assert time.monotonic() - started < 10
+                hooks = len(telegram.calls_to("setWebhook"))
+                instances[index] = await start_cpdbot(
+                    path, env={"TELEGRAM_WEBHOOK_SECRET": NEW_SECRET})
+                await wait_for(lambda hooks=hooks: len(telegram.calls_to("setWebhook")) > hooks,
+                               30, "the restarted instance to set the new secret")
+                assert telegram.webhook["secret_token"] == NEW_SECRET
+                # The README's rolling restart: the next one once this one is ready.
+                await wait_for(lambda port=ports[index]: ready(port), 10,
+                               "the restarted instance ready")
+            send_round(2)
+            total = ROUNDS * PER_ROUND
+            await wait_for(lambda: all(acked(telegram, user) >= total for user in USERS),
+                           60, "every message answered")
+            for process in instances:
+                process.send_signal(signal.SIGTERM)
+            for process in instances:
+                assert await asyncio.wait_for(process.wait(), 15) == 0
+        finally:
+            for number, process in enumerate(instances):
+                await kill(process)
+                if process.stderr is not None:  # shown if the test failed
+                    log = (await process.stderr.read()).decode(errors="replace")
+                    print(f"-- instance {number + 1}:", *log.splitlines()[-30:], sep="\n")
         # Telegram saw only 200s: nginx took each stopping or stopped instance's share to the
         # other, and each request the old secret's instance refused with 403 to the new one.
         statuses = {status for _, status in telegram.deliveries}
@@ -330,36 +342,29 @@ async def test_behind_nginx_an_instance_killed_mid_burst_loses_nothing(
     """Issue 16's "done when": two instances on one PostgreSQL behind nginx take a burst
     from many users; one is killed with SIGKILL midway. Every message is stored once and
     acknowledged, each user's in order, and Telegram never sees anything but a 200."""
-    with private_postgres() as postgres:
-        url = normalise_database_url(postgres.url)
-        ports = free_port(), free_port()
-        async with running_nginx(tmp_path / "nginx", ports) as proxy:
-            configs = [instance_config(tmp_path / f"{n + 1}.toml", telegram, url, port,
-                                       proxy.url) for n, port in enumerate(ports)]
-            migrate = await start_cpdbot(configs[0], "migrate")
-            assert await migrate.wait() == 0
-            secret = {"TELEGRAM_WEBHOOK_SECRET": NEW_SECRET}
-            instances = [await start_cpdbot(path, env=secret) for path in configs]
-            notes = 6
-            try:
-                await wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, 30,
-                               "both instances to set the webhook")
-                for port in ports:
-                    await wait_for(lambda port=port: ready(port), 10, "both ready")
-                for note in range(notes // 2):
-                    for user_id in USERS:
-                        telegram.user(user_id).send_text(f"note {note} from {user_id}")
-                await wait_for(lambda: sum(acked(telegram, user) for user in USERS)
-                               >= len(USERS), 30, "the burst under way")
-                await kill(instances[0])  # SIGKILL, mid-burst
-                for note in range(notes // 2, notes):
-                    for user_id in USERS:
-                        telegram.user(user_id).send_text(f"note {note} from {user_id}")
-                await wait_for(lambda: all(acked(telegram, user) >= notes for user in USERS),
-                               60, "every message answered by the survivor")
-            finally:
-                for process in instances:
-                    await kill(process)
+    async with behind_nginx(telegram, tmp_path) as (url, ports, _proxy, configs):
+        secret = {"TELEGRAM_WEBHOOK_SECRET": NEW_SECRET}
+        instances = [await start_cpdbot(path, env=secret) for path in configs]
+        notes = 6
+        try:
+            await wait_for(lambda: len(telegram.calls_to("setWebhook")) >= 2, 30,
+                           "both instances to set the webhook")
+            for port in ports:
+                await wait_for(lambda port=port: ready(port), 10, "both ready")
+            for note in range(notes // 2):
+                for user_id in USERS:
+                    telegram.user(user_id).send_text(f"note {note} from {user_id}")
+            await wait_for(lambda: sum(acked(telegram, user) for user in USERS)
+                           >= len(USERS), 30, "the burst under way")
+            await kill(instances[0])  # SIGKILL, mid-burst
+            for note in range(notes // 2, notes):
+                for user_id in USERS:
+                    telegram.user(user_id).send_text(f"note {note} from {user_id}")
+            await wait_for(lambda: all(acked(telegram, user) >= notes for user in USERS),
+                           60, "every message answered by the survivor")
+        finally:
+            for process in instances:
+                await kill(process)
         assert {status for _, status in telegram.deliveries} == {200}
         db = Database(url)
         try:

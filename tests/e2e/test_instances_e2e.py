@@ -21,7 +21,7 @@ from storage.engine import Database
 from storage.models import JournalEntry, LearningMoment
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.postgres import private_postgres
-from tests.support.processes import free_port, kill, start_cpdbot, write_config
+from tests.support.processes import free_port, healthy, kill, start_cpdbot, write_config
 
 SECRET = "instances-secret_42"
 USERS = range(8801, 8826)  # 25 clinicians
@@ -33,15 +33,6 @@ def instance_config(path: Path, telegram: FakeTelegram, url: str, port: int) -> 
         path, telegram, url, web_port=port,
         telegram_extra='mode = "webhook"\nlease_seconds = 2\n',
         web_extra=f'public_url = "http://127.0.0.1:{port}"\n')
-
-
-async def healthy(port: int) -> bool:
-    try:
-        async with aiohttp.ClientSession() as session, session.get(
-                f"http://127.0.0.1:{port}/healthz") as answer:
-            return answer.status == 200
-    except aiohttp.ClientError:
-        return False
 
 
 async def wait_for(predicate: object, timeout: float, what: str) -> None:

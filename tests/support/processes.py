@@ -9,6 +9,8 @@ import socket
 import sys
 from pathlib import Path
 
+import aiohttp
+
 from tests.support.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +77,13 @@ async def kill(process: asyncio.subprocess.Process) -> None:
     if process.returncode is None:
         process.send_signal(signal.SIGKILL)
     await process.wait()
+
+
+async def healthy(port: int) -> bool:
+    """Whether the bot's web server on this port answers /healthz."""
+    try:
+        async with aiohttp.ClientSession() as session, session.get(
+                f"http://127.0.0.1:{port}/healthz") as answer:
+            return answer.status == 200
+    except aiohttp.ClientError:
+        return False
