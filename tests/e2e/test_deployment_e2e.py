@@ -318,11 +318,11 @@ async def test_nginx_in_front_of_two_instances_through_a_secret_rotation(
                     print(f"-- instance {number + 1}:", *log.splitlines()[-30:], sep="\n")
         # Telegram saw only 200s: nginx took each stopping or stopped instance's share to the
         # other, and each request the old secret's instance refused with 403 to the new one.
+        # (Whether a request lands in an instance's short stopping window is timing; the 503
+        # itself is checked directly by the graceful-stop test above.)
         statuses = {status for _, status in telegram.deliveries}
         assert statuses == {200}, statuses
-        passed_on = proxy.upstream_statuses()
-        assert "403, 200" in passed_on  # old secret refused, taken by the other instance
-        assert "503, 200" in passed_on  # an instance stopping
+        assert "403, 200" in proxy.upstream_statuses()  # old secret refused, taken by the other
         db = Database(url)
         try:
             async with db.session() as session:
