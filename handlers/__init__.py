@@ -18,6 +18,8 @@ from handlers.capture import messages as capture
 from handlers.cpd import export, imports, summary
 from handlers.evidence import buttons as evidence_buttons
 from handlers.organisations import membership as organisations
+from handlers.organisations import nudges as org_nudges
+from handlers.organisations import superadmin
 from handlers.reflection import buttons as reflection_buttons
 from handlers.reflection import log, reflect
 from handlers.reminders import remind
@@ -76,6 +78,9 @@ def register(application: Application) -> None:
         CallbackQueryHandler(evidence_buttons.on_evidence_button,
                              pattern=callback_data.EVIDENCE_PATTERN),
         CallbackQueryHandler(organisations.on_org_button, pattern=organisations.ORG_PATTERN),
+        CallbackQueryHandler(org_nudges.on_nudge_button, pattern=org_nudges.NUDGE_PATTERN),
+        CallbackQueryHandler(superadmin.on_superadmin_button,
+                             pattern=superadmin.SUPERADMIN_PATTERN),
         CallbackQueryHandler(rights.on_privacy_button, pattern=rights.PRIVACY_PATTERN),
         CallbackQueryHandler(settings.on_settings_button, pattern=callback_data.SETTING_PATTERN),
         CallbackQueryHandler(export.on_export_button, pattern=export.EXPORT_PATTERN),

@@ -27,7 +27,12 @@ class Prefix(StrEnum):
     EVIDENCE = "ev"  # attaching files to entries as evidence
     ORGANISATION = "og"  # joining, sharing with and leaving organisations; officers' /org
     PRIVACY = "pv"  # /privacy: download everything, erase the account
+    ORG_NUDGE = "on"  # an officer's nudge: who, preview, send; a member's "no more of these"
+    SUPERADMIN = "sa"  # top-level organisations and their first officers
 
+
+# Under an officer's nudge: "no more messages from organisations" (handlers.organisations).
+ORG_MESSAGES_OFF = f"{Prefix.ORG_NUDGE}:q:0"
 
 Code = TypeVar("Code", bound=StrEnum)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import TypeVar, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
@@ -32,6 +32,12 @@ def database(context: ContextTypes.DEFAULT_TYPE) -> Database:
 
 def config(context: ContextTypes.DEFAULT_TYPE) -> Config:
     return cast(Config, context.application.bot_data["config"])
+
+
+def clock(context: ContextTypes.DEFAULT_TYPE) -> datetime:
+    """Now, or the test's clock: every reminder and nudge decision reads time through this."""
+    now: Callable[[], datetime] = context.bot_data.get("clock", utcnow)
+    return now()
 
 
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:

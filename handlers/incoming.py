@@ -19,6 +19,7 @@ from handlers.cpd.export import answer_dates
 from handlers.cpd.imports import take_import_file
 from handlers.evidence.buttons import answer_with_text, take_evidence_file
 from handlers.organisations.membership import take_staff_list
+from handlers.organisations.superadmin import answer_org_name
 from handlers.reflection.reflect import answer_text
 from handlers.reminders.remind import answer_typed
 from handlers.settings.screen import answer_setting
@@ -38,6 +39,7 @@ TYPED_ANSWERS: dict[Awaiting, TypedAnswer] = {
     Awaiting.QUIET_HOURS: answer_typed,
     Awaiting.VOICE_LINE: voice.add_line,
     Awaiting.EVIDENCE_FILE: answer_with_text,
+    Awaiting.ORG_NAME: answer_org_name,
 }
 
 

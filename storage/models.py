@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -86,6 +87,8 @@ class User(Base):
     ai_help: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     voice_consent: Mapped[bool | None] = mapped_column(Boolean)
     voice_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Reminders sent by the user's organisations' CPD offices; the user can turn them off.
+    org_messages: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class LearningMoment(Base):
@@ -306,6 +309,56 @@ class Invite(Base):
     staff_number: Mapped[str | None] = mapped_column(String(64))
     department: Mapped[str | None] = mapped_column(String(200))
     listed_name: Mapped[str | None] = mapped_column(String(200))
+    # The role it gives: member, or officer for the links superadmins make for first officers.
+    role: Mapped[str] = mapped_column(String(8), default=Role.MEMBER,
+                                      server_default=Role.MEMBER.value)
+
+
+class OrgNudge(Base):
+    """A reminder an officer sent to some of an organisation's members ("those behind in
+    Cardiology"): who sent it, to whom, and how many. Each person's copy is a delivery."""
+
+    __tablename__ = "org_nudges"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    organisation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("organisations.id", ondelete="CASCADE"))
+    sent_by: Mapped[int | None] = mapped_column(BigInteger)  # Telegram id; None: erased
+    audience: Mapped[str] = mapped_column(String(16))  # an Audience
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set once, when the officer confirms: a second press of "Send" finds it set.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+_UNSENT = text("outcome IS NULL")
+
+
+class NudgeDelivery(Base):
+    """One member's copy of an officer's nudge: sent once, by the reminder sweep's pacer,
+    outside the member's quiet hours. Claimed and settled like reminder rows."""
+
+    __tablename__ = "nudge_deliveries"
+    __table_args__ = (
+        UniqueConstraint("nudge_id", "user_id", name="uq_nudge_delivery"),
+        Index("ix_nudge_delivery_due", "due_at", sqlite_where=_UNSENT,
+              postgresql_where=_UNSENT),
+        Index("ix_nudge_delivery_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    nudge_id: Mapped[int] = mapped_column(BigId, ForeignKey("org_nudges.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Written when the officer confirmed, in the member's language with their figures: the
+    # officer was shown one of these, exactly.
+    text: Mapped[str] = mapped_column(Text)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(8))  # a DeliveryOutcome once settled
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Invite, Membership, Organisation, User, utcnow
-from storage.vocabulary import MembershipStatus
+from storage.vocabulary import MembershipStatus, Role
 
 
 def in_subtree(root: Organisation) -> ColumnElement[bool]:
     """This organisation and everything below it: one prefix match on the path."""
     return Organisation.path.startswith(root.path, autoescape=True)
+
+
+def member_pick(path: str) -> Subquery:
+    """One row per clinician of the subtree at `path` (their first membership in it), so one
+    in two of its departments counts once. Officers and viewers are staff of the office, not
+    its members, unless they also joined as members somewhere in it."""
+    return (select(Membership.user_id, func.min(Membership.id).label("membership_id"))
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Organisation.path.startswith(path, autoescape=True),
+                   Membership.status == MembershipStatus.ACTIVE,
+                   Membership.role == Role.MEMBER)
+            .group_by(Membership.user_id).subquery("picked"))
 
 
 async def chain(session: AsyncSession, organisation: Organisation) -> Sequence[Organisation]:
@@ -47,11 +59,13 @@ async def invite_by_code(session: AsyncSession, code: str) -> Invite | None:
 
 
 async def member_counts(session: AsyncSession, root: Organisation) -> dict[str, int]:
-    """Members of the organisation and everything below it, by status (each person once)."""
+    """Members of the organisation and everything below it, by status (each person once;
+    officers and viewers are not counted)."""
     rows = await session.execute(
         select(Membership.status, func.count(func.distinct(Membership.user_id)))
         .join(Organisation, Organisation.id == Membership.organisation_id)
-        .where(in_subtree(root)).group_by(Membership.status))
+        .where(in_subtree(root), Membership.role == Role.MEMBER)
+        .group_by(Membership.status))
     return {status: count for status, count in rows}
 
 
@@ -61,7 +75,7 @@ async def open_invite(session: AsyncSession, organisation_id: int) -> Invite | N
     return await session.scalar(
         select(Invite).where(
             Invite.organisation_id == organisation_id, Invite.revoked_at.is_(None),
-            Invite.staff_number.is_(None),
+            Invite.staff_number.is_(None), Invite.role == Role.MEMBER,
             or_(Invite.expires_at.is_(None), Invite.expires_at > now),
             or_(Invite.max_uses.is_(None), Invite.uses < Invite.max_uses))
         .order_by(Invite.id.desc()).limit(1))

@@ -38,6 +38,16 @@ class Role(StrEnum):
     VIEWER = "viewer"  # sees totals; exports nothing
 
 
+class DeliveryOutcome(StrEnum):
+    """What became of one member's copy of an officer's nudge."""
+
+    SENT = "sent"
+    OPTED_OUT = "opted"  # they turned organisation messages off before it went
+    GONE = "gone"  # no longer a member, or the account was erased
+    BLOCKED = "blocked"  # they blocked the bot
+    FAILED = "failed"
+
+
 class MembershipStatus(StrEnum):
     ACTIVE = "active"
     PENDING = "pending"  # joined by a link that needs an officer's approval
@@ -70,4 +80,5 @@ class Awaiting(StrEnum):
     IMPORT_FILE = "import"  # the file /import asked for (a document, not text)
     VOICE_LINE = "line:"  # a typed line for a voice note: + moment id
     EVIDENCE_FILE = "evidence:"  # a certificate for a log entry (a file): + reflection id
+    ORG_NAME = "orgname"  # a superadmin's new top-level organisation
     STAFF_LIST = "staff:"  # an officer's staff list (a file): + organisation id

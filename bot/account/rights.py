@@ -25,7 +25,9 @@ from storage.models import (
     LearningMoment,
     LlmUsage,
     Membership,
+    NudgeDelivery,
     Organisation,
+    OrgNudge,
     Reflection,
     Reminder,
     User,
@@ -36,7 +38,7 @@ from storage.vocabulary import MembershipStatus
 HOLDINGS: tuple[tuple[str, Any], ...] = (
     ("evidence", Evidence), ("records", CpdRecord), ("reflections", Reflection),
     ("moments", LearningMoment), ("reminders", Reminder), ("memberships", Membership),
-    ("ai_usage", LlmUsage),
+    ("ai_usage", LlmUsage), ("organisation_messages", NudgeDelivery),
 )
 
 
@@ -91,6 +93,8 @@ async def erase(db: Database, user_id: int) -> dict[str, int]:
             AuditEvent.actor == f"admin:{user_id}")))
         await session.execute(update(Invite).where(Invite.created_by == user_id)
                               .values(created_by=None))
+        await session.execute(update(OrgNudge).where(OrgNudge.sent_by == user_id)
+                              .values(sent_by=None))
         await session.execute(delete(User).where(User.id == user_id))
         session.add(AuditEvent(actor="system", action="account_erased", detail={}))
     return gone

@@ -39,6 +39,7 @@ from storage.models import (
     Reflection,
     User,
 )
+from storage.organisations import member_pick
 from storage.vocabulary import MembershipStatus, RecordStatus
 
 BATCH = 5000
@@ -70,18 +71,8 @@ class LiveSharing:
     users: set[int] = field(default_factory=set)
 
 
-def _member_pick(scope: str) -> Any:
-    """One membership per member of the subtree (the first made), so a clinician in two of
-    its departments is exported once."""
-    return (select(Membership.user_id, func.min(Membership.id).label("membership_id"))
-            .join(Organisation, Organisation.id == Membership.organisation_id)
-            .where(Organisation.path.startswith(scope, autoescape=True),
-                   Membership.status == MembershipStatus.ACTIVE)
-            .group_by(Membership.user_id).subquery("picked"))
-
-
 def sharing_statement(scope: str) -> Select[Any]:
-    pick = _member_pick(scope)
+    pick = member_pick(scope)
     return (select(Membership.user_id).join(pick, pick.c.membership_id == Membership.id)
             .where(Membership.share_reflections.is_(True)))
 
@@ -105,7 +96,7 @@ def _statement(query: Query, dialect: str) -> Select[Any]:
         columns += [shares, literal(None), literal(None), literal(None)]
         statement = select(*columns).join(User, User.id == CpdRecord.user_id)
     else:
-        pick = _member_pick(query.scope)
+        pick = member_pick(query.scope)
         member, place = aliased(Membership), aliased(Organisation)
         columns += [literal(False), place.path, member.staff_number, member.listed_name]
         statement = (select(*columns).join(User, User.id == CpdRecord.user_id)

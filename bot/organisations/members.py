@@ -63,9 +63,11 @@ def new_code() -> str:
 async def create_invite(db: Database, organisation_id: int, actor: str,
                         created_by: int | None = None, days: int | None = None,
                         max_uses: int | None = None, staff_number: str | None = None,
-                        department: str | None = None, listed_name: str | None = None) -> Invite:
-    """A link to join; a personal one (with a staff number) is good for one use."""
-    personal = staff_number is not None
+                        department: str | None = None, listed_name: str | None = None,
+                        role: Role = Role.MEMBER) -> Invite:
+    """A link to join; a personal one (with a staff number) is good for one use. A link
+    with another role (a superadmin's for a first officer) is good for one use too."""
+    personal = staff_number is not None or role != Role.MEMBER
     async with db.session.begin() as session:
         if await session.get(Organisation, organisation_id) is None:
             raise OrganisationError(f"there is no organisation {organisation_id}")
@@ -73,11 +75,11 @@ async def create_invite(db: Database, organisation_id: int, actor: str,
                         created_by=created_by, uses=0,
                         expires_at=utcnow() + timedelta(days=days) if days else None,
                         max_uses=1 if personal else max_uses, staff_number=staff_number,
-                        department=department, listed_name=listed_name)
+                        department=department, listed_name=listed_name, role=role)
         session.add(invite)
         await session.flush()
         audit(session, actor, "invite_create", organisation=organisation_id,
-              invite=invite.id, personal=personal)
+              invite=invite.id, personal=personal, role=str(role))
         return invite
 
 
@@ -104,7 +106,13 @@ async def preview(db: Database, user_id: int, code: str) -> Preview | InviteProb
         chain = await organisations.chain(session, organisation)
         membership = await organisations.membership(session, organisation.id, user_id)
     return Preview(invite, organisation, " / ".join(org.name for org in chain),
-                   organisation.requires_approval and invite.staff_number is None, membership)
+                   _needs_approval(organisation, invite), membership)
+
+
+def _needs_approval(organisation: Organisation, invite: Invite) -> bool:
+    """Open member links of an organisation that asks for it; personal links never."""
+    return (organisation.requires_approval and invite.staff_number is None
+            and invite.role == Role.MEMBER)
 
 
 async def join(db: Database, user_id: int, code: str) -> Joined | InviteProblem:
@@ -118,7 +126,9 @@ async def join(db: Database, user_id: int, code: str) -> Joined | InviteProblem:
         organisation = await session.get(Organisation, invite.organisation_id)
         assert organisation is not None
         membership = await organisations.membership(session, organisation.id, user_id)
-        if membership is not None and membership.status != MembershipStatus.LEFT:
+        promoted = invite.role != Role.MEMBER
+        if (membership is not None and membership.status != MembershipStatus.LEFT
+                and (not promoted or membership.role == invite.role)):
             return Joined(organisation, membership, membership.status ==
                           MembershipStatus.PENDING, already=True)
         spent = cast(CursorResult[Any], await session.execute(
@@ -129,21 +139,24 @@ async def join(db: Database, user_id: int, code: str) -> Joined | InviteProblem:
             .values(uses=Invite.uses + 1)))
         if spent.rowcount != 1:  # someone else took the last use meanwhile
             return InviteProblem.USED_UP
-        pending = organisation.requires_approval and invite.staff_number is None
+        pending = _needs_approval(organisation, invite)
         status = MembershipStatus.PENDING if pending else MembershipStatus.ACTIVE
         if membership is None:
             membership = Membership(organisation_id=organisation.id, user_id=user_id,
                                     role=Role.MEMBER)
             session.add(membership)
-        membership.status, membership.joined_at, membership.left_at = status, now, None
-        membership.share_reflections, membership.sharing_since = False, None
+        if membership.status != MembershipStatus.ACTIVE:  # (re)joining, not a promotion
+            membership.joined_at = now
+            membership.share_reflections, membership.sharing_since = False, None
+        membership.status, membership.left_at, membership.role = status, None, invite.role
         if invite.staff_number is not None:
             membership.staff_number = invite.staff_number
             membership.department = invite.department
             membership.listed_name = invite.listed_name
         await session.flush()
         audit(session, f"user:{user_id}", "org_join", user_id=user_id,
-              organisation=organisation.id, invite=invite.id, status=str(status))
+              organisation=organisation.id, invite=invite.id, status=str(status),
+              role=str(invite.role))
         return Joined(organisation, membership, pending, already=False)
 
 

@@ -30,8 +30,8 @@ from bot.cpd.rules import from_hundredths
 from bot.library.loader import Library
 from storage.engine import Database
 from storage.models import CpdRecord, Membership, Organisation, User
-from storage.organisations import in_subtree
-from storage.vocabulary import MembershipStatus, RecordStatus
+from storage.organisations import in_subtree, member_pick
+from storage.vocabulary import RecordStatus
 
 
 class Status(StrEnum):
@@ -79,10 +79,7 @@ def expected_by(target: Decimal | None, start: date, end: date, today: date) -> 
 async def roster(db: Database, library: Library, root: Organisation, start: date, end: date,
                  today: date) -> list[MemberStanding]:
     """Every active member of the organisation and below it, once, with their standing."""
-    picked = (select(Membership.user_id, func.min(Membership.id).label("membership_id"))
-              .join(Organisation, Organisation.id == Membership.organisation_id)
-              .where(in_subtree(root), Membership.status == MembershipStatus.ACTIVE)
-              .group_by(Membership.user_id).subquery())
+    picked = member_pick(root.path)
     credited = (select(CpdRecord.user_id, func.sum(CpdRecord.credits).label("credits"),
                        func.max(CpdRecord.activity_date).label("last"))
                 .where(CpdRecord.status == RecordStatus.ACTIVE,

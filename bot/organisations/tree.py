@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.common.text import clean_text
 from storage import organisations
 from storage.credit_records import audit
 from storage.engine import Database
-from storage.models import Organisation
+from storage.models import Membership, Organisation
+from storage.vocabulary import MembershipStatus, Role
 
 PATH_SEPARATOR = " / "
 
@@ -65,6 +66,29 @@ async def all_nodes(db: Database) -> list[Node]:
     async with db.session() as session:
         found = (await session.scalars(select(Organisation).order_by(Organisation.path))).all()
     return nodes(found)
+
+
+async def roots(db: Database) -> list[tuple[Organisation, int]]:
+    """The top-level organisations, each with its number of officers (for superadmins)."""
+    officers = (select(Membership.organisation_id, func.count().label("officers"))
+                .where(Membership.role == Role.OFFICER,
+                       Membership.status == MembershipStatus.ACTIVE)
+                .group_by(Membership.organisation_id).subquery())
+    async with db.session() as session:
+        rows = await session.execute(
+            select(Organisation, officers.c.officers)
+            .outerjoin(officers, officers.c.organisation_id == Organisation.id)
+            .where(Organisation.parent_id.is_(None)).order_by(Organisation.name))
+        return [(row[0], row[1] or 0) for row in rows]
+
+
+async def subtree(db: Database, root: Organisation, limit: int = 50) -> list[Node]:
+    """The organisation and what is below it, in path order, named from the top."""
+    async with db.session() as session:
+        above = list(await organisations.chain(session, root))[:-1]
+        found = (await session.scalars(select(Organisation).where(
+            organisations.in_subtree(root)).order_by(Organisation.path).limit(limit))).all()
+    return nodes([*above, *found])[len(above):]
 
 
 def nodes(found: Sequence[Organisation]) -> list[Node]:

@@ -54,19 +54,30 @@ def zone_of(user: User) -> str:
     return user.time_zone or "UTC"
 
 
-def in_quiet_hours(user: User, at: datetime) -> bool:
+QuietSpan = tuple[int, int]  # local minutes after midnight: from, until
+
+
+def quiet_span(user: User, default: QuietSpan | None = None) -> QuietSpan | None:
     if user.quiet_from is None or user.quiet_until is None:
+        return default
+    return user.quiet_from, user.quiet_until
+
+
+def in_quiet_hours(user: User, at: datetime, default: QuietSpan | None = None) -> bool:
+    """Within the user's quiet hours; `default` stands in for a user who set none."""
+    span = quiet_span(user, default)
+    if span is None:
         return False
     local = at.astimezone(ZoneInfo(zone_of(user)))
     minute = local.hour * 60 + local.minute
-    start, end = user.quiet_from, user.quiet_until
+    start, end = span
     return start <= minute < end if start <= end else (minute >= start or minute < end)
 
 
-def quiet_hours_end(user: User, after: datetime) -> datetime:
-    assert user.quiet_until is not None
-    return next_due(Schedule(time(*divmod(user.quiet_until, 60)), EVERY_DAY), zone_of(user),
-                    after)
+def quiet_hours_end(user: User, after: datetime, default: QuietSpan | None = None) -> datetime:
+    span = quiet_span(user, default)
+    assert span is not None
+    return next_due(Schedule(time(*divmod(span[1], 60)), EVERY_DAY), zone_of(user), after)
 
 
 def same_local_day(first: datetime, second: datetime, zone: str) -> bool:

@@ -29,7 +29,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -102,13 +102,23 @@ class Report:
     def __bool__(self) -> bool:
         return any(vars(self).values())
 
+    def add(self, other: Report) -> None:
+        for name, value in vars(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+
+Then = Callable[[Callable[[], bool]], Awaitable[Report]]
+
 
 async def lead(db: Database, library: Library, send: Send, pacer: Pacer,
                clock: Callable[[], datetime], rules: Rules, holder: str,
-               wall: Callable[[], datetime] = utcnow) -> Report | None:
+               wall: Callable[[], datetime] = utcnow, then: Then | None = None
+               ) -> Report | None:
     """Sweep if this instance holds the leader lease, or can take it; None when another
     instance holds it. `wall` is the real time the lease expires by (not the test's clock
-    that reminders read): a lease is about whether its holder is alive."""
+    that reminders read): a lease is about whether its holder is alive. `then` is more
+    sending under the same lease and pacer (the officers' nudges), given `carry_on`; its
+    report is added to the sweep's."""
     now = wall()
     async with db.session.begin() as session:
         won = await leases.acquire(session, [LEASE_KEY], holder, now, now + rules.lease)
@@ -117,8 +127,11 @@ async def lead(db: Database, library: Library, send: Send, pacer: Pacer,
     lost = asyncio.Event()
     keeper = asyncio.create_task(_keep_lease(db, holder, rules.lease, wall, lost))
     try:
-        return await sweep(db, library, send, pacer, clock, rules,
-                           carry_on=lambda: not lost.is_set())
+        report = await sweep(db, library, send, pacer, clock, rules,
+                             carry_on=lambda: not lost.is_set())
+        if then is not None and not lost.is_set():
+            report.add(await then(lambda: not lost.is_set()))
+        return report
     finally:
         keeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -236,8 +249,9 @@ async def _plan(db: Database, library: Library, claimed: list[rows.Claimed], now
     return moves, outgoing
 
 
-async def _deliver(db: Database, outgoing: list[Nudge], send: Send, pacer: Pacer,
-                   clock: Callable[[], datetime], report: Report) -> None:
+async def send_all(outgoing: Sequence[Nudge], send: Send, pacer: Pacer,
+                   report: Report) -> list[Outcome]:
+    """Send a round's messages through the pacer; each one's outcome, in order."""
     # A few senders take the round's messages in turn, rather than a task per message all
     # waiting on the pacer at once: a thousand sleeping tasks a round cost timers, memory,
     # and garbage collections of their own.
@@ -249,6 +263,12 @@ async def _deliver(db: Database, outgoing: list[Nudge], send: Send, pacer: Pacer
             outcomes[place] = await _send_one(outgoing[place], send, pacer, report)
 
     await asyncio.gather(*(sender() for _ in range(min(SENDERS, len(outgoing)))))
+    return outcomes
+
+
+async def _deliver(db: Database, outgoing: list[Nudge], send: Send, pacer: Pacer,
+                   clock: Callable[[], datetime], report: Report) -> None:
+    outcomes = await send_all(outgoing, send, pacer, report)
     sent = [nudge.reminder_id for nudge, outcome in zip(outgoing, outcomes, strict=True)
             if outcome is Outcome.SENT]
     report.sent += len(sent)

@@ -69,7 +69,8 @@ def erase_question(counts: dict[str, int], language: str) -> Screen:
              "reflections": _("reflections: {count}"), "records": _("CPD records: {count}"),
              "evidence": _("evidence links: {count}"), "reminders": _("reminders: {count}"),
              "memberships": _("organisation memberships: {count}"),
-             "ai_usage": _("days of AI help use: {count}")}
+             "ai_usage": _("days of AI help use: {count}"),
+             "organisation_messages": _("reminders from organisations: {count}")}
     lines = ["⚠️ " + _("Erase your account? This deletes, for good:"), ""]
     lines += [f"• {names[key].format(count=count)}" for key, count in counts.items()]
     lines += ["", _("and every message of yours the bot still holds. Organisations will see "

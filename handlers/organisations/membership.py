@@ -30,9 +30,12 @@ from handlers.common import (
     register_user,
     send_screen,
 )
+from handlers.organisations import nudges as nudge_screens
+from handlers.organisations.superadmin import is_superadmin
+from handlers.organisations.superadmin import section as superadmin_section
 from handlers.other import answer_expired
 from storage import organisations, users
-from storage.models import Membership, Organisation, utcnow
+from storage.models import Membership, Organisation, User, utcnow
 from storage.vocabulary import Awaiting, MembershipStatus, Role
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
@@ -71,11 +74,20 @@ def problem_text(problem: InviteProblem, language: str) -> str:
 
 def join_screen(found: Preview, code: str, language: str) -> Screen:
     _ = translator(language).gettext
-    if found.membership is not None and found.membership.status == MembershipStatus.ACTIVE:
-        return "🏥 " + _("You are already a member of {organisation}.").format(
+    officer = found.invite.role == Role.OFFICER
+    if (found.membership is not None and found.membership.status == MembershipStatus.ACTIVE
+            and (not officer or found.membership.role == Role.OFFICER)):
+        return "🏥 " + (_("You are already an officer of {organisation}.") if officer else
+                       _("You are already a member of {organisation}.")).format(
             organisation=found.path_name), None
-    lines = ["🏥 " + _("Join {organisation}?").format(organisation=found.path_name), "",
-             what_it_sees(language)]
+    lines = ["🏥 " + _("Become an officer of {organisation}?").format(
+        organisation=found.path_name), "", _(
+        "You will see the CPD records and totals of its members and of everything below it, "
+        "and reflective text only from those who share it with the organisation. You can "
+        "export them, manage its invite links and send them reminders. Every view and "
+        "export is recorded.")] if officer else [
+        "🏥 " + _("Join {organisation}?").format(organisation=found.path_name), "",
+        what_it_sees(language)]
     if found.needs_approval:
         lines += ["", _("An officer of the organisation approves each new member.")]
     return "\n".join(lines), InlineKeyboardMarkup([[
@@ -104,6 +116,9 @@ def joined_text(joined: Joined, language: str) -> str:
     if joined.already:
         return "🏥 " + _("You are already a member of {organisation}.").format(
             organisation=name)
+    if joined.membership.role == Role.OFFICER:
+        return "✅ " + _("You are now an officer of {organisation}. /org shows its members, "
+                        "invite links and reminders.").format(organisation=name)
     if joined.pending:
         return "⏳ " + _("Asked to join {organisation}. An officer will approve it; I'll tell "
                         "you.").format(organisation=name)
@@ -111,7 +126,8 @@ def joined_text(joined: Joined, language: str) -> str:
                     "you share your reflections with it or leave.").format(organisation=name)
 
 
-def memberships_screen(found: list[tuple[Membership, Organisation]], language: str) -> Screen:
+def memberships_screen(found: list[tuple[Membership, Organisation]], org_messages: bool,
+                       language: str) -> Screen:
     _ = translator(language).gettext
     if not found:
         return ("🏥 " + _("You are not in any organisation. Your CPD office can send you an "
@@ -137,6 +153,9 @@ def memberships_screen(found: list[tuple[Membership, Organisation]], language: s
                 "s", organisation.id, int(not membership.share_reflections))])
         keyboard.append([_button("🚪 " + _("Leave {organisation}").format(
             organisation=organisation.name[:40]), "l", organisation.id)])
+    lines += ["", _("Reminders from your CPD offices: on.") if org_messages
+              else _("Reminders from your CPD offices: off.")]
+    keyboard.append([nudge_screens.org_messages_button(not org_messages, language)])
     return "\n".join(lines), InlineKeyboardMarkup(keyboard)
 
 
@@ -144,14 +163,15 @@ async def on_organisations(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user, message = update.effective_user, update.effective_message
     assert user is not None and message is not None
     language = await register_user(context, user)
-    await send_screen(context.bot, user.id, memberships_screen(
-        await _memberships(context, user.id), language))
+    await send_screen(context.bot, user.id, await _memberships(context, user.id, language))
 
 
-async def _memberships(context: ContextTypes.DEFAULT_TYPE,
-                       user_id: int) -> list[tuple[Membership, Organisation]]:
+async def _memberships(context: ContextTypes.DEFAULT_TYPE, user_id: int,
+                       language: str) -> Screen:
     async with database(context).session() as session:
-        return list(await organisations.memberships_of(session, user_id))
+        found = list(await organisations.memberships_of(session, user_id))
+        person = await session.get(User, user_id)
+    return memberships_screen(found, person is None or person.org_messages, language)
 
 
 async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
@@ -160,10 +180,11 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
     _ = translator(language).gettext
     db = database(context)
     held = await access.roles_of(db, user_id)
-    if not held:
+    superadmin = is_superadmin(context, user_id)
+    if not held and not superadmin:
         return _("/org is for the CPD officers of an organisation. /organisations shows "
                  "yours."), None
-    lines, keyboard = ["🏥 " + _("Your organisations")], []
+    lines, keyboard = ["🏥 " + _("Your organisations")] if held else [], []
     today = utcnow().date()
     # Before the session below: SQLite's one connection can't serve two sessions at once.
     standings = {organisation.id: status.counts(await status.roster(
@@ -191,6 +212,9 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
                 if invite is not None:
                     row.append(_button("🚫 " + _("Withdraw the link"), "x", invite.id))
                 keyboard.append(row)
+                keyboard.append([nudge_screens.button(
+                    "📣 " + _("Remind members of {organisation}").format(
+                        organisation=organisation.name[:40]), "p", organisation.id)])
                 for membership, name in await organisations.pending_in(session, organisation):
                     lines.append("⏳ " + (membership.listed_name or name or str(
                         membership.user_id)))
@@ -198,7 +222,11 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
                         _button("✅ " + _("Approve {name}").format(name=(name or "")[:30]),
                                 "a", membership.id),
                         _button("✖️ " + _("Decline"), "r", membership.id)])
-    return "\n".join(lines), InlineKeyboardMarkup(keyboard) if keyboard else None
+    if superadmin:
+        more_lines, more_buttons = await superadmin_section(context, language)
+        lines += more_lines
+        keyboard += more_buttons
+    return "\n".join(lines).strip(), InlineKeyboardMarkup(keyboard) if keyboard else None
 
 
 async def on_org(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -243,7 +271,7 @@ async def on_org_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             await answer_expired(update, context)
             return
         await query.answer(_("Done.") if action == "s" else _("You left the organisation."))
-        text, keyboard = memberships_screen(await _memberships(context, user_id), language)
+        text, keyboard = await _memberships(context, user_id, language)
         await edit_quietly(query.edit_message_text(text, reply_markup=keyboard))
         return
     if action == "b":

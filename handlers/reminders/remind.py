@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -16,10 +16,11 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.common.i18n import translator
+from bot.organisations import nudges as org_nudges
 from bot.reminders import schedules as reminders
 from bot.reminders.messages import Nudge
 from bot.reminders.schedules import View
-from bot.reminders.sweep import Outcome, Rules, Send, SlowDown, lead
+from bot.reminders.sweep import Outcome, Report, Rules, Send, SlowDown, lead
 from bot.reminders.times import (
     EVERY_DAY,
     WORKDAYS,
@@ -32,6 +33,7 @@ from bot.reminders.times import (
 from bot.runtime.dispatch import instance_name
 from bot.runtime.pacing import Pacer
 from handlers.callback_data import (
+    ORG_MESSAGES_OFF,
     MomentAction,
     Prefix,
     RemindAction,
@@ -41,6 +43,7 @@ from handlers.callback_data import (
 )
 from handlers.capture.messages import capture_message
 from handlers.common import (
+    clock,
     config,
     database,
     edit_quietly,
@@ -51,7 +54,7 @@ from handlers.common import (
 from handlers.other import answer_expired
 from storage import users
 from storage.engine import Database
-from storage.models import Reminder, utcnow
+from storage.models import Reminder
 from storage.vocabulary import Awaiting
 
 log = logging.getLogger("cpdbot.reminders")
@@ -62,12 +65,6 @@ QUIET_SPELLS = (3, 7, 14)
 QUIET_HOURS = ((22 * 60, 7 * 60), (23 * 60, 6 * 60))
 ICONS = {"nudge": "🔔", "digest": "📅", "deadline": "⏰", "quiet": "🌱"}
 Screen = tuple[str, InlineKeyboardMarkup]
-
-
-def clock(context: ContextTypes.DEFAULT_TYPE) -> datetime:
-    """Now, or the test's clock: every reminder decision reads time through this."""
-    now: Callable[[], datetime] = context.bot_data.get("clock", utcnow)
-    return now()
 
 
 def _button(label: str, action: RemindAction, argument: str | None = None) -> InlineKeyboardButton:
@@ -325,6 +322,8 @@ async def on_private_member_change(update: Update, context: ContextTypes.DEFAULT
 def nudge_keyboard(nudge: Nudge) -> dict[str, Any]:
     """The buttons under a reminder, as the Bot API's JSON: at 1000 reminders a second,
     building and serialising PTB's keyboard objects cost a fifth of each send's CPU."""
+    if nudge.kind == org_nudges.KIND:
+        return {"inline_keyboard": [[_org_messages_off(nudge.language)]]}
     rows: list[Any] = []
     if nudge.moment_id is not None:
         _ = translator(nudge.language).gettext
@@ -332,6 +331,13 @@ def nudge_keyboard(nudge: Nudge) -> dict[str, Any]:
                       "callback_data": moment_button(MomentAction.REFLECT, nudge.moment_id)}])
     rows.append(_snooze_row(nudge.language, nudge.kind))
     return {"inline_keyboard": rows}
+
+
+@functools.lru_cache(maxsize=16)
+def _org_messages_off(language: str) -> dict[str, str]:
+    _ = translator(language).gettext
+    return {"text": "🔕 " + _("No more messages from organisations"),
+            "callback_data": ORG_MESSAGES_OFF}
 
 
 @functools.lru_cache(maxsize=256)
@@ -386,9 +392,14 @@ async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     settings = config(context).reminders
     pacer = context.bot_data.setdefault("pacer", Pacer(settings.max_per_second))
     holder = context.bot_data.setdefault("sweep_holder", instance_name())
-    report = await lead(database(context), library(context),
-                        sender(context.bot, settings.paid_broadcast), pacer,
-                        lambda: clock(context), rules(context), holder)
+    db, swept = database(context), rules(context)
+    send = sender(context.bot, settings.paid_broadcast)
+
+    def officers_nudges(carry_on: Callable[[], bool]) -> Awaitable[Report]:
+        return org_nudges.deliver(db, send, pacer, lambda: clock(context), swept, carry_on)
+
+    report = await lead(db, library(context), send, pacer, lambda: clock(context), swept,
+                        holder, then=officers_nudges)
     if report is None:
         log.debug("reminder sweep: another instance holds the lease")
     elif report:

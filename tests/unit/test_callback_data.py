@@ -48,6 +48,8 @@ SAMPLES = {
     Prefix.EVIDENCE: evidence_button(EvidenceAction.ATTACH, LONGEST_ID, LONGEST_ID),
     Prefix.ORGANISATION: "og:j:" + "A" * 22 + ":1",
     Prefix.PRIVACY: "pv:y:999999999999",
+    Prefix.ORG_NUDGE: f"on:d:{LONGEST_ID}:not_done",
+    Prefix.SUPERADMIN: f"sa:o:{LONGEST_ID}",
 }
 
 
@@ -144,7 +146,7 @@ SENT_CODES = {
     Prefix: {"MOMENT": "m", "INBOX": "inbox", "LANGUAGE": "lang", "REFLECTION": "rf",
              "LOG": "lg", "SETTING": "st", "REMIND": "rm", "EXPORT": "ex", "ADMIN_EXPORT": "ax",
              "IMPORT": "im", "VOICE_CONSENT": "vc", "EVIDENCE": "ev", "ORGANISATION": "og",
-             "PRIVACY": "pv"},
+             "PRIVACY": "pv", "ORG_NUDGE": "on", "SUPERADMIN": "sa"},
     EvidenceAction: {"CHOOSE": "c", "ATTACH": "a", "BACK": "b", "LIST": "l", "REMOVE": "x"},
     MomentAction: {"REFLECT": "r", "KEEP": "k", "DROP": "d", "UNDO": "u", "REDACT": "x"},
     ReflectionAction: {
