@@ -232,6 +232,20 @@ class Evidence(Base):
     attached_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class CreditMonth(Base):
+    """Each user's active credits per calendar month, and their latest activity in it: a
+    roster of 20,000 reads twelve rows a member, not every record. Rebuilt for a user by
+    `storage.credit_months.refresh` whenever `bot.cpd.records` changes their records."""
+
+    __tablename__ = "credit_months"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the 1st
+    credits: Mapped[int] = mapped_column(BigInteger)  # hundredths
+    last_activity: Mapped[date] = mapped_column(Date)
+
+
 class Organisation(Base):
     """A ministry, region, hospital or department: a node of a tree.
 

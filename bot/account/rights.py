@@ -19,6 +19,7 @@ from storage.engine import Database
 from storage.models import (
     AuditEvent,
     CpdRecord,
+    CreditMonth,
     Evidence,
     Invite,
     JournalEntry,
@@ -85,6 +86,7 @@ async def erase(db: Database, user_id: int) -> dict[str, int]:
             result = cast(CursorResult[Any], await session.execute(
                 delete(model).where(model.user_id == user_id)))
             gone[name] = result.rowcount or 0
+        await session.execute(delete(CreditMonth).where(CreditMonth.user_id == user_id))
         journal = cast(CursorResult[Any], await session.execute(
             delete(JournalEntry).where(JournalEntry.user_key == user_id)))
         gone["journal"] = journal.rowcount or 0

@@ -21,7 +21,7 @@ from bot.cpd.personal import framework_of, today_for, user_target
 from bot.cpd.rules import Entry, Placed, allocate, award, from_hundredths, to_hundredths
 from bot.library.frameworks import Framework
 from bot.library.loader import Library
-from storage import credit_records, moments
+from storage import credit_months, credit_records, moments
 from storage.engine import Database
 from storage.models import CpdRecord, Reflection, User, utcnow
 from storage.vocabulary import RecordStatus, ReflectionStatus
@@ -198,6 +198,7 @@ async def reallocate(session: AsyncSession, library: Library, user: User, actor:
                 credit_records.audit(session, actor, "recount", user_id=user.id,
                                      record_id=record.id, before=before,
                                      after=_figures(record), cap=result.cap)
+    await credit_months.refresh(session, [user.id])  # every change of records ends here
 
 
 async def switch_framework(session: AsyncSession, library: Library, user: User,

@@ -10,6 +10,7 @@ import pytest
 from bot.library.loader import load_library
 from bot.organisations import members, status, tree
 from bot.organisations.status import Status, expected_by, status_of
+from storage import credit_months
 from storage.engine import Database
 from storage.models import CpdRecord, User
 from storage.vocabulary import Role
@@ -56,6 +57,7 @@ async def test_a_roster_has_each_member_once_with_their_standing(db: Database) -
             session.add(CpdRecord(user_id=user_id, source="import", framework_id="ua_moh",
                                   activity_date=day, activity_type="event", title="x",
                                   category="events", unit="point", raw=points, credits=points))
+        await credit_months.refresh(session, [1, 2, 4])  # what bot.cpd.records does
     found = await status.roster(db, LIBRARY, ministry, date(2026, 1, 1), date(2026, 12, 31),
                                 date(2026, 7, 2))
     by_user = {standing.user_id: standing for standing in found}
@@ -66,3 +68,11 @@ async def test_a_roster_has_each_member_once_with_their_standing(db: Database) -
     assert by_user[2].last_activity == date(2026, 5, 1)
     assert by_user[1].framework_id == "ua_moh"  # the hospital's default framework
     assert status.counts(found)[Status.DONE] == 1
+    # Periods that cut months: the part-months come from the records themselves.
+    for start, end, expected in ((date(2026, 3, 2), date(2026, 5, 1), {1: 0, 2: 15}),
+                                 (date(2026, 2, 15), date(2026, 4, 30), {1: 50, 2: 0}),
+                                 (date(2026, 3, 1), date(2026, 3, 1), {1: 50, 2: 0}),
+                                 (date(2026, 5, 1), date(2026, 5, 31), {1: 0, 2: 15})):
+        sums = {one.user_id: one.credits for one in await status.roster(
+            db, LIBRARY, ministry, start, end, date(2026, 7, 2))}
+        assert {key: sums[key] for key in expected} == expected, (start, end)
