@@ -56,7 +56,7 @@ def period_sums(start: date, end: date, users: Any) -> Select[Any]:
                                                ).replace(day=1)
     after = end + timedelta(days=1)
     whole_until = after if after.day == 1 else end.replace(day=1)  # exclusive
-    parts: list[Select[Any]] = []
+    parts: list[Select[int, int, date]] = []
     edges = [(start, end)]
     if whole_from < whole_until:
         parts.append(select(CreditMonth.user_id, CreditMonth.credits.label("credits"),

@@ -92,11 +92,14 @@ async def _preview(context: ContextTypes.DEFAULT_TYPE, user_id: int, organisatio
                                  organisation_id, audience, clock(context).date(), language)
     if drafted is None:
         return None
-    _ = translator(language).gettext
+    translation = translator(language)
+    _ = translation.gettext
     count = len(drafted.recipients)
-    lines = ["📣 " + _("{organisation}, {audience}: {count} people will get this "
-                      "reminder.").format(organisation=drafted.organisation.name,
-                                          audience=_(AUDIENCE_NAMES[audience]), count=count)]
+    lines = ["📣 " + translation.ngettext(
+        "{organisation}, {audience}: {count} person will get this reminder.",
+        "{organisation}, {audience}: {count} people will get this reminder.", count).format(
+        organisation=drafted.organisation.name, audience=_(AUDIENCE_NAMES[audience]),
+        count=count)]
     if drafted.opted_out:
         lines.append(_("{count} more turned messages from organisations off.").format(
             count=drafted.opted_out))
@@ -116,7 +119,8 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert query is not None
     match = _BUTTON.fullmatch(query.data or "")
     language = await language_of(context, query.from_user)
-    _ = translator(language).gettext
+    translation = translator(language)
+    _ = translation.gettext
     user_id = query.from_user.id
     if match is None:
         await answer_expired(update, context)
@@ -142,9 +146,11 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer()
         await edit_quietly(query.edit_message_text(
             "ℹ️ " + _("This reminder was sent already.") if sent.already else
-            "✅ " + _("Sending to {count} people of {organisation}: now, or when their quiet "
-                     "hours end.").format(count=sent.recipients,
-                                          organisation=sent.organisation.name)))
+            "✅ " + translation.ngettext(
+                "Sending to {count} person of {organisation}: now, or when their quiet hours "
+                "end.", "Sending to {count} people of {organisation}: now, or when their "
+                "quiet hours end.", sent.recipients).format(
+                count=sent.recipients, organisation=sent.organisation.name)))
         return
     screen: Screen | None = None
     if action == "p":

@@ -196,3 +196,26 @@ async def test_a_superadmin_creates_a_ministry_and_names_its_first_officer(
         assert ("user:8303", "org_join") in actions
     finally:
         await bot.stop()
+
+
+async def test_a_viewer_sees_totals_and_can_neither_export_nor_remind(
+        bot: RunningBot, telegram: FakeTelegram, db: Database, tmp_path: Path) -> None:
+    config_path = await operator(telegram, db, tmp_path)
+    hospital = await cpdbot(config_path, "org", "create", "District Hospital")
+    await cpdbot(config_path, "org", "grant", hospital, "8401", "viewer")
+    link = await cpdbot(config_path, "org", "invite", hospital)
+    await member(telegram, 8402, "Ivan", link)
+
+    viewer = Chat(telegram, 8401, "en", first_name="Vera")
+    [org] = await viewer.say("/org")
+    assert "District Hospital (viewer)" in org.params["text"]
+    assert "Members: 1." in org.params["text"] and "at risk 1" in org.params["text"]
+    assert buttons(org) == []  # no links, no staff list, no reminders
+    [refused] = await viewer.say("/admin_export")
+    assert "CPD officers" in refused.params["text"]
+    for forged in (f"on:p:{hospital}", f"on:w:{hospital}", f"on:d:{hospital}:everyone",
+                   f"og:i:{hospital}", f"og:b:{hospital}"):
+        await viewer.press_data(forged, expect=0)
+        assert viewer.alert == "This button has expired.", forged
+    async with db.session() as session:
+        assert (await session.scalars(select(NudgeDelivery))).all() == []
