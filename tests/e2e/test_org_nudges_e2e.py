@@ -32,12 +32,21 @@ def screen(telegram: FakeTelegram, call: ApiCall) -> dict[str, Any]:
     return telegram.messages[(int(call.params["chat_id"]), call.result["message_id"])]
 
 
+async def press_data_on(chat: Chat, data: str, call: ApiCall) -> dict[str, Any]:
+    """Press a button on the message and wait for the bot's edit of it (the press is
+    answered first, the message edited after); the message afterwards."""
+    before = dict(screen(chat.telegram, call))
+    await chat.press_data(data, call, expect=0)
+    await chat.telegram.wait_until(lambda: screen(chat.telegram, call) != before,
+                                   what=f"the edit after {data!r}")
+    return screen(chat.telegram, call)
+
+
 async def press_on(chat: Chat, label: str, call: ApiCall) -> dict[str, Any]:
     """Press a button of the message as it reads now; the message afterwards."""
     found = [data for text, data in buttons(screen(chat.telegram, call)) if label in text]
     assert found, (label, [text for text, _ in buttons(screen(chat.telegram, call))])
-    await chat.press_data(found[0], call, expect=0)
-    return screen(chat.telegram, call)
+    return await press_data_on(chat, found[0], call)
 
 
 def nudges_to(telegram: FakeTelegram, user_id: int) -> list[ApiCall]:
@@ -108,10 +117,9 @@ async def test_a_nudge_reaches_only_those_behind_in_the_department_once(
         await behind.press_data(f"on:p:{hospital}", expect=0)
         assert behind.alert == "This button has expired."
 
-        await officer.press_data(send, org, expect=0)
-        assert "Sending to 2 people" in screen(telegram, org)["text"]
-        await officer.press_data(send, org, expect=0)  # a second press: once is once
-        assert "sent already" in screen(telegram, org)["text"]
+        assert "Sending to 2 people" in (await press_data_on(officer, send, org))["text"]
+        again = await press_data_on(officer, send, org)  # a second press: once is once
+        assert "sent already" in again["text"]
 
         await telegram.wait_until(lambda: nudges_to(telegram, 8201), 15, "Anna's reminder")
         [copy] = nudges_to(telegram, 8201)
