@@ -27,7 +27,7 @@ test: $(BIN)/.installed
 ## exits 1 if it missed one; all of them run, and `make bench` fails at the end if any did.
 bench: $(BIN)/.installed
 	@failed=""; \
-	for name in capture webhook export reminders privacy assist organisations; do \
+	for name in capture webhook export reminders privacy assist organisations console; do \
 		$(BIN)/python -m benchmarks.$$name || failed="$$failed $$name"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "benchmarks with a missed target:$$failed"; exit 1; fi

@@ -16,8 +16,10 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, text
 
@@ -58,7 +60,8 @@ async def seed(url: str, members: int, records: int) -> int:
                 "user_id": n % members + 1, "source": "import", "status": "active",
                 "framework_id": "ua_moh", "activity_date": start + timedelta(days=n % 730),
                 "activity_type": "event", "title": f"Event {n}", "minutes": 60,
-                "category": "events", "unit": "point", "raw": 50, "credits": 50, "rule": {},
+                "category": "events", "unit": "point", "raw": 50, "credits": 50,
+                "rule": {"rate": "0.5", "minutes": 60},
                 "ai_assisted": False, "created_at": now, "updated_at": now})
             if len(batch) == 20_000:
                 async with db.session.begin() as session:
@@ -114,8 +117,13 @@ async def run_on(url: str, name: str, members: int, records: int, targets: Targe
     report(name, await measure(url, ministry_id, members), targets)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+RunOn = Callable[[str, str, int, int, Targets], Coroutine[Any, Any, None]]
+
+
+def on_both_databases(run_on: RunOn, description: str, file_name: str) -> int:
+    """The command line both organisation benchmarks share: SQLite in a temporary file, then
+    PostgreSQL (`--postgres URL`, or a private server)."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--members", type=int, default=20_000)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--postgres", help="an empty PostgreSQL database (else a private "
@@ -123,7 +131,7 @@ def main() -> int:
     args = parser.parse_args()
     targets = Targets()
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite+aiosqlite:///{Path(folder) / 'organisations.sqlite3'}"
+        url = f"sqlite+aiosqlite:///{Path(folder) / file_name}"
         asyncio.run(run_on(url, "sqlite", args.members, args.records, targets))
     if args.postgres:
         asyncio.run(run_on(normalise_database_url(args.postgres), "postgresql", args.members,
@@ -135,6 +143,10 @@ def main() -> int:
             asyncio.run(run_on(normalise_database_url(server.url), "postgresql",
                                args.members, args.records, targets))
     return targets.exit_code()
+
+
+def main() -> int:
+    return on_both_databases(run_on, __doc__.splitlines()[0], "organisations.sqlite3")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from telegram.ext import Application, ApplicationBuilder
 import handlers
 from bot.assist.provider import Provider
 from bot.config import Config
+from bot.console.guard import Console
 from bot.library.loader import library_dir, load_library
 from bot.runtime.dispatch import JournalDispatcher
 from bot.runtime.http import AiohttpRequest
@@ -25,6 +26,7 @@ from handlers.commands import publish_command_menus
 from handlers.other import unsupported_text
 from handlers.reminders import remind
 from storage.engine import Database
+from storage.models import utcnow
 
 log = logging.getLogger("cpdbot")
 
@@ -93,8 +95,14 @@ async def serve(config: Config, db: Database, stop: asyncio.Event,
     webhook = config.telegram.mode == "webhook"
     dispatcher = (JournalDispatcher(application, db, config.telegram.lease_seconds,
                                     unsupported_text) if webhook else None)
-    web_server = (await start_web(config, db, dispatcher.wake if dispatcher else None)
-                  if config.web.enabled else None)
+    console = Console(db, application.bot_data["library"],
+                      secure_cookies=config.web.public_url.startswith("https://"),
+                      clock=clock or utcnow, bot_username=lambda: application.bot.username)
+    web_server = (await start_web(config, db, dispatcher.wake if dispatcher else None,
+                                  console) if config.web.enabled else None)
+    if web_server is not None:  # where /console's sign-in links point
+        application.bot_data["console_url"] = (
+            config.web.public_url or f"http://{config.web.host}:{web_server.port}") + "/console"
     try:
         if not await _initialise(application, stop):
             return

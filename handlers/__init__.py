@@ -17,9 +17,9 @@ from handlers.capture import inbox
 from handlers.capture import messages as capture
 from handlers.cpd import export, imports, summary
 from handlers.evidence import buttons as evidence_buttons
+from handlers.organisations import console, superadmin
 from handlers.organisations import membership as organisations
 from handlers.organisations import nudges as org_nudges
-from handlers.organisations import superadmin
 from handlers.reflection import buttons as reflection_buttons
 from handlers.reflection import log, reflect
 from handlers.reminders import remind
@@ -61,6 +61,7 @@ def register(application: Application) -> None:
                        filters=private & new_message),
         CommandHandler("org", organisations.on_org, filters=private & new_message),
         CommandHandler("privacy", rights.on_privacy, filters=private & new_message),
+        CommandHandler("console", console.on_console, filters=private & new_message),
         MessageHandler(private & new_message & filters.COMMAND, other.on_unknown_command),
         MessageHandler(private & new_message & KEPT_CONTENT, incoming.on_message),
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE & KEPT_CONTENT,

@@ -29,6 +29,7 @@ COMMANDS = [
     ("remind", N_("Reminders: when, what, quiet hours")),
     ("organisations", N_("Your organisations: what each sees, sharing, leaving")),
     ("org", N_("For CPD officers: your organisations, links, approvals")),
+    ("console", N_("For CPD officers: a sign-in link to the web console")),
     ("privacy", N_("Who sees your data; download it all or erase your account")),
     ("language", N_("Change the language")),
     ("help", N_("What I can do")),

@@ -74,3 +74,12 @@ def period_sums(start: date, end: date, users: Any) -> Select[Any]:
     rows = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("period_rows")
     return (select(rows.c.user_id, func.sum(rows.c.credits).label("credits"),
                    func.max(rows.c.last).label("last")).group_by(rows.c.user_id))
+
+
+def monthly_totals(start: date, end: date, users: Any) -> Select[date, int]:
+    """month, credits (hundredths): the months from `start`'s to `end`'s, summed over the
+    user ids `users` selects (an overview's chart)."""
+    return (select(CreditMonth.month, func.sum(CreditMonth.credits))
+            .where(CreditMonth.month >= start.replace(day=1), CreditMonth.month <= end,
+                   CreditMonth.user_id.in_(users))
+            .group_by(CreditMonth.month).order_by(CreditMonth.month))

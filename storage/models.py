@@ -238,6 +238,8 @@ class CreditMonth(Base):
     `storage.credit_months.refresh` whenever `bot.cpd.records` changes their records."""
 
     __tablename__ = "credit_months"
+    # On SQLite the rows live in the key's own b-tree, so a roster's sums read one index.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     user_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -373,6 +375,36 @@ class NudgeDelivery(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(8))  # a DeliveryOutcome once settled
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsoleLink(Base):
+    """A single-use console login link the bot sent an officer. Only the token's SHA-256 is
+    kept: a copy of the database opens no one's console."""
+
+    __tablename__ = "console_links"
+    __table_args__ = (Index("ix_console_link_user", "user_id", "created_at"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConsoleSession(Base):
+    """A signed-in browser, by the SHA-256 of its cookie, in the database so that any
+    instance serves it. Ends at logout, after `idle` without a request, or at `expires_at`."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_session_user", "user_id"),)
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))  # every form of the session carries it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class AuditEvent(Base):

@@ -16,16 +16,17 @@ def in_subtree(root: Organisation) -> ColumnElement[bool]:
     return Organisation.path.startswith(root.path, autoescape=True)
 
 
-def member_pick(path: str) -> Subquery:
+def member_pick(path: str, user_id: int | None = None) -> Subquery:
     """One row per clinician of the subtree at `path` (their first membership in it), so one
-    in two of its departments counts once. Officers and viewers are staff of the office, not
-    its members, unless they also joined as members somewhere in it."""
+    in two of its departments counts once; only `user_id`'s, if given. Officers and viewers
+    are staff of the office, not its members, unless they also joined as members in it."""
+    where = [Organisation.path.startswith(path, autoescape=True),
+             Membership.status == MembershipStatus.ACTIVE, Membership.role == Role.MEMBER]
+    if user_id is not None:
+        where.append(Membership.user_id == user_id)
     return (select(Membership.user_id, func.min(Membership.id).label("membership_id"))
             .join(Organisation, Organisation.id == Membership.organisation_id)
-            .where(Organisation.path.startswith(path, autoescape=True),
-                   Membership.status == MembershipStatus.ACTIVE,
-                   Membership.role == Role.MEMBER)
-            .group_by(Membership.user_id).subquery("picked"))
+            .where(*where).group_by(Membership.user_id).subquery("picked"))
 
 
 async def chain(session: AsyncSession, organisation: Organisation) -> Sequence[Organisation]:

@@ -28,7 +28,7 @@ from bot.evidence.files import EvidenceFile
 from bot.evidence.pictures import Left, Picture, Shown
 from bot.exports.rows import Portfolio, RecordRow
 
-__all__ = ["EvidenceWords", "draw_evidence", "write_pdf"]
+__all__ = ["Document", "EvidenceWords", "draw_evidence", "write_pdf"]
 
 _FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _FAMILY = "DejaVu"
@@ -115,6 +115,9 @@ class _Document(FPDF):
         label = self.page_label.format(page=self.page_no(), pages="{nb}")
         self.cell(0, 5, label, align="C")
         self.set_text_color(0)
+
+
+Document = _Document  # for other reports drawn the same way (the console's compliance report)
 
 
 def write_pdf(portfolio: Portfolio, out: BinaryIO, *, generated: date | None = None) -> int:

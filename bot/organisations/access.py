@@ -11,10 +11,12 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from bot.common.i18n import N_
 from storage.engine import Database
 from storage.models import Membership, Organisation
 from storage.vocabulary import MembershipStatus, Role
 
+ROLE_NAMES = {Role.MEMBER: N_("member"), Role.OFFICER: N_("officer"), Role.VIEWER: N_("viewer")}
 # What each role may do: see a subtree's people and totals, or also export and manage it.
 SEES = (Role.OFFICER, Role.VIEWER)
 MANAGES = (Role.OFFICER,)

@@ -25,6 +25,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.common.i18n import N_
 from bot.cpd.personal import framework_of
 from bot.cpd.rules import from_hundredths
 from bot.library.loader import Library
@@ -39,6 +40,10 @@ class Status(StrEnum):
     ON_TRACK = "on_track"
     BEHIND = "behind"
     AT_RISK = "at_risk"
+
+
+STATUS_NAMES = {Status.DONE: N_("done"), Status.ON_TRACK: N_("on track"),
+                Status.BEHIND: N_("behind"), Status.AT_RISK: N_("at risk")}
 
 
 class MemberStanding(NamedTuple):
@@ -77,9 +82,10 @@ def expected_by(target: Decimal | None, start: date, end: date, today: date) -> 
 
 
 async def roster(db: Database, library: Library, root: Organisation, start: date, end: date,
-                 today: date) -> list[MemberStanding]:
-    """Every active member of the organisation and below it, once, with their standing."""
-    picked = member_pick(root.path)
+                 today: date, only: int | None = None) -> list[MemberStanding]:
+    """Every active member of the organisation and below it, once, with their standing;
+    only the member `only`, if given (one member's page)."""
+    picked = member_pick(root.path, only)
     credited = period_sums(start, end, select(picked.c.user_id)).subquery("credited")
     # Plain columns, not ORM objects: 20,000 rows of them cost a third of the time otherwise.
     statement = (
@@ -91,7 +97,8 @@ async def roster(db: Database, library: Library, root: Organisation, start: date
         .join(Membership, Membership.id == picked.c.membership_id)
         .outerjoin(credited, credited.c.user_id == User.id))
     async with db.session() as session:
-        rows = (await session.execute(statement)).all()
+        # Core, not the ORM's result machinery: a fifth of the time for 20,000 rows.
+        rows = (await (await session.connection()).execute(statement)).all()
         defaults = await _default_frameworks(session, root)
     result = []
     targets: dict[tuple[str, str | None, int | None], Decimal | None] = {}

@@ -1,6 +1,7 @@
 """The aiohttp server, started inside the bot's own event loop (design rule 7).
 
-It serves /healthz, /readyz and /metrics always, and the webhook in webhook mode. Stopping
+It serves /healthz, /readyz and /metrics always, the webhook in webhook mode, and the CPD
+office console (`bot.console`). Stopping
 first flips it to "stopping" (the webhook and /readyz answer 503, so Telegram and the load
 balancer go elsewhere) while the updates in hand finish; then it closes.
 """
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from bot.config import Config, ConfigError
+from bot.console.guard import Console
+from bot.console.routes import add_routes as console_routes
 from bot.web.health import healthz, metrics_route, readyz_route
 from bot.web.webhook import MAX_BODY, webhook_route
 from storage.engine import Database
@@ -35,8 +38,10 @@ class WebServer:
 
 
 async def start_web(config: Config, db: Database,
-                    wake: Callable[[], None] | None = None) -> WebServer:
-    """Bind and serve; `wake` (webhook mode) is told of every update journaled."""
+                    wake: Callable[[], None] | None = None,
+                    console: Console | None = None) -> WebServer:
+    """Bind and serve; `wake` (webhook mode) is told of every update journaled; `console`,
+    the CPD office console's pages under /console."""
     state = {"stopping": False}
 
     def stopping() -> bool:
@@ -49,6 +54,8 @@ async def start_web(config: Config, db: Database,
     if wake is not None:
         app.router.add_post(config.telegram.webhook_path, webhook_route(
             db, config.telegram.webhook_secret, wake, stopping))
+    if console is not None:
+        console_routes(app, console)
     # No access log (paths and addresses only; still, no noise). At a stop, requests still in
     # flight get a moment, not aiohttp's default minute: SIGTERM must exit within 10 s.
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)

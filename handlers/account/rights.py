@@ -19,9 +19,9 @@ from bot.account import rights
 from bot.common.i18n import translator
 from bot.exports.files import write_export
 from bot.exports.records import Query, Text
+from bot.organisations import access
 from handlers.callback_data import Prefix, pattern
 from handlers.common import database, edit_quietly, language_of, library, register_user
-from handlers.organisations.membership import ROLE_NAMES
 from handlers.other import answer_expired
 from storage import credit_records
 from storage.vocabulary import MembershipStatus, Role
@@ -54,7 +54,7 @@ def privacy_screen(seen: list[rights.Seen], language: str) -> Screen:
             if found.reflections_since else _("Your reflections' text: not shared."))
         if found.role != Role.MEMBER:
             lines.append(_("Your role there: {role}.").format(
-                role=_(ROLE_NAMES[Role(found.role)])))
+                role=_(access.ROLE_NAMES[Role(found.role)])))
     if not seen:
         lines += ["", _("No organisation sees your data.")]
     lines += ["", _("/organisations changes what each sees, or leaves one.")]

@@ -17,7 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.common.i18n import N_, translator
+from bot.common.i18n import translator
 from bot.organisations import access, members, staff, status
 from bot.organisations.members import InviteProblem, Joined, Preview
 from handlers.callback_data import Prefix, pattern
@@ -39,7 +39,6 @@ from storage.models import Membership, Organisation, User, utcnow
 from storage.vocabulary import Awaiting, MembershipStatus, Role
 
 Screen = tuple[str, InlineKeyboardMarkup | None]
-ROLE_NAMES = {Role.MEMBER: N_("member"), Role.OFFICER: N_("officer"), Role.VIEWER: N_("viewer")}
 ORG_PATTERN = pattern(Prefix.ORGANISATION)
 _BUTTON = re.compile(rf"^{Prefix.ORGANISATION}:([a-z]):([A-Za-z0-9_-]{{1,64}})(?::([01]))?$")
 _CODE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -193,7 +192,7 @@ async def org_screen(context: ContextTypes.DEFAULT_TYPE, user_id: int,
     async with db.session() as session:
         for organisation, role in held:
             counts = await organisations.member_counts(session, organisation)
-            lines += ["", f"▪️ {organisation.name} ({_(ROLE_NAMES[Role(role)])})",
+            lines += ["", f"▪️ {organisation.name} ({_(access.ROLE_NAMES[Role(role)])})",
                       _("Members: {active}. Waiting for approval: {pending}.").format(
                           active=counts.get(MembershipStatus.ACTIVE, 0),
                           pending=counts.get(MembershipStatus.PENDING, 0))]

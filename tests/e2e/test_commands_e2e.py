@@ -22,7 +22,7 @@ async def test_command_menus_are_published_in_every_language(
     assert set(telegram.commands) == {"", "en", "ru", "uk", "es", "kk", "ka", "az"}
     assert [c["command"] for c in telegram.commands["uk"]] == [
         "start", "reflect", "inbox", "log", "summary", "export", "import", "settings", "remind",
-        "organisations", "org", "privacy", "language", "help"]
+        "organisations", "org", "console", "privacy", "language", "help"]
     assert telegram.commands["ru"][0]["description"] == "Как работает бот"
     assert telegram.commands["es"][-1]["description"] == "Qué puedo hacer"
     delete_webhook = telegram.calls_to("deleteWebhook")[0]

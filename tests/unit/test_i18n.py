@@ -27,7 +27,8 @@ def source_messages() -> set[str | tuple[str, ...]]:
     found: set[str | tuple[str, ...]] = set()
     for package in ("bot", "handlers"):
         for _file, _line, message, _comments, _context in extract_from_dir(
-                ROOT / package, method_map=[("**.py", "python")],
+                ROOT / package, method_map=[("**.py", "python"),
+                                            ("**/templates/**.html", "jinja2")],
                 keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}):
             found.add(message if isinstance(message, str) else tuple(message))
     return found

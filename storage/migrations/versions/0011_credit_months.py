@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("month", sa.Date(), primary_key=True),
         sa.Column("credits", sa.BigInteger(), nullable=False),
         sa.Column("last_activity", sa.Date(), nullable=False),
+        sqlite_with_rowid=False,
     )
     month = ("CAST(date_trunc('month', activity_date) AS DATE)"
              if op.get_bind().dialect.name == "postgresql"
