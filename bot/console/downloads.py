@@ -47,7 +47,7 @@ def add_routes(app: web.Application, console: Console) -> None:
         _ = visit.gettext
         start, end = year_of(console.clock().date())
         return page("exports.html", visit.language, 400 if problem else 200,
-                    title=_("Exports"), organisation=root, csrf=visit.session.csrf,
+                    title=_("Exports"), organisation=root, **visit.chrome(),
                     start=request.query.get("from", start.isoformat())[:10],
                     end=request.query.get("to", end.isoformat())[:10], problem=problem,
                     formats=[("xlsx", _("Excel: every record, with the organisation and "

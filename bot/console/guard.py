@@ -10,7 +10,7 @@ officer's page gets a 403.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +53,11 @@ class Visit:
 
     session: Session
     language: str
+    manages: bool = False  # an officer of the page's organisation (not a viewer)
+
+    def chrome(self) -> dict[str, Any]:
+        """What every page's frame needs: the forms' token, which links to show."""
+        return {"csrf": self.session.csrf, "manages": self.manages}
 
     @property
     def user_id(self) -> int:
@@ -74,6 +79,7 @@ OrganisationPage = Callable[[web.Request, Visit, Organisation], Awaitable[web.St
 def page(template: str, language: str, status_code: int = 200, **values: Any) -> web.Response:
     values.setdefault("organisation", None)
     values.setdefault("csrf", None)
+    values.setdefault("manages", False)
     return web.Response(text=render(template, language, **values), status=status_code,
                         content_type="text/html", headers=HEADERS)
 
@@ -149,10 +155,11 @@ def in_organisation(console: Console, handler: OrganisationPage,
         organisation = await access.scope(console.db, visit.user_id, int(number))
         if organisation is None:
             return not_found(visit)
-        if set(roles) != set(access.SEES) and await access.scope(
-                console.db, visit.user_id, organisation.id, roles) is None:
+        manages = await access.scope(console.db, visit.user_id, organisation.id,
+                                     access.MANAGES) is not None
+        if not manages and set(roles) <= set(access.MANAGES):
             return forbidden(visit)
-        return await handler(request, visit, organisation)
+        return await handler(request, replace(visit, manages=manages), organisation)
     return signed_in(console, guarded)
 
 

@@ -67,7 +67,7 @@ def add_routes(app: web.Application, console: Console) -> None:
                  members.problem_of(invite, now)) for invite in found
                 if invite.organisation_id in parts]
         return page("invites.html", visit.language, title=_("Invite links"),
-                    organisation=root, csrf=visit.session.csrf, rows=rows,
+                    organisation=root, **visit.chrome(), rows=rows,
                     parts=list(parts.values()), notice=notice,
                     problem_names={key: _(name) for key, name in INVITE_STATES.items()})
 
@@ -135,7 +135,7 @@ def add_routes(app: web.Application, console: Console) -> None:
                                          console.clock().date(), visit.language)
         past = await nudges.history(db, root, limit=20)
         return page("nudge.html", visit.language, title=_("Remind members"),
-                    organisation=root, csrf=visit.session.csrf, parts=list(parts.values()),
+                    organisation=root, **visit.chrome(), parts=list(parts.values()),
                     part=part if part in parts else root.id, audience=wanted,
                     audiences=[(one.value, _(AUDIENCE_NAMES[one])) for one in Audience],
                     audience_names={one.value: _(AUDIENCE_NAMES[one]) for one in Audience},
@@ -162,7 +162,7 @@ def add_routes(app: web.Application, console: Console) -> None:
                 "quiet hours end.", sent.recipients).format(
                 count=sent.recipients, organisation=sent.organisation.name)
         return page("message.html", visit.language, title=_("Remind members"),
-                    organisation=root, csrf=visit.session.csrf, text=text)
+                    organisation=root, **visit.chrome(), text=text)
 
     # -- the audit log ---------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ def add_routes(app: web.Application, console: Console) -> None:
         async with db.session.begin() as session:
             audit(session, visit.actor, "console_audit", organisation=root.id)
         return page("audit.html", visit.language, title=_("Audit log"), organisation=root,
-                    csrf=visit.session.csrf, events=found[:AUDIT_PAGE], actions=actions,
+                    **visit.chrome(), events=found[:AUDIT_PAGE], actions=actions,
                     chosen={"action": action, "actor": actor,
                             "from": start.isoformat() if start else "",
                             "to": end.isoformat() if end else ""},

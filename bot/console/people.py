@@ -75,7 +75,7 @@ def add_routes(app: web.Application, console: Console) -> None:
 
         return page(
             "roster.html", language, title=await tree.path_name(db, root), organisation=root,
-            csrf=visit.session.csrf, start=start, end=end, total=len(standings),
+            **visit.chrome(), start=start, end=end, total=len(standings),
             shown_count=len(shown), rows=shown[(number - 1) * PAGE_SIZE:number * PAGE_SIZE],
             chosen=chosen, parts=parts, page=number, pages=pages,
             places={node.organisation.id: node.organisation.name for node in parts[1:]},
@@ -113,7 +113,7 @@ def add_routes(app: web.Application, console: Console) -> None:
             totals[record.category_name] = totals.get(record.category_name,
                                                       Decimal(0)) + record.credits
         return page("member.html", language, title=standing.name, organisation=root,
-                    csrf=visit.session.csrf, standing=standing, start=start, end=end,
+                    **visit.chrome(), standing=standing, start=start, end=end,
                     records=records, totals=sorted(totals.items()), shares=shares,
                     status_names={s: _(STATUS_NAMES[s]) for s in Status})
 
@@ -134,7 +134,7 @@ def add_routes(app: web.Application, console: Console) -> None:
             audit(session, visit.actor, "console_overview",
                   organisation=root.id)
         return page("overview.html", language, title=await tree.path_name(db, root),
-                    organisation=root, csrf=visit.session.csrf, start=start, end=end,
+                    organisation=root, **visit.chrome(), start=start, end=end,
                     total=len(standings), counts=status.counts(standings),
                     statuses=list(Status), parts=side_by_side,
                     status_names={s: _(STATUS_NAMES[s]) for s in Status})

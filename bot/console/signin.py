@@ -70,7 +70,7 @@ def add_routes(app: web.Application, console: Console) -> None:
             raise web.HTTPSeeOther(f"/console/org/{held[0][0].id}/overview", headers=HEADERS)
         return page("organisations.html", visit.language, title=_("Your organisations"),
                     held=[(org, _(access.ROLE_NAMES[Role(role)])) for org, role in held],
-                    csrf=visit.session.csrf)
+                    **visit.chrome())
 
     async def to_index(request: web.Request) -> web.Response:
         raise web.HTTPSeeOther("/console/", headers=HEADERS)

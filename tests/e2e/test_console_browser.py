@@ -97,6 +97,11 @@ async def test_an_officer_works_through_the_console_in_chromium(
         assert "Borys Melnyk" in await rows.first.inner_text()
         assert "behind" in await rows.first.locator(".status").inner_text()
         await snap(page, folder, "roster")
+        await page.set_viewport_size({"width": 390, "height": 844})  # a phone
+        assert await page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"), "scrolls sideways"
+        await snap(page, folder, "roster-phone")
+        await page.set_viewport_size({"width": 1280, "height": 720})
 
         await page.get_by_role("link", name="Borys Melnyk").click()
         await page.wait_for_url("**/member/8912")

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import aiohttp
+from pypdf import PdfReader
 from sqlalchemy import select
 from yarl import URL
 
@@ -216,6 +217,7 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
             # The viewer sees totals, and is refused every officer's page and form.
             async with watcher.get(f"{roster}/overview") as seen:
                 assert seen.status == 200
+                assert "/exports" not in await seen.text()  # no links to what it can't do
             for path in ("exports", "export?from=2026-01-01&to=2026-12-31&format=csv",
                          "nudge", "invites", "audit"):
                 async with watcher.get(f"{roster}/{path}") as refused:
@@ -225,6 +227,7 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                 text = await page.text()
             csrf = CSRF.search(text)
             assert csrf and 'lang="uk"' in text  # in the officer's language
+            assert f"/console/org/{hospital}/exports" in text
             year = clock.now.year
             period = {"from": f"{year}-01-01", "to": f"{year}-12-31"}
             async with web.get(f"{roster}/export", params={**period, "format": "csv"}) as got:
@@ -237,7 +240,9 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
             async with web.get(f"{roster}/export", params={**period, "format": "report"}
                                ) as got:
                 report = await got.read()
-            assert report[:5] == b"%PDF-"
+            text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report)).pages)
+            assert "Лікарня №7" in text and "Anna" in text and "Bohdan" in text
+            assert "Звіт про виконання вимог БПР" in text and "Учасників: 2" in text
             async with web.get(f"{roster}/export", params={**period, "format": "order650"}
                                ) as got:
                 archive = zipfile.ZipFile(io.BytesIO(await got.read()))
