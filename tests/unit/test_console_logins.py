@@ -87,6 +87,7 @@ async def test_the_cookie_is_secure_behind_https(db: Database) -> None:
     Referer and no caching."""
     user_id = await officer(db)
     token = await logins.new_link(db, user_id, datetime.now(UTC))
+    assert token is not None
     app = web.Application()
     add_routes(app, Console(db, load_library(), secure_cookies=True))
     async with TestClient(TestServer(app)) as client:
