@@ -13,6 +13,7 @@ import asyncio
 import csv
 import io
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -34,6 +35,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture
 async def chromium() -> AsyncIterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        raise RuntimeError("chromium is not installed: apt-get install -y chromium")
     async with async_playwright() as playwright:
         # --no-sandbox: CI runs as root, where chromium's sandbox cannot start.
         browser = await playwright.chromium.launch(executable_path=CHROMIUM,
