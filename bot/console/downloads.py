@@ -12,6 +12,7 @@ import tempfile
 import zipfile
 from datetime import date, timedelta
 from typing import BinaryIO, cast
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -36,7 +37,15 @@ _UNSAFE = re.compile(r"[^\w.-]+")
 
 def file_name(*parts: str) -> str:
     """A name any file system takes, whatever script the parts are in."""
-    return _UNSAFE.sub("-", "-".join(parts)).strip("-")[:120] or "export"
+    return _UNSAFE.sub("-", "-".join(part for part in parts if part)).strip("-")[:120] \
+        or "export"
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition for a download: an ASCII name for old clients, the real one
+    (Cyrillic, Georgian) percent-encoded for the rest (RFC 6266)."""
+    plain = name.encode("ascii", "ignore").decode() or "export"
+    return f'attachment; filename="{plain}"; filename*=UTF-8\'\'{quote(name)}'
 
 
 def add_routes(app: web.Application, console: Console) -> None:
@@ -89,8 +98,8 @@ def add_routes(app: web.Application, console: Console) -> None:
                       records=count, via="console")
             name = file_name("cpd", root.name, start.isoformat(), end.isoformat())
             answer = web.StreamResponse(headers={
-                **HEADERS, "Content-Type": TYPES[kind], "Content-Disposition":
-                f'attachment; filename="{name}.{SUFFIX[kind]}"'})
+                **HEADERS, "Content-Type": TYPES[kind],
+                "Content-Disposition": attachment(f"{name}.{SUFFIX[kind]}")})
             answer.content_length = out.tell()
             await answer.prepare(request)
             out.seek(0)
@@ -127,6 +136,7 @@ async def _order650(console: Console, root: Organisation, start: date, end: date
             await write_export(console.db, console.library, Query(
                 start, end, user_id=standing.user_id, text=Text.NONE, language="uk",
                 scope=root.path), "ua-pdf", form)
-            archive.writestr(file_name(standing.staff_number or str(standing.user_id),
+            # The id first: two members may share a name, and a staff number may be missing.
+            archive.writestr(file_name(str(standing.user_id), standing.staff_number or "",
                                        standing.name) + ".pdf", form.getvalue())
     return len(standings)

@@ -9,6 +9,7 @@ officer's page gets a 403.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -89,6 +90,14 @@ def message(language: str, title: str, text: str, status_code: int,
     return page("message.html", language, status_code, title=title, text=text, csrf=csrf)
 
 
+_NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def parse_number(value: object) -> int | None:
+    """An id or a count from a URL or a form: ASCII digits only ("²" is a digit to Python)."""
+    return int(value) if isinstance(value, str) and _NUMBER.fullmatch(value) else None
+
+
 def parse_day(text: str) -> date | None:
     """A date from a form's ISO 8601 field, or None for anything else."""
     try:
@@ -149,10 +158,10 @@ def in_organisation(console: Console, handler: OrganisationPage,
     """A page of one organisation (`{org}` in the route): it runs only if the officer holds
     one of `roles` there or above it."""
     async def guarded(request: web.Request, visit: Visit) -> web.StreamResponse:
-        number = request.match_info.get("org", "")
-        if not number.isdigit() or len(number) > 18:
+        number = parse_number(request.match_info.get("org"))
+        if number is None:
             return not_found(visit)
-        organisation = await access.scope(console.db, visit.user_id, int(number))
+        organisation = await access.scope(console.db, visit.user_id, number)
         if organisation is None:
             return not_found(visit)
         manages = await access.scope(console.db, visit.user_id, organisation.id,

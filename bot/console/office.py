@@ -6,6 +6,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from bot.common.i18n import N_, translator
-from bot.console.downloads import file_name
+from bot.console.downloads import attachment, file_name
 from bot.console.guard import (
     HEADERS,
     Console,
@@ -23,15 +24,18 @@ from bot.console.guard import (
     manages,
     page,
     parse_day,
+    parse_number,
     stale_form,
 )
+from bot.console.people import SUBTREE_LIMIT
 from bot.cpd.record_import import ImportFileError, check_size, read_table
 from bot.organisations import members, nudges, staff, tree
 from bot.organisations.members import InviteProblem
 from bot.organisations.nudges import AUDIENCE_NAMES, Audience
 from storage.credit_records import audit
-from storage.models import AuditEvent, Invite, Organisation
+from storage.models import AuditEvent, Invite, Organisation, OrgNudge
 from storage.organisations import in_subtree
+from storage.vocabulary import Role
 
 INVITE_STATES = {InviteProblem.EXPIRED: N_("expired"), InviteProblem.USED_UP: N_("used up"),
                  InviteProblem.REVOKED: N_("withdrawn"), InviteProblem.UNKNOWN: N_("unknown")}
@@ -39,16 +43,11 @@ AUDIT_PAGE = 100
 MAX_UPLOAD = 1_000_000  # the server takes bodies of about 1 MB; a staff list of 5,000 is ~200 kB
 
 
-def _number(value: object) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 \
-        else None
-
-
 def add_routes(app: web.Application, console: Console) -> None:
     db, library = console.db, console.library
 
     async def subtree_ids(root: Organisation) -> dict[int, tree.Node]:
-        return {node.organisation.id: node for node in await tree.subtree(db, root, 500)}
+        return {node.organisation.id: node for node in await tree.subtree(db, root, SUBTREE_LIMIT)}
 
     # -- invite links ----------------------------------------------------------------------
 
@@ -59,7 +58,8 @@ def add_routes(app: web.Application, console: Console) -> None:
         async with db.session() as session:
             found = (await session.scalars(
                 select(Invite).join(Organisation, Organisation.id == Invite.organisation_id)
-                .where(in_subtree(root), Invite.staff_number.is_(None))
+                .where(in_subtree(root), Invite.staff_number.is_(None),
+                       Invite.role == Role.MEMBER)  # not a superadmin's officer links
                 .order_by(Invite.id.desc()).limit(50))).all()
         now = console.clock()
         rows = [(invite, parts[invite.organisation_id].path_name,
@@ -77,8 +77,8 @@ def add_routes(app: web.Application, console: Console) -> None:
         if not form_is_ours(visit, form):
             return stale_form(visit)
         parts = await subtree_ids(root)
-        place = _number(form.get("part")) or root.id
-        days, uses = _number(form.get("days")), _number(form.get("uses"))
+        place = parse_number(form.get("part")) or root.id
+        days, uses = parse_number(form.get("days")), parse_number(form.get("uses"))
         if place not in parts:
             place = root.id
         await members.create_invite(db, place, visit.actor, created_by=visit.user_id,
@@ -90,7 +90,7 @@ def add_routes(app: web.Application, console: Console) -> None:
         form = await request.post()
         if not form_is_ours(visit, form):
             return stale_form(visit)
-        number = _number(form.get("invite"))
+        number = parse_number(form.get("invite"))
         if number is not None:  # another organisation's invite is refused inside
             await members.revoke_invite(db, number, root, visit.actor)
         raise web.HTTPSeeOther(f"/console/org/{root.id}/invites", headers=HEADERS)
@@ -109,25 +109,28 @@ def add_routes(app: web.Application, console: Console) -> None:
         data = upload.file.read(MAX_UPLOAD + 1)
         try:
             check_size(len(data), visit.language)
-            table = read_table(data, upload.filename or "", visit.language)
+            # Parsing and writing a file are CPU work: off the loop that serves Telegram.
+            table = await asyncio.to_thread(read_table, data, upload.filename or "",
+                                            visit.language)
             rows = staff.read_staff(table, visit.language)
         except ImportFileError as problem:
             return await invites(request, visit, root, str(problem))
         made = await staff.personal_invites(db, root.id, rows, visit.actor, visit.user_id)
         xlsx = data[:2] == b"PK"
-        back = staff.with_links(table, staff.links_for(console.bot_username(), made), xlsx)
+        back = await asyncio.to_thread(
+            staff.with_links, table, staff.links_for(console.bot_username(), made), xlsx)
         name = file_name((upload.filename or "staff").rsplit(".", 1)[0], "links")
         return web.Response(body=back, headers={
             **HEADERS, "Content-Type": "application/vnd.openxmlformats-officedocument."
             "spreadsheetml.sheet" if xlsx else "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{name}.{"xlsx" if xlsx else "csv"}"'})
+            "Content-Disposition": attachment(f"{name}.{'xlsx' if xlsx else 'csv'}")})
 
     # -- reminders to members --------------------------------------------------------------
 
     async def nudge(request: web.Request, visit: Visit, root: Organisation) -> web.Response:
         _ = visit.gettext
         parts = await subtree_ids(root)
-        part = _number(request.query.get("part")) or root.id
+        part = parse_number(request.query.get("part")) or root.id
         wanted = request.query.get("audience", "")
         drafted = None
         if wanted in set(Audience) and part in parts:
@@ -147,11 +150,14 @@ def add_routes(app: web.Application, console: Console) -> None:
         form = await request.post()
         if not form_is_ours(visit, form):
             return stale_form(visit)
-        number = _number(form.get("nudge"))
-        sent = (await nudges.confirm(db, library, visit.user_id, number, console.clock())
-                if number is not None else None)
+        number = parse_number(form.get("nudge"))
+        parts = await subtree_ids(root)
+        async with db.session() as session:
+            drafted = await session.get(OrgNudge, number) if number is not None else None
+        sent = (await nudges.confirm(db, library, visit.user_id, drafted.id, console.clock())
+                if drafted is not None and drafted.organisation_id in parts else None)
         _ = visit.gettext
-        if sent is None or not sent.organisation.path.startswith(root.path):
+        if sent is None:
             text = _("That reminder is not one of yours to send.")
         elif sent.already:
             text = _("This reminder was sent already.")
@@ -173,12 +179,12 @@ def add_routes(app: web.Application, console: Console) -> None:
         actor = request.query.get("actor", "")[:24]
         start = parse_day(request.query.get("from", ""))
         end = parse_day(request.query.get("to", ""))
-        page_number = _number(request.query.get("page")) or 1
+        page_number = min(parse_number(request.query.get("page")) or 1, 10_000)
         organisation = AuditEvent.detail["organisation"].as_integer()
         where: list[Any] = [organisation.in_(list(parts))]
         if action:
             where.append(AuditEvent.action == action)
-        if actor.isdigit():
+        if parse_number(actor) is not None:
             where.append(AuditEvent.actor == f"user:{actor}")
         if start:
             where.append(AuditEvent.at >= datetime.combine(start, time(), UTC))

@@ -21,7 +21,15 @@ from babel.dates import format_date
 from sqlalchemy import select
 
 from bot.common.i18n import N_
-from bot.console.guard import HEADERS, Console, Visit, in_organisation, not_found, page
+from bot.console.guard import (
+    HEADERS,
+    Console,
+    Visit,
+    in_organisation,
+    not_found,
+    page,
+    parse_number,
+)
 from bot.cpd.chart import monthly_chart
 from bot.cpd.rules import from_hundredths
 from bot.exports.records import Query, Text, sharing_statement, with_records
@@ -36,6 +44,7 @@ from storage.models import Organisation
 from storage.organisations import member_pick
 
 PAGE_SIZE = 50
+SUBTREE_LIMIT = 5000  # parts of one organisation the pages name; a ministry has hundreds
 INACTIVE_DAYS = 30
 SORTS = {"name": N_("name"), "status": N_("status"), "credits": N_("credits"),
          "last": N_("last activity")}
@@ -55,7 +64,7 @@ def add_routes(app: web.Application, console: Console) -> None:
         today = console.clock().date()
         start, end = year_of(today)
         standings = await status.roster(db, console.library, root, start, end, today)
-        return start, end, standings, await tree.subtree(db, root, limit=500)
+        return start, end, standings, await tree.subtree(db, root, limit=SUBTREE_LIMIT)
 
     async def roster(request: web.Request, visit: Visit, root: Organisation) -> web.Response:
         language = visit.language
@@ -90,19 +99,20 @@ def add_routes(app: web.Application, console: Console) -> None:
                              for f in console.library.frameworks.values()})
 
     async def member(request: web.Request, visit: Visit, root: Organisation) -> web.Response:
-        number = request.match_info.get("user", "")
-        if not number.isdigit() or len(number) > 18:
+        number = parse_number(request.match_info.get("user"))
+        if number is None:
             return not_found(visit)
         language = visit.language
         _ = visit.gettext
         today = console.clock().date()
         start, end = year_of(today)
         standing = next(iter(await status.roster(db, console.library, root, start, end,
-                                                 today, int(number))), None)
+                                                 today, number)), None)
         if standing is None:  # not a member of this subtree (or not any more)
             return not_found(visit)
+        # Viewers see records and totals; reflective text is for officers (and only shared).
         records = await _records_of(db, console.library, root, standing.user_id, start, end,
-                                    language)
+                                    language, Text.SHARED if visit.manages else Text.NONE)
         async with db.session.begin() as session:
             shares = standing.user_id in set(
                 (await session.execute(sharing_statement(root.path))).scalars())
@@ -164,7 +174,7 @@ def add_routes(app: web.Application, console: Console) -> None:
 
 
 async def _records_of(db: Database, library: Library, root: Organisation, user_id: int,
-                      start: date, end: date, language: str) -> list[RecordRow]:
+                      start: date, end: date, language: str, text: Text) -> list[RecordRow]:
     """The member's records of the period as an export of the organisation reads them: text
     only if they share it with this organisation, checked as the rows are read."""
     found: list[RecordRow] = []
@@ -173,7 +183,7 @@ async def _records_of(db: Database, library: Library, root: Organisation, user_i
         found.extend(rows)
         return len(found)
 
-    await with_records(db, library, Query(start, end, user_id=user_id, text=Text.SHARED,
+    await with_records(db, library, Query(start, end, user_id=user_id, text=text,
                                            language=language, scope=root.path), keep)
     return found
 
@@ -201,13 +211,12 @@ class RosterFilter:
         page = query.get("page", "1")
         return cls(
             status=wanted_status if wanted_status in set(Status) else "",
-            part=int(part) if part.isdigit() and len(part) < 19 and int(part) in ids
-            else root_id,
+            part=number if (number := parse_number(part)) in ids else root_id,
             framework=framework if framework in library.frameworks else "",
             q=query.get("q", "")[:100].strip(),
             sort=query.get("sort", "name") if query.get("sort", "name") in SORTS else "name",
             inactive=query.get("inactive") == "1",
-            page=int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1)
+            page=min(max(parse_number(page) or 1, 1), 100_000))
 
     def apply(self, standings: list[MemberStanding], parts: list[tree.Node],
               today: date) -> list[MemberStanding]:

@@ -35,8 +35,11 @@ def add_routes(app: web.Application, console: Console) -> None:
     async def sign_in(request: web.Request) -> web.Response:
         form = await request.post()
         token = form.get("token")
+        # Only our own page's button: another site must not sign a browser in to a console
+        # of its choosing (browsers say where a form came from).
+        ours = request.headers.get("Sec-Fetch-Site", "same-origin") in ("same-origin", "none")
         made = (await logins.sign_in(db, token[:100], console.clock())
-                if isinstance(token, str) and token else None)
+                if isinstance(token, str) and token and ours else None)
         if made is None:
             language = browser_language(request)
             _ = translator(language).gettext

@@ -31,6 +31,7 @@ from storage.models import User
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 50  # a log or a staff list has a handful; a wider file is refused, not padded
 MAX_HOURS = Decimal(1000)
 MAX_CREDITS = Decimal(1000)
 EARLIEST = date(1980, 1, 1)
@@ -97,7 +98,15 @@ def read_table(data: bytes, file_name: str, language: str) -> list[list[Any]]:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+    if any(len(row) > MAX_COLUMNS for row in rows):
+        raise ImportFileError(_too_wide(_))
+    return rows
+
+
+def _too_wide(_: Callable[[str], str]) -> str:
+    return _("The file has more than {count} columns. Keep only the columns it needs, and "
+             "send it again.").format(count=MAX_COLUMNS)
 
 
 def _xlsx_rows(data: bytes, _: Callable[[str], str]) -> list[list[Any]]:
@@ -110,8 +119,11 @@ def _xlsx_rows(data: bytes, _: Callable[[str], str]) -> list[list[Any]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for values in sheet.iter_rows(values_only=True):
-            rows.append(list(values))
+        # max_col: a sheet can declare 16,384 columns, and read-only mode pads every row to it.
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
+                raise ImportFileError(_too_wide(_))
+            rows.append(list(values[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows

@@ -291,7 +291,8 @@ def _row_maker(library: Library, query: Query,
                 answers = json.loads(answers)
             if share_all or (user_id in live.users if live is not None else shares):
                 reflection = section_texts(template_id, answers) if answers else ()
-            tags = tuple(tags_text.split()) if tags_text else ()
+                # Tags come from the note and the answers: they are reflective text too.
+                tags = tuple(tags_text.split()) if tags_text else ()
         return RecordRow(
             record_id, user_id, listed_name or first_name or "", activity_date, title,
             activity_type,

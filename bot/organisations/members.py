@@ -230,8 +230,8 @@ async def revoke_invite(db: Database, invite_id: int, managed: Organisation,
                         actor: str) -> Invite | None:
     async with db.session.begin() as session:
         invite = await session.get(Invite, invite_id)
-        if invite is None or invite.revoked_at is not None:
-            return None
+        if invite is None or invite.revoked_at is not None or invite.role != Role.MEMBER:
+            return None  # a superadmin's officer link is not an officer's to withdraw
         organisation = await session.get(Organisation, invite.organisation_id)
         if organisation is None or not organisation.path.startswith(managed.path):
             return None

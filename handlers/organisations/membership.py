@@ -8,6 +8,7 @@ own memberships: a forged or stale button gets the "expired" answer and changes 
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from datetime import date
@@ -313,7 +314,7 @@ async def take_staff_list(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         file = await context.bot.get_file(awaited.moment.file_id)
         data = bytes(await file.download_as_bytearray())
         name = awaited.moment.file_name or ""
-        table = staff.read_table(data, name, awaited.language)
+        table = await asyncio.to_thread(staff.read_table, data, name, awaited.language)
         rows = staff.read_staff(table, awaited.language)
     except staff.ImportFileError as problem:
         await context.bot.send_message(user.id, "❌ " + str(problem))
@@ -325,7 +326,8 @@ async def take_staff_list(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     invites = await staff.personal_invites(db, organisation.id, rows, f"user:{user.id}",
                                            user.id)
     xlsx = data[:2] == b"PK" or name.lower().endswith(".xlsx")
-    back = staff.with_links(table, staff.links_for(context.bot.username, invites), xlsx)
+    back = await asyncio.to_thread(staff.with_links, table,
+                                   staff.links_for(context.bot.username, invites), xlsx)
     stem = name.rsplit(".", 1)[0] or "staff"
     await context.bot.send_document(
         user.id, io.BytesIO(back), filename=f"{stem}-links.{'xlsx' if xlsx else 'csv'}",

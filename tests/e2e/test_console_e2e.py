@@ -25,7 +25,7 @@ from tests.e2e.test_org_nudges_e2e import member
 from tests.e2e.test_organisations_e2e import cpdbot, operator
 from tests.support.chat import Chat
 from tests.support.fake_telegram import FakeTelegram
-from tests.support.running import Clock, RunningBot
+from tests.support.running import ADMIN_ID, Clock, RunningBot
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -125,6 +125,7 @@ async def test_an_officer_sees_their_people_and_nothing_else(
                          f"/console/org/{other}/member/8603",
                          f"/console/org/{hospital}/member/8603",
                          f"/console/org/{hospital}/member/8501", "/console/org/x/roster",
+                         "/console/org/²/overview", f"/console/org/{hospital}/member/²",
                          f"/console/org/{hospital}/member/99999999999999999999"):
                 async with web.get(base + path) as answer:
                     assert answer.status == 404, path
@@ -204,9 +205,17 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
         await cpdbot(config_path, "org", "grant", hospital, "8702", "viewer")
         link = await cpdbot(config_path, "org", "invite", ward)
         active = await member(telegram, 8801, "Anna", link)
-        await member(telegram, 8802, "Bohdan", link)  # nothing recorded: at risk
+        private = await member(telegram, 8802, "Bohdan", link)
+        await member(telegram, 8803, "Dmytro", link)  # nothing recorded: at risk
+        [listing] = await active.say("/organisations")
+        await active.press("Share reflections", listing, expect=0)
         await reflect(active, "Troponin timing", "Quick note", ["Serial at 0 and 3 h"],
                       "30 min")
+        await reflect(private, "Hyperkalaemia", "Quick note", ["Peaked T #ecgsigns"], "15 min")
+        # A superadmin's officer link for the hospital: not the officers' to see or withdraw.
+        admin = Chat(telegram, ADMIN_ID, "en", first_name="Root")
+        [officer_link] = await admin.press_data(f"sa:o:{hospital}")
+        officer_code = officer_link.params["text"].rsplit("start=", 1)[1]
 
         officer = Chat(telegram, 8701, "uk", first_name="Олена")
         viewer = Chat(telegram, 8702, "en", first_name="Vera")
@@ -218,6 +227,9 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
             async with watcher.get(f"{roster}/overview") as seen:
                 assert seen.status == 200
                 assert "/exports" not in await seen.text()  # no links to what it can't do
+            async with watcher.get(f"{roster}/member/8801") as seen:
+                viewed = await seen.text()
+            assert "Troponin timing" in viewed and "Serial at 0 and 3 h" not in viewed
             for path in ("exports", "export?from=2026-01-01&to=2026-12-31&format=csv",
                          "nudge", "invites", "audit"):
                 async with watcher.get(f"{roster}/{path}") as refused:
@@ -233,8 +245,13 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
             async with web.get(f"{roster}/export", params={**period, "format": "csv"}) as got:
                 assert got.status == 200 and "attachment" in got.headers["Content-Disposition"]
                 lines = (await got.read()).decode("utf-8-sig").splitlines()
-            assert len(lines) == 2 and "Troponin timing" in lines[1]
-            assert "Лікарня №7 / Кардіологія" in lines[1]
+            assert len(lines) == 3 and "Лікарня №7 / Кардіологія" in lines[1]
+            anna = next(line for line in lines if "Troponin timing" in line)
+            bohdan = next(line for line in lines if "Hyperkalaemia" in line)
+            assert "Serial at 0 and 3 h" in anna
+            assert "Peaked T" not in bohdan and "ecgsigns" not in bohdan  # tags are text too
+            async with web.get(f"{roster}/member/8801") as seen:
+                assert "Serial at 0 and 3 h" in await seen.text()
             async with web.get(f"{roster}/export", params={**period, "format": "xlsx"}) as got:
                 assert (await got.read())[:2] == b"PK"
             async with web.get(f"{roster}/export", params={**period, "format": "report"}
@@ -242,11 +259,13 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                 report = await got.read()
             text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(report)).pages)
             assert "Лікарня №7" in text and "Anna" in text and "Bohdan" in text
-            assert "Звіт про виконання вимог БПР" in text and "Учасників: 2" in text
+            assert "Звіт про виконання вимог БПР" in text and "Учасників: 3" in text
+            assert "Dmytro 0 під загрозою" in text
             async with web.get(f"{roster}/export", params={**period, "format": "order650"}
                                ) as got:
                 archive = zipfile.ZipFile(io.BytesIO(await got.read()))
-            assert sorted(archive.namelist()) == ["8801-Anna.pdf", "8802-Bohdan.pdf"]
+            assert sorted(archive.namelist()) == ["8801-Anna.pdf", "8802-Bohdan.pdf",
+                                                  "8803-Dmytro.pdf"]
             async with web.get(f"{roster}/export", params={"from": "2026-13-01",
                                                           "to": "x", "format": "csv"}) as got:
                 assert got.status == 400
@@ -259,7 +278,7 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                                                           "audience": "behind"}) as got:
                 preview = await got.text()
             nudge_id = re.search(r'name="nudge" value="(\d+)"', preview)
-            assert nudge_id and "Bohdan" in preview
+            assert nudge_id and "Dmytro" in preview
             async with web.post(f"{roster}/nudge/send", data={"nudge": nudge_id.group(1)}
                                 ) as got:
                 assert got.status == 403
@@ -271,9 +290,9 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                 assert got.status == 200
             await telegram.wait_until(lambda: any(
                 "A reminder from the CPD office" in call.params["text"]
-                for call in telegram.sent(8802)), 15, "the reminder at the fake server")
+                for call in telegram.sent(8803)), 15, "the reminder at the fake server")
             assert not any("A reminder from" in call.params["text"]
-                           for call in telegram.sent(8801))
+                           for user_id in (8801, 8802) for call in telegram.sent(user_id))
 
             # Invite links: made, seen, withdrawn; a staff list comes back with links.
             async with web.post(f"{roster}/invites/new", data={"part": ward, "days": "7"}
@@ -283,6 +302,7 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                     "part": ward, "days": "7", "csrf": csrf.group(1)}) as got:
                 invites = await got.text()
             assert invites.count("https://t.me/cpd_test_bot?start=") == 2
+            assert officer_code not in invites
             invite_id = re.findall(r'name="invite" value="(\d+)"', invites)[0]
             async with web.post(f"{roster}/invites/withdraw", data={
                     "invite": invite_id, "csrf": csrf.group(1)}) as got:

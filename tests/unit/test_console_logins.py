@@ -95,6 +95,10 @@ async def test_the_cookie_is_secure_behind_https(db: Database) -> None:
         assert opened.headers["Referrer-Policy"] == "no-referrer"
         assert opened.headers["Cache-Control"] == "no-store"
         assert "frame-ancestors 'none'" in opened.headers["Content-Security-Policy"]
+        forged = await client.post("/console/login", data={"token": token},
+                                   headers={"Sec-Fetch-Site": "cross-site"},
+                                   allow_redirects=False)
+        assert forged.status == 403  # another site's form signs no one in, spends nothing
         answer = await client.post("/console/login", data={"token": token},
                                    allow_redirects=False)
         assert answer.status == 303
