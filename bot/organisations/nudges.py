@@ -126,10 +126,17 @@ async def draft(db: Database, library: Library, officer_id: int, organisation_id
                   if one.user_id in people and people[one.user_id].org_messages]
     start, end = period_of(today)
     async with db.session.begin() as session:
-        nudge = OrgNudge(organisation_id=organisation.id, sent_by=officer_id,
-                         audience=audience, period_start=start, period_end=end,
-                         recipients=len(recipients))
-        session.add(nudge)
+        # Previewing again reuses the officer's unsent draft of the same nudge: a preview is
+        # a page anyone may reload, and it should not leave a row each time.
+        nudge = await session.scalar(select(OrgNudge).where(
+            OrgNudge.organisation_id == organisation.id, OrgNudge.sent_by == officer_id,
+            OrgNudge.audience == audience, OrgNudge.period_start == start,
+            OrgNudge.confirmed_at.is_(None)).order_by(OrgNudge.id.desc()).limit(1))
+        if nudge is None:
+            nudge = OrgNudge(organisation_id=organisation.id, sent_by=officer_id,
+                             audience=audience, period_start=start, period_end=end)
+            session.add(nudge)
+        nudge.recipients = len(recipients)
         if recipients:  # the sample shows one member's figures: a view of their data
             await session.flush()
             audit(session, f"user:{officer_id}", "member_view", user_id=recipients[0].user_id,

@@ -279,6 +279,10 @@ async def test_an_officer_exports_reminds_and_invites_from_the_console(
                 preview = await got.text()
             nudge_id = re.search(r'name="nudge" value="(\d+)"', preview)
             assert nudge_id and "Dmytro" in preview
+            async with web.get(f"{roster}/nudge", params={"part": ward,
+                                                          "audience": "behind"}) as got:
+                again = await got.text()  # a reload reuses the unsent draft
+            assert f'name="nudge" value="{nudge_id.group(1)}"' in again
             async with web.post(f"{roster}/nudge/send", data={"nudge": nudge_id.group(1)}
                                 ) as got:
                 assert got.status == 403
