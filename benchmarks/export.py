@@ -23,11 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
+from benchmarks.seeding import insert_in_batches
 from benchmarks.targets import Targets
 from bot.config import normalise_database_url
 from bot.exports.files import write_export
@@ -57,24 +60,19 @@ async def seed(url: str, records: int, users: int) -> None:
         await session.execute(insert(User), [
             {"id": n, "first_name": f"Clinician {n}", "framework_id": "uk_aomrc",
              "created_at": now, "share_reflections": False} for n in range(1, users + 1)])
-    batch = []
-    for n in range(records):
-        minutes = rng.choice((15, 30, 45, 60, 90, 120))
-        batch.append({
-            "user_id": n % users + 1, "source": "reflection", "status": "active",
-            "framework_id": "uk_aomrc", "activity_date": start + timedelta(days=n % 700),
-            "activity_type": rng.choice(activities), "template_id": "rolfe",
-            "title": f"Learning moment {n}: sepsis bundle update — сепсис", "minutes": minutes,
-            "category": "cpd", "unit": "credit", "raw": minutes * 100 // 60,
-            "credits": minutes * 100 // 60, "rule": rule, "ai_assisted": n % 10 == 0,
-            "created_at": now, "updated_at": now})
-        if len(batch) == 20_000:
-            async with db.session.begin() as session:
-                await session.execute(insert(CpdRecord), batch)
-            batch = []
-    if batch:
-        async with db.session.begin() as session:
-            await session.execute(insert(CpdRecord), batch)
+    def records_rows() -> Iterator[dict[str, Any]]:
+        for n in range(records):
+            minutes = rng.choice((15, 30, 45, 60, 90, 120))
+            yield {
+                "user_id": n % users + 1, "source": "reflection", "status": "active",
+                "framework_id": "uk_aomrc", "activity_date": start + timedelta(days=n % 700),
+                "activity_type": rng.choice(activities), "template_id": "rolfe",
+                "title": f"Learning moment {n}: sepsis bundle update — сепсис",
+                "minutes": minutes, "category": "cpd", "unit": "credit",
+                "raw": minutes * 100 // 60, "credits": minutes * 100 // 60, "rule": rule,
+                "ai_assisted": n % 10 == 0, "created_at": now, "updated_at": now}
+
+    await insert_in_batches(db, CpdRecord, records_rows())
     await db.dispose()
 
 

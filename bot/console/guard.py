@@ -161,11 +161,11 @@ def in_organisation(console: Console, handler: OrganisationPage,
         number = parse_number(request.match_info.get("org"))
         if number is None:
             return not_found(visit)
-        organisation = await access.scope(console.db, visit.user_id, number)
-        if organisation is None:
+        found = await access.held_at(console.db, visit.user_id, number)
+        if found is None:
             return not_found(visit)
-        manages = await access.scope(console.db, visit.user_id, organisation.id,
-                                     access.MANAGES) is not None
+        organisation, held = found
+        manages = bool(held & set(access.MANAGES))
         if not manages and set(roles) <= set(access.MANAGES):
             return forbidden(visit)
         return await handler(request, replace(visit, manages=manages), organisation)

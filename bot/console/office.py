@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.common.i18n import N_, translator
+from bot.common.i18n import N_
 from bot.console.downloads import attachment, file_name
 from bot.console.guard import (
     HEADERS,
@@ -159,14 +159,8 @@ def add_routes(app: web.Application, console: Console) -> None:
         _ = visit.gettext
         if sent is None:
             text = _("That reminder is not one of yours to send.")
-        elif sent.already:
-            text = _("This reminder was sent already.")
         else:
-            text = translator(visit.language).ngettext(
-                "Sending to {count} person of {organisation}: now, or when their quiet hours "
-                "end.", "Sending to {count} people of {organisation}: now, or when their "
-                "quiet hours end.", sent.recipients).format(
-                count=sent.recipients, organisation=sent.organisation.name)
+            text = nudges.confirmed_text(sent, visit.language)
         return page("message.html", visit.language, title=_("Remind members"),
                     organisation=root, **visit.chrome(), text=text)
 

@@ -35,18 +35,25 @@ async def roles_of(db: Database, user_id: int,
         return [(row[0], row[1]) for row in rows]
 
 
-async def scope(db: Database, user_id: int, organisation_id: int,
-                roles: Sequence[str] = SEES) -> Organisation | None:
-    """The organisation, if the user holds one of `roles` in it or above it; else None,
-    whatever the id: another organisation's id gets nothing."""
+async def held_at(db: Database, user_id: int,
+                  organisation_id: int) -> tuple[Organisation, set[str]] | None:
+    """The organisation and the roles the user holds in it or above it; None if none."""
     async with db.session() as session:
         organisation = await session.get(Organisation, organisation_id)
         if organisation is None:
             return None
         above = [int(part) for part in organisation.path.strip("/").split("/") if part]
-        held = await session.scalar(
-            select(Membership.id).where(
+        roles = set((await session.scalars(
+            select(Membership.role).where(
                 Membership.user_id == user_id, Membership.status == MembershipStatus.ACTIVE,
-                Membership.role.in_(list(roles)), Membership.organisation_id.in_(above))
-            .limit(1))
-        return organisation if held is not None else None
+                Membership.role.in_(list(SEES)), Membership.organisation_id.in_(above))
+            .distinct())).all())
+    return (organisation, roles) if roles else None
+
+
+async def scope(db: Database, user_id: int, organisation_id: int,
+                roles: Sequence[str] = SEES) -> Organisation | None:
+    """The organisation, if the user holds one of `roles` in it or above it; else None,
+    whatever the id: another organisation's id gets nothing."""
+    found = await held_at(db, user_id, organisation_id)
+    return found[0] if found is not None and found[1] & set(roles) else None

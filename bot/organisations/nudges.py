@@ -23,7 +23,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from bot.common.i18n import N_, pick_language, translator
 from bot.cpd.explain import UNIT_NAMES, amount
@@ -186,6 +186,17 @@ async def confirm(db: Database, library: Library, officer_id: int, nudge_id: int
     return Confirmed(organisation, len(texts), already=False)
 
 
+def confirmed_text(sent: Confirmed, language: str) -> str:
+    """What the officer is told after Send, in the bot and the console alike."""
+    translation = translator(language)
+    if sent.already:
+        return translation.gettext("This reminder was sent already.")
+    return translation.ngettext(
+        "Sending to {count} person of {organisation}: now, or when their quiet hours end.",
+        "Sending to {count} people of {organisation}: now, or when their quiet hours end.",
+        sent.recipients).format(count=sent.recipients, organisation=sent.organisation.name)
+
+
 @dataclass(frozen=True)
 class Past:
     nudge: OrgNudge
@@ -199,13 +210,13 @@ async def history(db: Database, organisation: Organisation, limit: int = 5) -> l
             select(OrgNudge).join(Organisation, Organisation.id == OrgNudge.organisation_id)
             .where(in_subtree(organisation), OrgNudge.confirmed_at.is_not(None))
             .order_by(OrgNudge.confirmed_at.desc()).limit(limit))).all()
-        result = []
-        for nudge in found:
-            sent = len((await session.scalars(select(NudgeDelivery.id).where(
-                NudgeDelivery.nudge_id == nudge.id,
-                NudgeDelivery.outcome == DeliveryOutcome.SENT))).all())
-            result.append(Past(nudge, sent))
-        return result
+        counted = await session.execute(
+            select(NudgeDelivery.nudge_id, func.count())
+            .where(NudgeDelivery.nudge_id.in_([nudge.id for nudge in found]),
+                   NudgeDelivery.outcome == DeliveryOutcome.SENT)
+            .group_by(NudgeDelivery.nudge_id))
+        sent = {nudge_id: count for nudge_id, count in counted}
+    return [Past(nudge, sent.get(nudge.id, 0)) for nudge in found]
 
 
 async def set_org_messages(db: Database, user_id: int, on: bool) -> None:

@@ -119,8 +119,7 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     assert query is not None
     match = _BUTTON.fullmatch(query.data or "")
     language = await language_of(context, query.from_user)
-    translation = translator(language)
-    _ = translation.gettext
+    _ = translator(language).gettext
     user_id = query.from_user.id
     if match is None:
         await answer_expired(update, context)
@@ -145,12 +144,7 @@ async def on_nudge_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
             return
         await query.answer()
         await edit_quietly(query.edit_message_text(
-            "ℹ️ " + _("This reminder was sent already.") if sent.already else
-            "✅ " + translation.ngettext(
-                "Sending to {count} person of {organisation}: now, or when their quiet hours "
-                "end.", "Sending to {count} people of {organisation}: now, or when their "
-                "quiet hours end.", sent.recipients).format(
-                count=sent.recipients, organisation=sent.organisation.name)))
+            ("ℹ️ " if sent.already else "✅ ") + nudges.confirmed_text(sent, language)))
         return
     screen: Screen | None = None
     if action == "p":

@@ -21,18 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from sqlalchemy import select
 from sqlalchemy.pool import QueuePool
 
 from bot import cli
 from bot.config import normalise_database_url
-from storage.engine import Database, make_engine
-from storage.models import LearningMoment
+from storage.engine import make_engine
 from tests.e2e.test_instances_e2e import acked, acks, wait_for
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.nginx import running_nginx
 from tests.support.postgres import private_postgres
-from tests.support.processes import ROOT, free_port, kill, start_cpdbot, write_config
+from tests.support.processes import (
+    ROOT,
+    free_port,
+    kill,
+    start_cpdbot,
+    stored_moments,
+    write_config,
+)
 
 OLD_SECRET, NEW_SECRET = "deployment-secret_old", "deployment-secret_new"
 DEPLOY = ROOT / "docs" / "deploy"
@@ -214,13 +219,7 @@ async def test_sigterm_answers_the_webhook_503_finishes_what_is_in_hand_and_exit
         await wait_for(lambda: acked(telegram, 9503) == 1, 30, "the retried update handled")
     finally:
         await kill(bot)
-    db = Database(database_url)
-    try:
-        async with db.session() as reading:
-            texts = (await reading.scalars(select(LearningMoment.text).order_by(
-                LearningMoment.id))).all()
-    finally:
-        await db.dispose()
+    texts = [moment.text for moment in await stored_moments(database_url)]
     assert texts == ["in hand at the stop", "delivered during the stop"]
 
 
@@ -323,13 +322,7 @@ async def test_nginx_in_front_of_two_instances_through_a_secret_rotation(
         statuses = {status for _, status in telegram.deliveries}
         assert statuses == {200}, statuses
         assert "403, 200" in proxy.upstream_statuses()  # old secret refused, taken by the other
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                moments = (await session.scalars(select(LearningMoment).order_by(
-                    LearningMoment.id))).all()
-        finally:
-            await db.dispose()
+        moments = await stored_moments(url)
     assert len(moments) == len({(m.chat_id, m.message_id) for m in moments})
     for user_id in USERS:
         texts = [moment.text for moment in moments if moment.user_id == user_id]
@@ -366,13 +359,7 @@ async def test_behind_nginx_an_instance_killed_mid_burst_loses_nothing(
             for process in instances:
                 await kill(process)
         assert {status for _, status in telegram.deliveries} == {200}
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                moments = (await session.scalars(select(LearningMoment).order_by(
-                    LearningMoment.id))).all()
-        finally:
-            await db.dispose()
+        moments = await stored_moments(url)
     assert len(moments) == len({(m.chat_id, m.message_id) for m in moments}) == (
         len(USERS) * notes)
     for user_id in USERS:

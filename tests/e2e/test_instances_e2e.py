@@ -21,7 +21,14 @@ from storage.engine import Database
 from storage.models import JournalEntry, LearningMoment
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.postgres import private_postgres
-from tests.support.processes import free_port, healthy, kill, start_cpdbot, write_config
+from tests.support.processes import (
+    free_port,
+    healthy,
+    kill,
+    start_cpdbot,
+    stored_moments,
+    write_config,
+)
 
 SECRET = "instances-secret_42"
 USERS = range(8801, 8826)  # 25 clinicians
@@ -152,13 +159,7 @@ async def test_readiness_follows_the_database_and_nothing_sent_meanwhile_is_lost
             assert (await ready(port))[0] == 200
         finally:
             await kill(process)
-        db = Database(url)
-        try:
-            async with db.session() as session:
-                texts = (await session.scalars(select(LearningMoment.text).order_by(
-                    LearningMoment.id))).all()
-        finally:
-            await db.dispose()
+        texts = [moment.text for moment in await stored_moments(url)]
     assert texts == ["before the outage", "during the outage"]
 
 

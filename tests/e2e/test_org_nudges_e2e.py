@@ -185,8 +185,8 @@ async def test_a_superadmin_creates_a_ministry_and_names_its_first_officer(
 
         officer = Chat(telegram, 8303, "uk", first_name="Олена")
         code = link.rsplit("start=", 1)[1]
-        replies = await officer.say(f"/start {code}", expect=3)
-        [join] = [reply for reply in replies if "Міністерство" in reply.params["text"]]
+        join = await join_by(officer, link)
+        assert "Міністерство" in join.params["text"]
         await officer.press("✅", join, expect=0)
         await officer.settle()
         async with db.session() as session:

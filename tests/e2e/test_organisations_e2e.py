@@ -19,7 +19,7 @@ from storage.engine import Database
 from storage.models import AuditEvent, Membership
 from tests.e2e.test_credits_e2e import reflect
 from tests.support.chat import Chat
-from tests.support.fake_telegram import ApiCall, FakeTelegram
+from tests.support.fake_telegram import ApiCall, FakeTelegram, buttons
 from tests.support.processes import start_cpdbot, write_config
 from tests.support.running import RunningBot
 
@@ -55,9 +55,11 @@ async def export_as(officer: Chat, telegram: FakeTelegram, choose: str | None = 
 
 
 async def join_by(chat: Chat, link: str) -> ApiCall:
+    """Open an invite link: the join screen (its Join button, in any language)."""
     code = link.rsplit("start=", 1)[1]
     replies = await chat.say(f"/start {code}", expect=3)  # the join screen, then onboarding
-    [screen] = [reply for reply in replies if "Join" in " ".join(chat.labels(reply))]
+    [screen] = [reply for reply in replies
+                if any(data.startswith("og:j:") for _label, data in buttons(reply))]
     return screen
 
 
@@ -158,9 +160,8 @@ async def test_joining_can_wait_for_an_officers_approval(
     await cpdbot(config_path, "org", "grant", clinic, "7801", "officer")
     link = await cpdbot(config_path, "org", "invite", clinic, "--uses", "5")
     nurse = Chat(telegram, 7802, "uk", first_name="Ірина")
-    code = link.rsplit("start=", 1)[1]
-    replies = await nurse.say(f"/start {code}", expect=3)
-    [screen] = [reply for reply in replies if "Rural Clinic" in reply.params["text"]]
+    screen = await join_by(nurse, link)
+    assert "Rural Clinic" in screen.params["text"]
     await nurse.press("✅", screen, expect=0)
     await nurse.settle()
     async with db.session() as session:

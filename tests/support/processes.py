@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import select
 
+from storage.engine import Database
+from storage.models import LearningMoment
 from tests.support.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,3 +90,14 @@ async def healthy(port: int) -> bool:
             return answer.status == 200
     except aiohttp.ClientError:
         return False
+
+
+async def stored_moments(database_url: str) -> list[LearningMoment]:
+    """Every moment the processes under test stored, in order, read from outside them."""
+    db = Database(database_url)
+    try:
+        async with db.session() as session:
+            return list((await session.scalars(select(LearningMoment).order_by(
+                LearningMoment.id))).all())
+    finally:
+        await db.dispose()
