@@ -45,10 +45,6 @@ from pathlib import Path
 
 from stdnum.es import dni as es_dni
 from stdnum.es import nie as es_nie
-from stdnum.mx import curp as mx_curp
-from stdnum.pe import cui as pe_cui
-from stdnum.ru import inn as ru_inn
-from stdnum.ua import rntrc as ua_rntrc
 
 # Ties between kinds over the same span go to the first: a number after "РНОКПП" that
 # happens to pass the NHS check too is the Ukrainian one.
@@ -80,6 +76,7 @@ _LATIN_WORD = rf"[{_LATIN_UP}][{_LATIN_LOW}'’]+(?:-[{_LATIN_UP}]?[{_LATIN_LOW}
 _LATIN_NAME = rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{0,2}}"
 _CYRILLIC_WORD = rf"[{_CYR_UP}][{_CYR_LOW}'’]+(?:-[{_CYR_UP}]?[{_CYR_LOW}'’]+)*"
 _INITIALS = rf"(?:\s+[{_CYR_UP}A-Z]\.\s?(?:[{_CYR_UP}A-Z]\.)?)?"
+_WORDS = tomllib.loads((Path(__file__).parent / "eponyms.toml").read_text(encoding="utf-8"))
 _NAMES_DATA = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
 
 
@@ -96,6 +93,14 @@ def _alternation(words: list[str]) -> str:
 # -- numbers ---------------------------------------------------------------------------------
 
 _NHS = re.compile(r"(?<![\d\w])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
+
+
+# After its label an NHS number is one whatever its check digit: a typo is still hers.
+_NHS_LABEL = re.compile(r"(?i)\bnhs\b[^\d\n]{0,12}$")
+# The UK's National Insurance number: two letters, six digits, a letter A-D.
+_NI_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
+                        r"|(?i:(?<=insurance\s)|(?<=insurance\sno\.\s)|(?<=ni\sno\s)|(?<=nino\s))"
+                        r"[a-z]{2}\d{6}[a-d])(?![\w-])")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -163,9 +168,15 @@ _GEORGIA = (r"(?:georgia|грузи|грузі|tbilisi|тбилис|тбіліс
             r"|кутаїс)")
 
 
+# Between a label and its number: "№", a colon, or a few words with no digit ("СНИЛС
+# пациентки 12115006479", "ІПН пацієнта 9492566554", "ИИН-і 911123502734").
+_LABEL_GAP = r"(?:\s*(?:№|#|:|-|N\.?[ºo°]\.?|n\.?[ºo°]\.?|no\.?)?\s*|[^\d\n!?;]{1,30}?)"
+
+
 def _labelled(label: str, number: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:{label})\s*(?:№|#|:|-|N\.?[ºo°]\.?|n\.?[ºo°]\.?|no\.?)?\s*"
-                      rf"(?P<id>{number})(?![\w-])")
+    """A number of its shape after its label: a check digit that fails is a typo, and the
+    number as written still points at the patient."""
+    return re.compile(rf"(?:{label}){_LABEL_GAP}(?P<id>{number})(?![\w-])")
 
 
 def _digits(check: Callable[[str], bool]) -> Callable[[str], bool]:
@@ -177,37 +188,50 @@ def _any(number: str) -> bool:
     return True
 
 
+def _born_on(number: str) -> bool:
+    """A number that starts with a real birth date, YYYYMMDD (УНЗР)."""
+    return _real_date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+
+
+def _curp_born_on(number: str) -> bool:
+    """A CURP's letters and a real birth date, YYMMDD, whatever its check digit."""
+    year = int(number[4:6])
+    return any(_real_date(century + year, int(number[6:8]), int(number[8:10]))
+               for century in (1900, 2000))
+
+
 # Each: a pattern with the number in group "id", and the check that number must pass.
 _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # СНИЛС written as it is printed, "123-456-789 01", or labelled.
     (re.compile(r"(?<![\d-])(?P<id>\d{3}-\d{3}-\d{3}[ -]\d{2})(?![\d-])"), _digits(snils_valid)),
     (_labelled(r"(?i:снилс|snils|страхов\w+\s+номер\w*)",
-               r"\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}"), _digits(snils_valid)),
+               r"\d{3}[- ]?\d{3}[- ]?\d{3}[- ]?\d{2}"), _any),
     # РНОКПП/ІПН (10 digits, Ukraine) or ИНН (12, Russia), labelled: bare ten-digit numbers
     # are too common (a tenth of them pass).
     (_labelled(r"(?i:\bрнокпп|\bрнукпн|\bіпн|\bипн|\bинн|\brnokpp|\binn\b|\bipn\b"
                r"|ідентифікаційн\w+\s+(?:код|номер)\w*|идентификационн\w+\s+(?:код|номер)\w*"
                r"|податков\w+\s+номер\w*|налогов\w+\s+номер\w*)",
                r"(?:\d[\s-]?){11}\d|(?:\d[\s-]?){9}\d"),
-     _digits(lambda number: ua_rntrc.is_valid(number) or ru_inn.is_valid(number))),
+     _any),
     # УНЗР: a birth date, a dash, five digits (the dash may be left out after the label).
-    (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _digits(unzr_valid)),
-    (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}-?\d{5}"), _digits(unzr_valid)),
+    (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _born_on),
+    (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}-?\d{5}"), _any),
     # ИИН/IIN/ЖСН: twelve digits holding a birth date and a check digit, anywhere.
     (re.compile(r"(?<![\d-])(?P<id>\d{12})(?![\d-])"), iin_valid),
-    (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _digits(iin_valid)),
+    (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _any),
     # Georgia's personal number: eleven digits, no check digit, so only after its label, or
     # in a sentence that names Georgia.
     (_labelled(r"(?i:personal\s+(?:number|no\b\.?|id\b)|(?:личн|персональн|особист|особов)\w*\s+"
                r"номер\w*|número\s+personal|პირადი\s+(?:ნომერი|N|№|ნ\.?)|პირ\.\s*ნომ\.?|პ/ნ|პ\.\s?ნ\.)",
-               r"\d{11}"), _any),
+               r"\d{11}|\d{3}\s\d{4}\s\d{4}|(?:\d[\s-]?){10}\d"), _any),
     (re.compile(rf"(?i:{_GEORGIA}[^.!?\n]{{0,60}}?)(?<![\d-])(?P<id>\d{{11}})(?![\d-])"), _any),
     (re.compile(rf"(?<![\d-])(?P<id>\d{{11}})(?![\d-])(?=[^.!?\n]{{0,60}}?(?i:{_GEORGIA}))"), _any),
     # Azerbaijan's FIN: seven Latin letters and digits after "FIN" or "ФИН" (capitals: "fin"
     # is Spanish for "end"), or "fin kodu" in any case.
     (_labelled(r"(?<!\w)(?:(?:FIN|FİN|ФИН|ФІН)\b(?:[\s-]*(?:kodu?|код|code))?"
                r"|(?i:f[iİı]n\s+kodu?)\b)",
-               r"(?=[A-Z]*\d)[A-Z0-9]{7}"), _any),
+               r"(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7}"), _any),
+    (re.compile(r"(?<!\w)(?i:f[iİı]n)[\s:#-]*(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7})(?![\w-])"), _any),
     # Spain's DNI (8 digits and a control letter) and NIE (X/Y/Z, 7 digits, letter): the
     # letter is the check, so anywhere.
     (re.compile(r"(?<![\w.-])(?P<id>(?:\d{8}|\d{2}\.\d{3}\.\d{3})[ -]?[A-Z])(?![\w-])"),
@@ -216,10 +240,10 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # DNI by its label: Spain's with its letter, or Peru's eight digits (and check character).
     (_labelled(r"(?i:\bdni\b|documento\s+(?:nacional\s+)?de\s+identidad)",
                r"(?:\d{8}|\d{2}\.\d{3}\.\d{3})(?:[ -]?[0-9A-Z])?"),
-     _digits(lambda number: es_dni.is_valid(number) or pe_cui.is_valid(number))),
+     _any),
     # Mexico's CURP: 18 characters holding name letters, a birth date, sex, state and a check.
     (re.compile(r"(?<![A-Za-z\d])(?P<id>[A-Z]{4}\d{6}[HM][A-Z]{5}[A-Z\d]\d)(?![A-Za-z\d])"),
-     mx_curp.is_valid),
+     _curp_born_on),
     # Passports, ID cards and health insurance policies, only after their label: "паспорт
     # 45 06 123456", "ID-картка 001234567", "жеке куәлік № 043217896", "şəxsiyyət vəsiqəsi
     # AZE12345678", "полис ОМС 7700123456789012", "NSS 12345678901".
@@ -232,7 +256,8 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (_labelled(r"(?i:полис\w*(?:\s+(?:ОМС|обязательного\s+медицинского\s+страхования))?"
                r"|\bОМС\b|\bNSS\b|\bNUSS\b|\bNASS\b|seguridad\s+social|tarjeta\s+sanitaria"
                r"|\bCIP(?:-SNS)?\b|sığorta\s+(?:polisi|nömrəsi)|медичн\w+\s+поліс\w*)",
-               r"(?:[A-Z]{4})?\d{2}(?:[/ -]?\d){7,14}"), _any),
+               r"(?:[A-Z]{2,4})?\d{2}(?:[/ -]?\d){7,14}"), _any),
+    (_labelled(r"(?i:afiliaci[oó]n|\bSS\b|\bNUSS\b)", r"\d{2}[/ -]?\d{8}[/ -]?\d{2}"), _any),
 ]
 
 
@@ -242,11 +267,27 @@ _ELEVEN_DIGITS = re.compile(r"(?<![\d-])\d{11}(?![\d-])")
 _GEORGIAN_LETTER = re.compile(r"[ა-ჰ]")
 
 
+# Ten to sixteen digits in a row are someone's number whatever their label (an ИИН, a policy,
+# a phone): doses, dates, lab values and order numbers are shorter.
+_LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{10,16}(?![\w,/-]|\.\d)")
+# ...but a vaccine's lot, an article's PMID or an order's number is no one's.
+_THINGS_NUMBERED = re.compile(
+    r"(?i)(?:\blot\b|batch|серія|серії|серии|серия|партия|партії|\blote|partiya|seriya|სერია"
+    r"|ლოტ|isbn|doi|pmid|наказ|приказ|\border\b|orden|əmr|бұйрық|бұйрығ|ბრძანებ)[^\d\n]{0,40}$")
+# A note that names the FIN anywhere: its seven letters and digits wherever they are
+# ("FİN kodunu səhv yazmışam. Düzgünü 5ZK3P7M idi").
+_FIN_NAMED = re.compile(r"(?<!\w)(?:FIN|FİN|ФИН|ФІН|(?i:f[iİı]n\s+kod\w*))(?!\w)")
+_FIN = re.compile(r"(?<![\w-])(?=[A-Z0-9]*\d)(?=(?:[0-9]*[A-Z]){2})[A-Z0-9]{7}(?![\w-])")
+
+
 def _national_ids(text: str) -> list[tuple[int, int]]:
     found = [match.span("id") for pattern, valid in _NATIONAL_IDS
              for match in pattern.finditer(text) if valid(match.group("id"))]
     if _GEORGIAN_LETTER.search(text):
         found += [match.span() for match in _ELEVEN_DIGITS.finditer(text)]
+    found += [match.span() for match in _NI_NUMBER.finditer(text)]
+    if _FIN_NAMED.search(text):
+        found += [match.span() for match in _FIN.finditer(text)]
     return found
 
 
@@ -266,8 +307,18 @@ _UK_POSTCODE_AFTER_ADDRESS = re.compile(
     r"(?i)(?:address|postcode|post code|lives at|living at|home|flat|street|road)\b[^.\n]{0,20}?"
     r"\b([a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})\b")
 _LABELLED_POSTCODE = re.compile(
-    r"(?i)\b(?:c\.\s?p\.|cp|código postal|cod\. postal|postcode|post code|zip|индекс|"
-    r"почтовый индекс|індекс|поштовий індекс)\s*:?\s*\d{5,6}\b")
+    r"(?i)(?<!\w)(?:c\.\s?p\.|cp|c[oó]digo\s+postal|cod\.\s+postal|postcode|post\s+code|zip"
+    r"|индекс\w*|індекс\w*|ინდექს\w*|indeks\w*)(?:\s*[:№-]?\s*|\s+[^\W\d]+\s+)"
+    r"(?:\d{4,6}|AZ\s?-?\d{4})(?!\w)")
+# Azerbaijan's "AZ1073" anywhere, and five digits by a city: "08027 Barcelona", "Lima 15074".
+_CITIES = _alternation([word for word in _WORDS["places"] if word[:1].isupper()])
+_POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?![\w-])"
+                        rf"|(?<![\w.,-])\d{{5}}(?=,?\s+(?:{_CITIES})(?!\w))"
+                        rf"|(?<!\w)(?:{_CITIES}),?\s+\d{{5}}(?![\w-]|[.,]\d)"
+                        # after where one lives: "живёт 143407 Красногорск", "ცხოვრობს Tbilisi 0186"
+                        r"|(?i:живёт|живет|проживает|проживає|живе|lives|living|vive|reside"
+                        r"|тұрады|ცხოვრობს|yaşayır)\s+(?:(?:в|у|in|en|at)\s+)?(?:[^\W\d]+,?\s+){0,2}?"
+                        r"(?:AZ\s?-?\d{4}|\d{4,6})(?![\w-]|[.,]\d)")
 
 # -- street addresses ---------------------------------------------------------------------------
 # A street word, the street's name and a house number, then perhaps a flat (addresses.toml).
@@ -286,7 +337,7 @@ _STREET_NAME = (rf"(?:\d{{1,2}}\s+(?:de\s+)?)?(?:{_CONNECTOR}\s+)*{_CAPITALISED}
 # A house number, not a year ("plaza de Cardiología, 2024").
 _HOUSE = (rf"(?:,\s*|\s+)(?:(?i:{_alternation(_STREETS['house'])})\s*)?"
           r"(?!(?:19|20)\d\d(?!\d))\d{1,4}"
-          r"(?:\s?-?[a-zа-яіA-ZА-ЯІ](?!\w))?(?:[/-]\d{1,4}[a-zа-я]?)?(?!\d)"
+          r"(?:\s?-?[a-zа-яіA-ZА-ЯІა-ჰ](?!\w))?(?:[/-]\d{1,4}[a-zа-я]?)?(?!\d)"
           r"(?:\s*-?\s*(?:үй|үйі)(?!\w))?")
 _UNIT = (rf"(?:,?\s*(?:(?i:{_alternation(_STREETS['units'])})\s*№?\s*\d{{1,4}}[a-zA-Zа-я]?(?!\d)"
          r"|\d{1,4}\s*-?\s*(?i:пәтер|үй)(?!\w)"
@@ -297,8 +348,11 @@ _HOUSE_WORDS = sorted({w.rstrip(".") for w in _STREETS["house"] if w[0].isalpha(
 _HOUSE_WORD_NUMBER = (rf"(?:(?i:{_alternation(_HOUSE_WORDS)})\.?"
                       r"\s*№?\s*\d{1,4}|\d{1,4}\s*-?\s*(?i:үй|үйі)(?!\w))"
                       r"(?:\s?-?[a-zа-яі](?!\w))?(?:/\d{1,4}[a-zа-я]?)?(?!\d)")
-_DISTRICT = (r"(?:(?i:\d{1,3}\s*-?\s*(?:мкр|мкрн|мкр-н|ш/а|микрорайон|шағын\s+аудан\w*)\.?"
-             r"|(?:мкр|мкрн|мкр-н|ш/а)\.?\s*\d{1,3})(?!\w),?\s*)?")
+_DISTRICT = (r"(?:(?i:\d{1,3}\s*-?\s*(?:cu|cü|ci|cı)?\s*"
+             r"(?:мкр|мкрн|мкр-н|ш/а|микрорайон|шағын\s+аудан\w*"
+             r"|mkr|mikrorayon\w*)\.?"
+             r"|(?:мкр|мкрн|мкр-н|ш/а|mkr)\.?\s*(?:\d{1,3}|[А-ЯЁӘҒҚҢӨҰҮҺA-Z][\w-]*)"
+             r"|[ა-ჰ]+ის\s+მე-?\d{1,2}\s+მიკრორაიონ\w*)(?!\w),?\s*)?")
 # A street's name with no street word, a house and then a flat or a block ("Профсоюзная 43 к2
 # кв 118", "Сихівська 12/3, кв. 45"), or house, block and flat in one ("Ленина 14-2-7").
 _NOT_STREETS = _alternation(_STREETS["not_streets"] + _NAMES_DATA["institutions"])
@@ -309,6 +363,9 @@ _NAMED_HOUSE = (rf"(?<![\w.-])(?!(?i:{_NOT_STREETS})(?![\w'’-]))"
 _KA_STREET = rf"(?<![{_KA}-])[{_KA}][{_KA}-]+(?:ის|ას|ეს|ოს|უს)\s+\d{{1,4}}(?:[/-]\d{{1,4}})?(?!\d)"
 _ADDRESSES = [
     re.compile(rf"(?<![\w.-]){_DISTRICT}{_HOUSE_WORD_NUMBER}{_UNIT}{{1,3}}"),
+    # a district named, then a house with or without a flat: "мкр Самал-2, д.58"
+    re.compile(rf"(?<![\w.-])(?=[^,]{{0,25}}(?i:мкр|микрорайон|mkr|ш/а|шағын|მიკრორაიონ)){_DISTRICT}"
+               rf"{_HOUSE_WORD_NUMBER}{_UNIT}{{0,3}}"),
     re.compile(rf"{_NAMED_HOUSE}(?:\s?[a-zа-яі](?!\w))?(?:/\d{{1,4}})?(?!\d){_UNIT}{{1,3}}"),
     re.compile(rf"(?=[{_CYR_UP}]){_NAMED_HOUSE}-\d{{1,3}}-\d{{1,4}}(?![\d-])"),
     re.compile(rf"{_KA_STREET}{_UNIT}{{1,3}}"),
@@ -356,11 +413,12 @@ _MRN = re.compile(
     r"|\bmedical\s+record(?:\s+(?:no|number))?\.?|\bchi\b|\bnhi\b"
     r"|(?:истори[яи]|ист\.?)\s*(?:болезни|бол\.?)|номер\s+истории|медкарт\w*|медицинск\w+\s+карт\w*"
     r"|(?:історі[яї]|іст\.?)\s*(?:хвороби|хв\.?)|\bмед\.\s*карт\w*|\bамб\.?\s*карт\w*"
-    r"|\bИБ\b|\bи/б\b|\bі/х\b|\bамб\.\s*карт\w*|карт\w*\s+стац\w*\s+\w+|\bexpediente"
+    r"|\bИБ\b|\bи/б\b|\bі/х\b|(?<!\w)м/к\b|(?<!\w)а/к\b|\bамб\.\s*карт\w*|карт\w*\s+стац\w*\s+\w+|\bexpediente"
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
     r"|historia\s+clínica|n\.?[ºo°]?\s*(?:de\s+)?historia(?:\s+clínica)?"
     rf"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*|{_MRN_COUNTRIES})"
+    rf"(?:\s+(?:is|was|es|era|нөмірі|нөмір|nömrəsi|nömrə|номер|ნომერი|number|no))?"
     rf"\s*(?:№|#|no\.?|n\.?[ºo°]|nº|:)?\s*(?:№\s*)?{_ID}")
 
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
@@ -378,7 +436,7 @@ _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
            r"|sentyabr\w*|oktyabr\w*|noyabr\w*|dekabr\w*")
 _DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
          r"|\d{4}-\d{2}-\d{2}"
-         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
+         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
          # "12-Mar-1947", "03/feb/52"
          rf"|\d{{1,2}}[-/.](?:{_MONTHS})[-/.]\s?(?:\d{{4}}|\d{{2}})"
          rf"|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -402,6 +460,25 @@ _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.
                          r"года\s+рожд\w*|року\s+народж\w*|г\.\s?р|р\.\s?н|гр\.|"
                          r"(?:-?\s*(?:ci|cı|cu|cü)\s+il\w*\s+)?(?:təvəllüdlü|doğumlu|anadan\s+olub)"
                          r"|(?:ж\.|жылы)\s+туған|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*)")
+# A full date a few words after a word of birth ("the dob on it was 2nd Nov 1939", "дату
+# рождения 17.04.1941", "туған күнін растады – 14.09.1947"), or in the last century: in a
+# note on one's learning, a date from before 2000 is someone's birthday.
+_BIRTH_WORD = re.compile(
+    r"(?i)(?:\bd\.?o\.?b\b|\bbirth|\bborn\b|рожд|родил|народж|народил|\bнар\.|туған|туыл"
+    r"|დაბადებ|დაიბადა|doğum|doğul|təvəllüd|anadan\s+olub|nacimiento|naci[ód]|\bf\.?\s?nac"
+    r"|\bnac\.)[^\n!?]{0,40}$")
+_BIRTH_WINDOW = 60
+
+
+def _birth_date(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - _BIRTH_WINDOW):match.start()]
+    if _BIRTH_WORD.search(before):
+        return True
+    year = re.findall(r"\d{4}", match.group())
+    return bool(year) and "1900" <= year[-1] < "2000" and not (
+        _THINGS_NUMBERED.search(before) or _LEARNING_EVENT.search(before[-30:]))
+
+
 _AGE = re.compile(
     r"(?i)(?<![\d.])\d{1,3}\s*-?\s*(?:years?[\s-]*old|y/?o\b|yrs?\b|лет\b|года\b|год\b"
     r"|років\b|роки\b|рік\b|р\.(?!\s?н)|años\b|año\b|a\.(?=\s)"
@@ -426,8 +503,12 @@ _PEOPLE = re.compile(rf"(?i:{_CYRILLIC_PEOPLE}|patients?|pt|clients?|residents?|
 # ("Mr", "Sra.") is a person even when it is an eponym too: those patterns come first.
 _TITLED = 2
 _NAMES = [
-    re.compile(rf"(?i:\b(?:mr|mrs|ms|miss|mx|sr|sra|srta|dña?|don|doña)\.?\s+){_LATIN_NAME}"),
-    re.compile(r"(?i:\b(?:mr|mrs|ms|miss|don|doña)\.?\s+)[a-z][a-z'’-]{2,}\b(?<!\bthe)"),
+    # (not "MR enterography" or "MS relapse": the titles are never all capitals)
+    re.compile(rf"\b(?:[Mm]rs?|[Mm]s|[Mm]iss|[Mm]x|[Ss]ra?|[Ss]rta|[Dd]ña?|[Dd]on|[Dd]oña)\.?\s+"
+               rf"{_LATIN_NAME}"),
+    re.compile(r"\b(?:[Mm]rs?|[Mm]s|[Mm]iss|[Dd]on|[Dd]oña)\.?\s+[a-z][a-z'’-]{2,}\b(?<!\bthe)"
+               r"(?:\s+(?!(?:and|with|was|has|had|is|the|on|in|at|for|to|of|who|came)\b)"
+               r"[a-z][a-z'’-]{2,}\b){0,2}"),
     # "Handover: Eileen Marsh, 84" or "Edna Threlfall 91F": a name followed by an age.
     re.compile(rf"(?<!\w)(?:{_LATIN_NAME}|{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD})"
                rf"(?=,\s*\d{{1,3}}\b(?![.,:/–-]\d)|\s+\d{{1,3}}\s?[MFМЖ]\b)"),
@@ -441,9 +522,6 @@ _NAMES = [
     # A surname with initials, or a full name with a patronymic, is a person wherever it is.
     re.compile(rf"{_CYRILLIC_WORD}\s+[{_CYR_UP}]\.\s?[{_CYR_UP}]\."),
     re.compile(rf"{_LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
-    re.compile(rf"{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[{_CYR_UP}][{_CYR_LOW}]+"
-               rf"(?:(?:ов|ев|йов|ьов)ич(?:а|у|ем|ом|е|і|еві|ові)?"
-               rf"|(?:овн|евн|ичн|івн|ївн|інічн)(?:а|ы|е|у|ой|ою|і|ої|ій))(?![\w-])"),
     # A bare surname by the bed or ward it came from: "Petrov from bed 5", "Петров из 5
     # палаты", "Петров з палати 5", "García, cama 3", "la de la cama 3 (García)".
     re.compile(rf"(?P<surname>{_LATIN_WORD})\s+from\s+(?:bed|bay|cubicle|side\s+room)\s*"
@@ -465,14 +543,29 @@ _STAFF_BEFORE = re.compile(
     r"(?i)(?:prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
     r"|проф|доц|зав|заведующ|лектор|доклад|врач|лікар|доктор|д-р|колег|наставник|керівник"
     r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega"
-    r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar|"
+    r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar"
+    # thanked: "Спасибо Марине Олеговне", "Дякую Наталії Іванівні"
+    r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
+    r"|наставни|mentor|tutor|supervisor|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
+    r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
                for stem in _NAMES_DATA["staff"][language]) + r")\w*\.?"
+    # "зав. отделением", "завідувачки відділення анестезіології", "jefa del servicio de"
+    r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
+    r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
     r"(?:\s+\w+\.?)?\s*$")
+# ...or a colleague's role just after: "Mr Adeyemi (consultant vascular surgeon)".
+_STAFF_AFTER = re.compile(
+    r"(?i)\s*[(,–—-]\s*(?:the\s+|our\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:consultant|registrar"
+    r"|professor|prof\b|lecturer|surgeon|physician|nurse\s+specialist|зав\b|заведующ|завідувач"
+    r"|профессор|професор|доцент|лектор|jef[ae]|adjunt|profesor|médic[oa]\s+adjunt"
+    r"|резидент|rezident|რეზიდენტ|ექიმ|дәрігер|həkim)"
+    # or thanked just after: "Серікбаевқа рахмет", "ლომიძეს დიდი მადლობა"
+    r"|\s*(?:\([^)]{0,30}\)\s*)?(?:(?:дуже|очень|большое|огромное|დიდი|çox|үлкен)\s+)?"
+    r"(?:рахмет|спасибо|дякую|მადლობ|təşəkkür|thanks|gracias)")
 
 # Eponyms, cities and the clinical nouns that travel with them, which a name must not be
 # wholly made of; and words that start a sentence before "from bed 5" (eponyms.toml).
-_WORDS = tomllib.loads((Path(__file__).parent / "eponyms.toml").read_text(encoding="utf-8"))
 _NOT_A_PERSON = frozenset(word.casefold() for key in ("eponyms", "places", "clinical_words")
                           for word in _WORDS[key])
 _NOT_A_SURNAME = frozenset(word.casefold() for word in _WORDS["not_names"]) | _NOT_A_PERSON
@@ -527,9 +620,12 @@ _FIRST_NAME = re.compile("|".join(f"(?:{names})" for names in _FIRST.values()))
 _INSTITUTIONS = frozenset(word.casefold() for word in _NAMES_DATA["institutions"])
 _PATRONYMIC = re.compile(r"(?i)(?:(?:ович|евич|йович|овн|евн|ичн|івн|ївн|інічн)\w{0,3}|ovich|evich"
                          r"|ovna|evna|ovych|ivna|ұлы|улы|қызы|кызы|uly|kyzy)$")
-_CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|ук|юк|ян|ник|ар|ець|ли|дзе|швили|ұлы"
+_CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|енку|енка|енком|ук|юк|ян|ник|ар|ець"
+                               r"|ли"
+                               r"|дзе|швили|ұлы"
                                r"|қызы)(?:а|у|ой|ым|им|ому|ого|ий|ая|ую|ей|ій|ої|ою|ом)?$")
-_LATIN_SURNAME = r"(?:ov|ova|yev|yeva|[b-df-hj-np-tv-zçğş]ev|[b-df-hj-np-tv-zçğş]eva|zadə|zade)"
+_LATIN_SURNAME = (r"(?:ov|ova|yev|yeva|[b-df-hj-np-tv-zçğş]ev|[b-df-hj-np-tv-zçğş]eva|zadə|zade"
+                  r"|dze|shvili)")
 _AZ_CASE = (r"(?:un|ün|ın|in|nın|nin|nun|nün|a|ə|ya|yə|u|ü|ı|i|nı|ni|nu|nü|da|də|dan|dən|la|lə"
             r"|yla|ylə|dakı|dəki)")
 # A Russian, Ukrainian or Kazakh surname's ending that ordinary words (past tenses in -ли,
@@ -636,7 +732,23 @@ def _capitals(match: re.Match[str]) -> bool:
         " ".join(surnames), _NOT_A_SURNAME)
 
 
+# A verb's ending: "Объясняла Ирина Олеговна" is a colleague explaining, with no surname.
+_VERB_ENDING = re.compile(r"(?:ла|ли|ло|ал|ял|ил|ел|ыл|ет|ит|ут|ют|ат|ят|ую|юю|ав|ив)$")
+
+
+def _with_patronymic(match: re.Match[str]) -> bool:
+    """"Иванова Мария Петровна": the first word a surname, not a verb or a word of thanks."""
+    first = match.group("name").split()[0]
+    return not (_known(first, _NOT_A_SURNAME) or _VERB_ENDING.search(first)
+                or _STAFF_BEFORE.search(first) or _PEOPLE.fullmatch(first))
+
+
 _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
+    # A surname, a first name and a patronymic, in any case: "Ивановой Марии Петровне"
+    (re.compile(rf"(?<![\w-])(?P<name>{_CYRILLIC_WORD}\s+{_CYRILLIC_WORD}\s+[{_CYR_UP}][{_CYR_LOW}]+"
+                rf"(?:(?:ов|ев|йов|ьов)ич(?:а|у|ем|ом|е|і|еві|ові)?"
+                rf"|(?:овн|евн|ичн|івн|ївн|інічн)(?:а|ы|е|у|ой|ою|і|ої|ій)))(?![\w-])"),
+     _with_patronymic),
     # "Иван Петров", "Анна Сергеевна Белова", "Rosario Quispe Mamani", "Aynur Məmmədova"
     (re.compile(rf"(?<![\w-])(?P<name>(?:{_FIRST['cyrillic']})(?:\s+{_CYRILLIC_WORD}){{1,2}})"
                 r"(?![\w-])"), _full_name),
@@ -729,7 +841,7 @@ _INSTITUTION_BEFORE = re.compile(r"(?i)(?:^|[^\w])(?P<word>[\w.]+)\s+$")
 def _namesake(text: str, start: int, end: int) -> bool:
     """A teacher's name ("Dr. Petrova showed us"), or a street's, a hospital's, a
     university's: not a patient."""
-    if _STAFF_BEFORE.search(text[max(0, start - 30):start]):
+    if _STAFF_BEFORE.search(text[max(0, start - 50):start]) or _STAFF_AFTER.match(text, end):
         return True
     if _NAMESAKE_AFTER.match(text, end):
         return True
@@ -740,6 +852,213 @@ def _namesake(text: str, start: int, end: int) -> bool:
 def _institution(name: str) -> bool:
     return any(word.casefold() in _INSTITUTIONS for word in name.split())
 
+
+# -- names by their company: after a patient or a relative, by a bed, in lower case ----------
+# A word-by-word pass over the note, for what the patterns above can't see: names typed in
+# lower case ("pt called margaret oyelaran", "сергей лаптев", "aynur quliyeva"), a relative's
+# name ("Daughter (Kelly Brennan)"), a surname by a bed in any order ("Bed 14 Pemberton",
+# "Гусейнов, 12 койка", "в 7-й палате Шаповалов"), and a first name or an initial next to a
+# name already found ("Shamil Gafurov", "Martínez P.").
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_FOLDED_FIRST = frozenset(name.casefold() for names in _NAMES_DATA["first_names"].values()
+                          for name in names if len(name) >= 3)
+_FOLDED_SURNAMES = frozenset(name.casefold() for names in _NAMES_DATA["surnames"].values()
+                             for name in names)
+_RELATIVES = frozenset(_NAMES_DATA["relatives"])
+_FUNCTION_WORDS = frozenset(_WORDS["function_words"])
+_LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ|ის)?$")
+_KK_CASE_END = re.compile(rf"{_KK_CASE}$")
+_BED = re.compile(
+    r"(?i)(?:bed|beds|bay|cubicle|side\s+room|room|cama|habitación|hab|box|boks\w*|бокс\w*"
+    r"|койк\w*|ліжк\w*|палат\w*|төсек\w*|бөлме\w*|საწოლ\w*|პალატ\w*|ოთახ\w*|çarpayı\w*"
+    r"|palata\w*|otaq\w*)$")
+
+
+def _first_name(word: str) -> bool:
+    folded = word.casefold()
+    return folded in _FOLDED_FIRST or bool(_FIRST_NAME.fullmatch(word[:1].upper() + word[1:]))
+
+
+def _surname_like(word: str) -> bool:
+    """A surname by its ending or from the list, in any case: "лаптев", "асқаровтың",
+    "quliyeva", "Lomidze", "нұрланқызы", "Oyelaran" (listed)."""
+    folded = word.casefold()
+    bare = _KK_CASE_END.sub("", folded) if len(folded) > 6 else folded
+    if len(folded) < 5:
+        return False
+    return (folded in _FOLDED_SURNAMES or bool(_LATIN_GEORGIAN.search(folded))
+            or any(_surname_ending(form) or _PATRONYMIC.search(form) for form in (folded, bare)))
+
+
+_TITLE_CASE = re.compile(
+    rf"(?:Mc)?[^\W\d_](?:[^\W\d_{_LATIN_UP}{_CYR_UP}]|['’-]|(?<=['’-])[^\W\d_])*")
+# "Bed 4 - Refused obs", "Bay 2 Deteriorating": verbs and nouns, not surnames.
+_ENGLISH_NOT_SURNAME = re.compile(r"(?:ed|ing|ly|ion|ment|ness)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
+_BED_SEPARATOR = re.compile(r"(?i)\s*(?:[,(:–—-]|\s(?:in|from|on|at|из|с|з|із|в|у|на|en|de)\s)")
+
+
+def _plain(word: str) -> bool:
+    """Could be a name: letters only, not a function word, eponym, city, patient or staff
+    word, and in title case if capitalised ("ExoKQ" and "SpO2" are no one)."""
+    if word[0].isupper() and not _TITLE_CASE.fullmatch(word):
+        return False
+    return (word.casefold() not in _FUNCTION_WORDS
+            and not _known(word, _NOT_A_SURNAME) and not _PEOPLE.fullmatch(word)
+            and not _STAFF_BEFORE.search(word) and not word.isupper())
+
+
+@dataclass(frozen=True)
+class _Words:
+    """The note's words and numbers, with where each starts and ends."""
+    text: str
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Words:
+        found = list(_TOKEN.finditer(text))
+        return cls(text, [m.group() for m in found], [m.start() for m in found],
+                   [m.end() for m in found])
+
+    def joined(self, i: int) -> bool:
+        """Word i and the next are parted by spaces only."""
+        return i + 1 < len(self.words) and not self.text[self.ends[i]:self.starts[i + 1]].strip()
+
+    def span(self, first: int, last: int) -> tuple[int, int]:
+        return self.starts[first], self.ends[last]
+
+
+_CONNECTORS = ("de", "del", "la", "y")
+_BEFORE_A_NAME = frozenset({"of", "de", "called", "named", "llamado", "llamada", "пациентки",
+                            "пациента", "пацієнтки", "пацієнта"})
+
+
+def _name_from(w: _Words, i: int, lower_case: bool) -> int:
+    """The last word of a name starting at word i, or -1: capitalised words (with "de", "del"
+    between: "María del Carmen Ruiz"), or with `lower_case` up to four lower-case words, each
+    a first name, a surname by its ending or list, or the word after a first name."""
+    words = w.words
+    if not _plain(words[i]):
+        return -1
+    last = i
+    if words[i][0].isupper():
+        while w.joined(last):
+            after = words[last + 1]
+            if after[0].isupper() and _plain(after):
+                last += 1
+            elif after in _CONNECTORS and w.joined(last + 1) and words[last + 2][0].isupper():
+                last += 2
+            else:
+                break
+        return -1 if _not_a_person(" ".join(words[i:last + 1]), _NOT_A_SURNAME) else last
+    if not lower_case or not (_first_name(words[i]) or _surname_like(words[i])):
+        return -1
+    while last - i < 3 and w.joined(last) and words[last + 1].islower() and _plain(
+            words[last + 1]) and (_first_name(words[last]) or _first_name(words[last + 1])
+                                  or _surname_like(words[last + 1])):
+        last += 1
+    return last if last > i or _surname_like(words[i]) else -1
+
+
+def _after_a_person_word(w: _Words, i: int) -> tuple[int, int] | None:
+    """"pac. jose luis fernandez", "wife of Graham Whitlock", "Daughter (Kelly Brennan)"."""
+    word = w.words[i]
+    if not (_PEOPLE.fullmatch(word) or (word.casefold() in _RELATIVES and word != "Sister")
+            or word.casefold() in ("pac", "пац", "xeste")):  # "Sister Murphy" is a nurse
+        return None
+    if _STAFF_BEFORE.search(w.text[max(0, w.starts[i] - 30):w.starts[i]]):
+        return None
+    first = i + 1
+    while first < len(w.words) and w.words[first].casefold() in _BEFORE_A_NAME:
+        first += 1
+    last = _name_from(w, first, lower_case=True) if first < len(w.words) else -1
+    return w.span(first, last) if last >= 0 else None
+
+
+def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
+    """A first name and a surname in lower case, either way round: "for patricia edmunsdon",
+    "тимофеев игорь", "aynur quliyeva"."""
+    if not w.joined(i):
+        return None
+    one, two = w.words[i], w.words[i + 1]
+    if not (one.islower() and two.islower() and _plain(one) and _plain(two)):
+        return None
+    if (_first_name(one) and (_surname_like(two) or len(two) > 3)) or (
+            _surname_like(one) and _first_name(two)):
+        return w.span(i, max(_name_from(w, i, lower_case=True), i + 1))
+    return None
+
+
+def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
+    """A capitalised word by a bed and its number, either side: "Bed 14 Pemberton", "Bay 3:
+    Okafor", "Гусейнов, 12 койка", "Ashworth in side room 3", "Gogichaishvili 12-ე საწოლზე"."""
+    words, text = w.words, w.text
+    bed = _BED.match(words[i]) is not None
+    if not bed and not (words[i].isdigit() and any(
+            _BED.match(words[k]) for k in (i - 1, i + 1) if 0 <= k < len(words))):
+        return None
+    for k in (i + 1, i + 2) if bed else (i + 1,):
+        if k >= len(words) or re.search(r"[.!?]", text[w.ends[i]:w.starts[k]]):
+            break
+        word = words[k]
+        if word[0].isupper() and _plain(word) and not _BED.match(word) and (
+                _surname_like(word) or not _ENGLISH_NOT_SURNAME.search(word)):
+            last = _name_from(w, k, lower_case=False)
+            return w.span(k, max(last, k))
+    for k in (i - 1, i - 2, i - 3):
+        if k < 0 or re.search(r"[.!?;]", text[w.ends[k]:w.starts[i]]):
+            break
+        word = words[k]
+        if not (word[0].isupper() and _plain(word)) or _BED.match(word):
+            continue
+        # at a sentence's start only with a comma or bracket after: "Гусейнов, 12 койка"
+        opening = bool(_SENTENCE_START.search(text[:w.starts[k]]))
+        parted = _BED_SEPARATOR.match(text, w.ends[k]) and (
+            not opening or text[w.ends[k]:w.ends[k] + 1] in ",(")
+        if _surname_like(word) or parted:
+            return w.span(k, k)
+    return None
+
+
+def _names_by_company(text: str) -> list[tuple[int, int]]:
+    w = _Words.of(text)
+    found = [span for i in range(len(w.words))
+             for span in (_after_a_person_word(w, i), _lower_case_pair(w, i), _by_a_bed(w, i))
+             if span]
+    return [span for span in found if not _namesake(text, *span)]
+
+
+# A day and month near a word of admission, discharge, operation or death: a date of the
+# patient's care ("admitted 12/01", "поступил 03.02", "11.02-де ауруханаға түсті").
+_DAY_MONTH = re.compile(
+    rf"(?i)(?<![\d.,/:])(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{_MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
+_CARE_EVENT = re.compile(
+    r"(?i)(?:admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
+    r"|поступ\w*|госпитал\w*|выписан\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
+    r"|привез\w*|надійш\w*|госпіталіз\w*|виписан\w*|прооперов\w*|помер\w*|доставлен\w*"
+    r"|ingres\w*|operad\w*|intervenid\w*|dad[oa]\s+de\s+alta|alta|falleci\w*|lleg[óo]"
+    r"|түсті|түскен|түсті|жатқызыл\w*|шығарыл\w*|ота\s+жаса\w*|қайтыс"
+    r"|შემოვიდა|შემოიყვანეს|მოთავსდა|გაეწერა|ოპერირ\w*|გარდაიცვალა|მიიღეს"
+    r"|daxil\s+ol\w*|yerləşdiril\w*|yazıl\w*|əməliyyat\w*|vəfat|gətiril\w*|qəbul\s+olun\w*"
+    r"|passed\s+away|death|surgery|operation|procedure|underwent|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
+    r"|операци\w*|операці\w*|оперов\w*|ота\w*|ოპერაცი\w*|cirugía|operación|intervención"
+    r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ектомі|ostom|остом|plast|пласт)\w*)"
+    r"[^\n.!?]{0,20}?$"
+    r"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d]+\s+){0,2}"
+    r"(?i:admitted|поступ\w*|госпитал\w*|түсті|түскен|жатқызыл\w*|шығарыл\w*|შემოვიდა|მოთავსდა"
+    r"|daxil\s+ol\w*|yerləşdiril\w*|qəbul\s+olun\w*|ingres\w*|надійш\w*|госпіталіз\w*"
+    r"|жасалды|გაეწერა|yazıldı)")
+
+# An address after one of these is where the clinician learned ("Семинар Тұран даңғылы,
+# 38 мекенжайындағы залда"), not where a patient lives.
+_VENUE = re.compile(
+    r"(?i)(?<!\w)(?:seminar|семинар|семінар|conference|конференц|congress|конгрес|курс|course|kurs"
+    r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ|ლექცი"
+    r"|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс)")
 
 # A date right after one of these is when the clinician learned, not about a patient.
 _LEARNING_EVENT = re.compile(
@@ -777,24 +1096,31 @@ def find_identifiers(text: str) -> list[Finding]:
     for start, end in _national_ids(text):
         add("national_id", start, end)
     for match in _NHS.finditer(text):
-        if nhs_number_valid("".join(match.groups())):
+        if nhs_number_valid("".join(match.groups())) or _NHS_LABEL.search(
+                text[max(0, match.start() - 20):match.start()]):
             add("nhs", match.start(), match.end())
     for match in _UK_POSTCODE_AFTER_ADDRESS.finditer(text):
         add("postcode", match.start(1), match.end(1))
     for kind, pattern in (("mrn", _MRN), ("dob", _DOB), ("dob", _BIRTH_YEAR),
                           ("email", _EMAIL), ("postcode", _UK_POSTCODE),
-                          ("postcode", _LABELLED_POSTCODE)):
+                          ("postcode", _LABELLED_POSTCODE), ("postcode", _POSTCODES)):
         for match in pattern.finditer(text):
             add(kind, match.start(), match.end())
+    for match in _DATE_RE.finditer(text):
+        if _birth_date(text, match):
+            add("dob", *match.span())
     for match in _PHONE.finditer(text):
         if _phone_like(match, text):
             add("phone", match.start(), match.end())
     for pattern in _ADDRESSES:
         for match in pattern.finditer(text):
-            add("address", *match.span("address" if "address" in pattern.groupindex else 0))
+            start, end = match.span("address" if "address" in pattern.groupindex else 0)
+            if not _VENUE.search(text[max(0, start - 60):end]):
+                add("address", start, end)
     for number, pattern in enumerate(_NAMES):
         for match in pattern.finditer(text):
-            if _STAFF_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
+            if _STAFF_BEFORE.search(text[max(0, match.start() - 50):match.start()]) or (
+                    _STAFF_AFTER.match(text, match.end())):
                 continue
             if number >= _TITLED and _STAFF_BEFORE.search(  # "Dr Maria Lopez, 12 patients"
                     text[max(0, match.start() - 30):match.start()] + match.group().split()[0]):
@@ -818,13 +1144,48 @@ def find_identifiers(text: str) -> list[Finding]:
             if check(match) and not _institution(match.group("name")) and not _namesake(
                     text, start, end):
                 add("name", start, end)
+    for start, end in _names_by_company(text):
+        add("name", start, end)
+    taken = [(f.start, f.end) for f in found]
+    for match in _LONG_NUMBER.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in taken) and not (
+                _THINGS_NUMBERED.search(text[max(0, match.start() - 60):match.start()])):
+            add("national_id", *match.span())
     ages = list(_AGE.finditer(text))
     dates = [m for m in _DATE_RE.finditer(text)
-             if not _LEARNING_EVENT.search(text[max(0, m.start() - 30):m.start()])]
+             if not _LEARNING_EVENT.search(text[max(0, m.start() - 30):m.start()])
+             and not _THINGS_NUMBERED.search(text[max(0, m.start() - 40):m.start()])]
     if ages and dates:
         for match in (*ages, *dates):
             add("age_date", match.start(), match.end())
-    return _merged(found)
+    for match in (*dates, *_DAY_MONTH.finditer(text)):
+        if _CARE_EVENT.search(text[max(0, match.start() - 30):match.start()]) or (
+                _CARE_EVENT.match(text, match.end())):
+            age = next((a for a in reversed(ages) if 0 <= match.start() - a.end() <= 40), None)
+            add("age_date", age.start() if age else match.start(), match.end())
+    return _merged(_whole_names(text, found))
+
+
+_NAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+_NAME_AFTER = re.compile(rf"(?:\s+[{_LATIN_UP}{_CYR_UP}]\.(?:\s?[{_LATIN_UP}{_CYR_UP}]\.)?(?!\w)"
+                         rf"|\s+[{_LATIN_LOW}{_CYR_LOW}]\.\s?[{_LATIN_LOW}{_CYR_LOW}]\.(?!\w))")
+
+
+def _whole_names(text: str, found: list[Finding]) -> list[Finding]:
+    """A name found grown to its first name before ("Дәулет Сәрсенбаевқа", "Shamil Gafurov")
+    and its initials after ("Martínez P.", "иванову м.с.")."""
+    grown = []
+    for finding in found:
+        start, end = finding.start, finding.end
+        if finding.kind == "name":
+            before = _NAME_BEFORE.search(text[max(0, start - 30):start])
+            if before and _first_name(before.group(1)) and _plain(before.group(1)):
+                start -= len(before.group(0))
+            after = _NAME_AFTER.match(text, end)
+            if after:
+                end = after.end()
+        grown.append(Finding(finding.kind, start, end, text[start:end]))
+    return grown
 
 
 def _merged(found: list[Finding]) -> list[Finding]:
