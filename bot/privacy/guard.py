@@ -96,11 +96,10 @@ _NHS = re.compile(r"(?<![\d\w])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
 
 
 # After its label an NHS number is one whatever its check digit: a typo is still hers.
-_NHS_LABEL = re.compile(r"(?i)\bnhs\b[^\d\n]{0,12}$")
+_NHS_LABEL = re.compile(r"(?i)\bnhs\b[^\d\n.!?]{0,60}$")
 # The UK's National Insurance number: two letters, six digits, a letter A-D.
-_NI_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]"
-                        r"|(?i:(?<=insurance\s)|(?<=insurance\sno\.\s)|(?<=ni\sno\s)|(?<=nino\s))"
-                        r"[a-z]{2}\d{6}[a-d])(?![\w-])")
+_NI_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]|[a-z]{2}\d{6}[a-d])"
+                        r"(?![\w-])")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -215,14 +214,15 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
      _any),
     # УНЗР: a birth date, a dash, five digits (the dash may be left out after the label).
     (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _born_on),
-    (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}-?\d{5}"), _any),
+    (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}[-\s]?\d{5}"), _any),
+    (_labelled(r"(?i:\bnie\b)", r"[XYZ][ -]?\d{7}[ -]?[A-Z]"), _any),
     # ИИН/IIN/ЖСН: twelve digits holding a birth date and a check digit, anywhere.
     (re.compile(r"(?<![\d-])(?P<id>\d{12})(?![\d-])"), iin_valid),
     (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _any),
     # Georgia's personal number: eleven digits, no check digit, so only after its label, or
     # in a sentence that names Georgia.
     (_labelled(r"(?i:personal\s+(?:number|no\b\.?|id\b)|(?:личн|персональн|особист|особов)\w*\s+"
-               r"номер\w*|número\s+personal|პირადი\s+(?:ნომერი|N|№|ნ\.?)|პირ\.\s*ნომ\.?|პ/ნ|პ\.\s?ნ\.)",
+               r"номер\w*|número\s+personal|piradi\s+nom\w*|პირადი\s+(?:ნომერი|N|№|ნ\.?)|პირ\.\s*ნომ\.?|პ/ნ|პ\.\s?ნ\.)",
                r"\d{11}|\d{3}\s\d{4}\s\d{4}|(?:\d[\s-]?){10}\d"), _any),
     (re.compile(rf"(?i:{_GEORGIA}[^.!?\n]{{0,60}}?)(?<![\d-])(?P<id>\d{{11}})(?![\d-])"), _any),
     (re.compile(rf"(?<![\d-])(?P<id>\d{{11}})(?![\d-])(?=[^.!?\n]{{0,60}}?(?i:{_GEORGIA}))"), _any),
@@ -308,13 +308,14 @@ _UK_POSTCODE_AFTER_ADDRESS = re.compile(
     r"\b([a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})\b")
 _LABELLED_POSTCODE = re.compile(
     r"(?i)(?<!\w)(?:c\.\s?p\.|cp|c[oó]digo\s+postal|cod\.\s+postal|postcode|post\s+code|zip"
-    r"|индекс\w*|індекс\w*|ინდექს\w*|indeks\w*)(?:\s*[:№-]?\s*|\s+[^\W\d]+\s+)"
-    r"(?:\d{4,6}|AZ\s?-?\d{4})(?!\w)")
+    r"|индекс\w*|індекс\w*|ინდექს\w*|indeks\w*)(?:\s*[:№-]?\s*|[^\d\n.!?]{1,25}?)"
+    r"(?<![\w-])(?:\d{4,6}|AZ\s?-?\d{4})(?!\w)")
 # Azerbaijan's "AZ1073" anywhere, and five digits by a city: "08027 Barcelona", "Lima 15074".
-_CITIES = _alternation([word for word in _WORDS["places"] if word[:1].isupper()])
+_CITIES = _alternation(_WORDS["places"])
 _POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?![\w-])"
                         rf"|(?<![\w.,-])\d{{5}}(?=,?\s+(?:{_CITIES})(?!\w))"
-                        rf"|(?<!\w)(?:{_CITIES}),?\s+\d{{5}}(?![\w-]|[.,]\d)"
+                        rf"|(?<!\w)(?:{_CITIES}),?\s+(?!(?:19|20)\d\d(?!\d))\d{{4,6}}(?![\w-]|[.,]\d)"
+                        r"|(?<![\w.,-])\d{4,6}\s+(?i:индекс\w*|індекс\w*|ინდექს\w*|indeks\w*)"
                         # after where one lives: "живёт 143407 Красногорск", "ცხოვრობს Tbilisi 0186"
                         r"|(?i:живёт|живет|проживает|проживає|живе|lives|living|vive|reside"
                         r"|тұрады|ცხოვრობს|yaşayır)\s+(?:(?:в|у|in|en|at)\s+)?(?:[^\W\d]+,?\s+){0,2}?"
@@ -417,9 +418,10 @@ _MRN = re.compile(
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
     r"|historia\s+clínica|n\.?[ºo°]?\s*(?:de\s+)?historia(?:\s+clínica)?"
-    rf"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*|{_MRN_COUNTRIES})"
-    rf"(?:\s+(?:is|was|es|era|нөмірі|нөмір|nömrəsi|nömrə|номер|ნომერი|number|no))?"
-    rf"\s*(?:№|#|no\.?|n\.?[ºo°]|nº|:)?\s*(?:№\s*)?{_ID}")
+    rf"|número\s+de\s+historia|\bcase\s+notes?|номер\w*\s+карт\w*|{_MRN_COUNTRIES}"
+    r"|(?:истори[яи]|історі[яї])\s+\w+(?=\s*№))"
+    rf"(?:\s+(?:нөмірі|нөмір|nömrəsi|nömrə|номер|ნომერი|number|no))?"
+    rf"(?:\s*(?:№|#|no\.?|n\.?[ºo°]|nº|:)?\s*|[^\d\n!?;]{{1,30}}?(?<![\w-]))(?:№\s*)?{_ID}")
 
 _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
            r"|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]\w*|июн\w*|июл\w*|август\w*"
@@ -459,7 +461,7 @@ _DOB = re.compile(
 _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.\s?р\.|р\.\s?н\.|"
                          r"года\s+рожд\w*|року\s+народж\w*|г\.\s?р|р\.\s?н|гр\.|"
                          r"(?:-?\s*(?:ci|cı|cu|cü)\s+il\w*\s+)?(?:təvəllüdlü|doğumlu|anadan\s+olub)"
-                         r"|(?:ж\.|жылы)\s+туған|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*)")
+                         r"|(?:ж\.|жылы)\s+туған|ж\.\s?т\.|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*)")
 # A full date a few words after a word of birth ("the dob on it was 2nd Nov 1939", "дату
 # рождения 17.04.1941", "туған күнін растады – 14.09.1947"), or in the last century: in a
 # note on one's learning, a date from before 2000 is someone's birthday.
@@ -506,7 +508,7 @@ _NAMES = [
     # (not "MR enterography" or "MS relapse": the titles are never all capitals)
     re.compile(rf"\b(?:[Mm]rs?|[Mm]s|[Mm]iss|[Mm]x|[Ss]ra?|[Ss]rta|[Dd]ña?|[Dd]on|[Dd]oña)\.?\s+"
                rf"{_LATIN_NAME}"),
-    re.compile(r"\b(?:[Mm]rs?|[Mm]s|[Mm]iss|[Dd]on|[Dd]oña)\.?\s+[a-z][a-z'’-]{2,}\b(?<!\bthe)"
+    re.compile(r"(?<!\d)(?<!\d\s)\b(?:[Mm]rs?|[Mm]s|[Mm]iss|[Dd]on|[Dd]oña)\.?\s+[a-z][a-z'’-]{2,}\b(?<!\bthe)"
                r"(?:\s+(?!(?:and|with|was|has|had|is|the|on|in|at|for|to|of|who|came)\b)"
                r"[a-z][a-z'’-]{2,}\b){0,2}"),
     # "Handover: Eileen Marsh, 84" or "Edna Threlfall 91F": a name followed by an age.
@@ -546,7 +548,7 @@ _STAFF_BEFORE = re.compile(
     r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar"
     # thanked: "Спасибо Марине Олеговне", "Дякую Наталії Іванівні"
     r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
-    r"|наставни|mentor|tutor|supervisor|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
+    r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
                for stem in _NAMES_DATA["staff"][language]) + r")\w*\.?"
@@ -554,12 +556,26 @@ _STAFF_BEFORE = re.compile(
     r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
     r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
     r"(?:\s+\w+\.?)?\s*$")
-# ...or a colleague's role just after: "Mr Adeyemi (consultant vascular surgeon)".
+# ...or learning from them: "learnt the anastomosis from Ms Kowalski", "aprendí de la Dra.".
+_TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|talk|aprend\w*"
+                        r"|научил\w*|навчил\w*|узнал\w*"
+                        r"|дізнал\w*|үйрен\w*|ვისწავლე|öyrən\w*)[^.!?\n]{0,60}"
+                        r"(?:\bfrom|\bby|\bde|\bот|\bвід|\bу)\s+(?:[\w.]+[\s,]+){0,2}$")
+# ...or a colleague's role, a teacher's verb or thanks just after: "Mr Adeyemi (consultant
+# vascular surgeon)", "Mr Fraser pointed out".
 _STAFF_AFTER = re.compile(
-    r"(?i)\s*[(,–—-]\s*(?:the\s+|our\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:consultant|registrar"
+    r"(?i)\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
+    r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
+    r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
+    r"|\s*[(,–—-]\s*(?:the\s+|our\s+|el\s+|la\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:\w+\s+)?"
+    r"(?:pharmacist|midwife|mw\b|matron|nurse|sister|physio\w*|enfermer\w*|matrona|farmac\w*"
+    r"|медсестр\w*|медбрат|акушер\w*|фармац\w*|\w*олог\w*|провизор|мейірбике|ექთან\w*"
+    r"|tibb\s+bacı\w*|consultant|registrar"
     r"|professor|prof\b|lecturer|surgeon|physician|nurse\s+specialist|зав\b|заведующ|завідувач"
     r"|профессор|професор|доцент|лектор|jef[ae]|adjunt|profesor|médic[oa]\s+adjunt"
-    r"|резидент|rezident|რეზიდენტ|ექიმ|дәрігер|həkim)"
+    r"|резидент|rezident|რეზიდენტ|ექიმ|дәрігер|həkim|біздің\s+\w+|ჩვენი\s+\w+|bizim\s+\w+|"
+    + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
+               for stem in _NAMES_DATA["staff"][language]) + ")"
     # or thanked just after: "Серікбаевқа рахмет", "ლომიძეს დიდი მადლობა"
     r"|\s*(?:\([^)]{0,30}\)\s*)?(?:(?:дуже|очень|большое|огромное|დიდი|çox|үлкен)\s+)?"
     r"(?:рахмет|спасибо|дякую|მადლობ|təşəkkür|thanks|gracias)")
@@ -788,7 +804,7 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     (re.compile(rf"(?<![{_KA}])(?P<name>(?:{_FIRST['georgian']})\s+{_KA_SURNAME})"), _anyone),
     # Azerbaijani (and Russian, in Latin letters): "Həsənov", "Quliyevanın", "Hüseynzadə".
     (re.compile(rf"(?<![\w.-])(?P<name>[{_LATIN_UP}][{_LATIN_LOW}]+{_LATIN_SURNAME}{_AZ_CASE}?)"
-                r"(?![\w-])"), _person),
+                r"(?!\w|-(?![ა-ჰ]))"), _person),
     # By the bed or ward: "5-палатадағы Сейітов", "8-төсектегі Омарова", "5-ci palatadakı
     # Həsənov", "მე-5 პალატის ხარაიშვილი", "ჯაფარიძეს (საწოლი 8".
     (re.compile(rf"(?i:(?<!\w)\d{{1,3}}\s*-?\s*(?:палатадағы|палатадан|төсектегі|төсектен"
@@ -838,12 +854,24 @@ _NAMESAKE_AFTER = re.compile(
 _INSTITUTION_BEFORE = re.compile(r"(?i)(?:^|[^\w])(?P<word>[\w.]+)\s+$")
 
 
+# Titles of staff, in capitals: "Sister Julie Hargreaves" is a nurse, "his sister Jane" is not.
+_STAFF_TITLE = re.compile(r"(?:Sister|Matron|Charge\s+Nurse|Nurse|Midwife|Prof\.?|Dr\.?)\s+$")
+# A street's or an institution's word up to three words before: "Hospital Nacional Cayetano
+# Heredia", "Avenida Túpac Amaru".
+_PLACE_BEFORE = re.compile(
+    rf"(?i)(?<!\w)(?:{_alternation(_NAMES_DATA['institutions'] + _STREETS['before'])})"
+    r"(?:\s+[^\W\d][\w'’.-]*){0,2}\s+$")
+
+
 def _namesake(text: str, start: int, end: int) -> bool:
     """A teacher's name ("Dr. Petrova showed us"), or a street's, a hospital's, a
     university's: not a patient."""
-    if _STAFF_BEFORE.search(text[max(0, start - 50):start]) or _STAFF_AFTER.match(text, end):
+    if _STAFF_BEFORE.search(text[max(0, start - 50):start]) or _STAFF_AFTER.match(text, end) or (
+            _TAUGHT_BY.search(text[max(0, start - 90):start])):
         return True
-    if _NAMESAKE_AFTER.match(text, end):
+    if _NAMESAKE_AFTER.match(text, end) or _STAFF_TITLE.search(text[max(0, start - 15):start]):
+        return True
+    if _PLACE_BEFORE.search(text[max(0, start - 50):start]):
         return True
     before = _INSTITUTION_BEFORE.search(text[max(0, start - 25):start])
     return before is not None and before.group("word").casefold().rstrip(".") in _INSTITUTIONS
@@ -861,14 +889,20 @@ def _institution(name: str) -> bool:
 # name already found ("Shamil Gafurov", "Martínez P.").
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+")
-_FOLDED_FIRST = frozenset(name.casefold() for names in _NAMES_DATA["first_names"].values()
-                          for name in names if len(name) >= 3)
-_FOLDED_SURNAMES = frozenset(name.casefold() for names in _NAMES_DATA["surnames"].values()
+_COMMON = tomllib.loads((Path(__file__).parent / "common_names.toml").read_text(encoding="utf-8"))
+_FOLDED_FIRST = frozenset(name.casefold() for data in (_NAMES_DATA, _COMMON)
+                          for names in data["first_names"].values() for name in names
+                          if len(name) >= 3)
+_FOLDED_SURNAMES = frozenset(name.casefold() for names in _COMMON["surnames"].values()
                              for name in names)
 _RELATIVES = frozenset(_NAMES_DATA["relatives"])
 _FUNCTION_WORDS = frozenset(_WORDS["function_words"])
 _LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ|ის)?$")
 _KK_CASE_END = re.compile(rf"{_KK_CASE}$")
+_LATIN_LETTERS = re.compile(rf"[{_LATIN_LOW}'’-]+")
+# Endings only surnames have, so that any word before them is a first name: "gulnar aliyeva".
+_STRONG_SURNAME = re.compile(r"\w{3}(?:ova|eva|yeva|zadə|zade|dze|shvili|ова|ева|енко|швили|дзе"
+                             r"|ович|івна|овна|евна)$")
 _BED = re.compile(
     r"(?i)(?:bed|beds|bay|cubicle|side\s+room|room|cama|habitación|hab|box|boks\w*|бокс\w*"
     r"|койк\w*|ліжк\w*|палат\w*|төсек\w*|бөлме\w*|საწოლ\w*|პალატ\w*|ოთახ\w*|çarpayı\w*"
@@ -880,15 +914,18 @@ def _first_name(word: str) -> bool:
     return folded in _FOLDED_FIRST or bool(_FIRST_NAME.fullmatch(word[:1].upper() + word[1:]))
 
 
-def _surname_like(word: str) -> bool:
+def _surname_like(word: str, strict: bool = False) -> bool:
     """A surname by its ending or from the list, in any case: "лаптев", "асқаровтың",
-    "quliyeva", "Lomidze", "нұрланқызы", "Oyelaran" (listed)."""
+    "quliyeva", "Lomidze", "нұрланқызы", "Oyelaran" (listed). `strict` leaves out the endings
+    common words share ("-ар", "-ник", "-ли"): for words in lower case."""
     folded = word.casefold()
     bare = _KK_CASE_END.sub("", folded) if len(folded) > 6 else folded
     if len(folded) < 5:
         return False
     return (folded in _FOLDED_SURNAMES or bool(_LATIN_GEORGIAN.search(folded))
-            or any(_surname_ending(form) or _PATRONYMIC.search(form) for form in (folded, bare)))
+            or any((_STRICT_SURNAME.search(form) or _LATIN_SURNAME_END.search(form)) if strict
+                   else _surname_ending(form) or _PATRONYMIC.search(form)
+                   for form in (folded, bare)))
 
 
 _TITLE_CASE = re.compile(
@@ -896,7 +933,8 @@ _TITLE_CASE = re.compile(
 # "Bed 4 - Refused obs", "Bay 2 Deteriorating": verbs and nouns, not surnames.
 _ENGLISH_NOT_SURNAME = re.compile(r"(?:ed|ing|ly|ion|ment|ness)$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
-_BED_SEPARATOR = re.compile(r"(?i)\s*(?:[,(:–—-]|\s(?:in|from|on|at|из|с|з|із|в|у|на|en|de)\s)")
+_BED_GAP = re.compile(r"(?i)\s*(?:[,(:–—-]\s*)?(?:(?:in|from|on|at|из|с|з|із|в|у|на|en|de)\s+)?"
+                      r"(?:(?:the|side|la|de\s+la)\s+)?(?:\d{1,3}(?:-?[а-яії]{1,2})?\s*)?")
 
 
 def _plain(word: str) -> bool:
@@ -986,8 +1024,9 @@ def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
     one, two = w.words[i], w.words[i + 1]
     if not (one.islower() and two.islower() and _plain(one) and _plain(two)):
         return None
-    if (_first_name(one) and (_surname_like(two) or len(two) > 3)) or (
-            _surname_like(one) and _first_name(two)):
+    if (_first_name(one) and (_surname_like(two, strict=True) or len(two) > 3 and (
+            _LATIN_LETTERS.fullmatch(one + two)))) or (
+            _surname_like(one, strict=True) and _first_name(two)) or _STRONG_SURNAME.search(two):
         return w.span(i, max(_name_from(w, i, lower_case=True), i + 1))
     return None
 
@@ -1014,19 +1053,37 @@ def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
         word = words[k]
         if not (word[0].isupper() and _plain(word)) or _BED.match(word):
             continue
-        # at a sentence's start only with a comma or bracket after: "Гусейнов, 12 койка"
+        # the bed right after it ("Гусейнов, 12 койка", "Whitcombe in bed 7"), and at a
+        # sentence's start no verb ("Seen in Bay 4")
+        gap = text[w.ends[k]:w.starts[i]]
         opening = bool(_SENTENCE_START.search(text[:w.starts[k]]))
-        parted = _BED_SEPARATOR.match(text, w.ends[k]) and (
-            not opening or text[w.ends[k]:w.ends[k] + 1] in ",(")
-        if _surname_like(word) or parted:
+        if _surname_like(word) or gap.strip() and _BED_GAP.fullmatch(gap) and not (
+                opening and _ENGLISH_NOT_SURNAME.search(word)):
             return w.span(k, k)
+    return None
+
+
+def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
+    """A capitalised first name and a capitalised word after it ("Chidi Okonkwo", "Rocío
+    Benítez"), or two listed surnames ("Quispe Mamani"); not an eponym, place or clinical word."""
+    if not (w.joined(i) and w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
+        return None
+    one, two = w.words[i], w.words[i + 1]
+    if not (_plain(one) and _plain(two)) or _not_a_person(two, _NOT_A_SURNAME) or (
+            _PATRONYMIC.search(two)):  # "Ирина Олеговна": a colleague addressed
+        return None
+    if one.casefold() in _FOLDED_FIRST or (
+            one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES):
+        last = _name_from(w, i, lower_case=False)
+        return w.span(i, max(last, i + 1))
     return None
 
 
 def _names_by_company(text: str) -> list[tuple[int, int]]:
     w = _Words.of(text)
     found = [span for i in range(len(w.words))
-             for span in (_after_a_person_word(w, i), _lower_case_pair(w, i), _by_a_bed(w, i))
+             for span in (_after_a_person_word(w, i), _lower_case_pair(w, i), _by_a_bed(w, i),
+                          _first_and_surname(w, i))
              if span]
     return [span for span in found if not _namesake(text, *span)]
 
@@ -1036,29 +1093,42 @@ def _names_by_company(text: str) -> list[tuple[int, int]]:
 _DAY_MONTH = re.compile(
     rf"(?i)(?<![\d.,/:])(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{_MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
-_CARE_EVENT = re.compile(
-    r"(?i)(?:admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
+_CARE_WORDS = (
+    r"admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
+    r"|passed\s+away|death|surgery|operation|procedure|underwent"
+    r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
+    r"|induced|delivered|gave\s+birth|c-section|caesarean"
     r"|поступ\w*|госпитал\w*|выписан\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
-    r"|привез\w*|надійш\w*|госпіталіз\w*|виписан\w*|прооперов\w*|помер\w*|доставлен\w*"
+    r"|привез\w*|надійш\w*|госпіталіз\w*|виписан\w*|прооперов\w*|помер\w*"
+    r"|операци\w*|операці\w*|оперов\w*|родил\w*|родоразреш\w*|народил\w*"
     r"|ingres\w*|operad\w*|intervenid\w*|dad[oa]\s+de\s+alta|alta|falleci\w*|lleg[óo]"
-    r"|түсті|түскен|түсті|жатқызыл\w*|шығарыл\w*|ота\s+жаса\w*|қайтыс"
-    r"|შემოვიდა|შემოიყვანეს|მოთავსდა|გაეწერა|ოპერირ\w*|გარდაიცვალა|მიიღეს"
+    r"|cirugía|operación|intervención|parto|pari[óo]|cesárea"
+    r"|түсті|түскен|жатқызыл\w*|шығарыл\w*|ота\w*|жасал\w*|қайтыс|босанд\w*"
+    r"|შემოვიდა|შემოიყვანეს|მოთავსდა|გაეწერა|ოპერირ\w*|ოპერაცი\w*|გარდაიცვალა|მიიღეს"
+    r"|მშობიარობ\w*"
     r"|daxil\s+ol\w*|yerləşdiril\w*|yazıl\w*|əməliyyat\w*|vəfat|gətiril\w*|qəbul\s+olun\w*"
-    r"|passed\s+away|death|surgery|operation|procedure|underwent|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
-    r"|операци\w*|операці\w*|оперов\w*|ота\w*|ოპერაცი\w*|cirugía|operación|intervención"
-    r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ектомі|ostom|остом|plast|пласт)\w*)"
-    r"[^\n.!?]{0,20}?$"
-    r"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d]+\s+){0,2}"
-    r"(?i:admitted|поступ\w*|госпитал\w*|түсті|түскен|жатқызыл\w*|шығарыл\w*|შემოვიდა|მოთავსდა"
-    r"|daxil\s+ol\w*|yerləşdiril\w*|qəbul\s+olun\w*|ingres\w*|надійш\w*|госпіталіз\w*"
-    r"|жасалды|გაეწერა|yazıldı)")
+    r"|doğdu|doğuş\w*"
+    r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ostom|остом|plast|пласт)\w*")
+_CARE_EVENT = re.compile(
+    rf"(?i)(?:{_CARE_WORDS})[^\n.!?]{{0,20}}?$"
+    rf"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d]+\s+){{0,2}}"
+    rf"(?i:{_CARE_WORDS})")
 
 # An address after one of these is where the clinician learned ("Семинар Тұран даңғылы,
 # 38 мекенжайындағы залда"), not where a patient lives.
 _VENUE = re.compile(
     r"(?i)(?<!\w)(?:seminar|семинар|семінар|conference|конференц|congress|конгрес|курс|course|kurs"
     r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ|ლექცი"
-    r"|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс)")
+    r"|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс|recert\w*|hotel|готел|отел"
+    r"|education\s+cent|training\s+cent|colegio\s+de|НМИЦ|симпозиум|symposium|simposio|форум"
+    r"|forum|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|ტრენინგ|training|тренинг"
+    r"|тренінг|təlim|emhana|емхана|аурухана|hospital|clínica|clinic|больниц|лікарн|поликлиник"
+    r"|поліклінік|xəstəxana|klinika|საავადმყოფო|კლინიკ)")
+# ...unless the patient's home is named: "discharged from the Infirmary home to 14 Elm Road".
+_HOME = re.compile(r"(?i)(?<!\w)(?:lives?|living|home|живёт|живет|живут|прожива\w*|живе|домой"
+                   r"|додому|vive|viven|domicilio|casa|тұрады|үйіне|ცხოვრობ\w*|სახლ\w*|yaşayır"
+                   r"|evinə|evə|patient|пациент\w*|пацієнт\w*|paciente|науқас\w*|xəstə(?!xana)\w*"
+                   r"|პაციენტ\w*)")
 
 # A date right after one of these is when the clinician learned, not about a patient.
 _LEARNING_EVENT = re.compile(
@@ -1097,7 +1167,7 @@ def find_identifiers(text: str) -> list[Finding]:
         add("national_id", start, end)
     for match in _NHS.finditer(text):
         if nhs_number_valid("".join(match.groups())) or _NHS_LABEL.search(
-                text[max(0, match.start() - 20):match.start()]):
+                text[max(0, match.start() - 70):match.start()]):
             add("nhs", match.start(), match.end())
     for match in _UK_POSTCODE_AFTER_ADDRESS.finditer(text):
         add("postcode", match.start(1), match.end(1))
@@ -1115,12 +1185,14 @@ def find_identifiers(text: str) -> list[Finding]:
     for pattern in _ADDRESSES:
         for match in pattern.finditer(text):
             start, end = match.span("address" if "address" in pattern.groupindex else 0)
-            if not _VENUE.search(text[max(0, start - 60):end]):
+            before = text[max(0, start - 100):start]
+            if not _VENUE.search(before + text[start:end]) or _HOME.search(before):
                 add("address", start, end)
     for number, pattern in enumerate(_NAMES):
         for match in pattern.finditer(text):
             if _STAFF_BEFORE.search(text[max(0, match.start() - 50):match.start()]) or (
-                    _STAFF_AFTER.match(text, match.end())):
+                    _STAFF_AFTER.match(text, match.end())) or _TAUGHT_BY.search(
+                    text[max(0, match.start() - 90):match.start()]):
                 continue
             if number >= _TITLED and _STAFF_BEFORE.search(  # "Dr Maria Lopez, 12 patients"
                     text[max(0, match.start() - 30):match.start()] + match.group().split()[0]):
@@ -1179,7 +1251,9 @@ def _whole_names(text: str, found: list[Finding]) -> list[Finding]:
         start, end = finding.start, finding.end
         if finding.kind == "name":
             before = _NAME_BEFORE.search(text[max(0, start - 30):start])
-            if before and _first_name(before.group(1)) and _plain(before.group(1)):
+            word = before.group(1) if before else ""
+            if word and _plain(word) and (_first_name(word) or word[0].isupper() and (
+                    _surname_like(finding.text))):
                 start -= len(before.group(0))
             after = _NAME_AFTER.match(text, end)
             if after:

@@ -54,7 +54,7 @@ def test_a_finding_in_the_wrong_place_catches_nothing() -> None:
     # The guard marks the NHS number here, but the identifier the corpus names is the name,
     # which it misses.
     wrong = {"language": "en", "kind": "name",
-             "text": "NHS 943 476 5919, spoke to john qwzx about it", "must_flag": "john qwzx"}
+             "text": "NHS 943 476 5919, spoke to qwzx vbnm about it", "must_flag": "qwzx vbnm"}
     assert [f.kind for f in find_identifiers(wrong["text"])] == ["nhs"]
     result = score({"identifiable": [right, wrong], "clean": []})
     assert (result.identifiable, result.caught, result.flagged_identifiable) == (2, 1, 2)
