@@ -11,7 +11,8 @@ from bot.privacy.words import (
     Span,
 )
 
-_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+          r"|ene|abr|ago|dic|янв|фев|апр|авг|сен|окт|ноя|дек"
            r"|январ\w*|феврал\w*|март\w*|апрел\w*|ма[яй]\w*|июн\w*|июл\w*|август\w*"
            r"|сентябр\w*|октябр\w*|ноябр\w*|декабр\w*"
            r"|січ\w*|лют\w*|берез\w*|квіт\w*|травн\w*|черв\w*|лип\w*|серп\w*|верес\w*"
@@ -26,13 +27,13 @@ _MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
            r"|sentyabr\w*|oktyabr\w*|noyabr\w*|dekabr\w*")
 _DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
          r"|\d{4}-\d{2}-\d{2}"
-         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{_MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
+         rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{MONTHS})\.?,?\s+(?:de(?:l)?\s+)?\d{{4}}"
          # "12-Mar-1947", "03/feb/52"
-         rf"|\d{{1,2}}[-/.](?:{_MONTHS})[-/.]\s?(?:\d{{4}}|\d{{2}})"
-         rf"|(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+         rf"|\d{{1,2}}[-/.](?:{MONTHS})[-/.]\s?(?:\d{{4}}|\d{{2}})"
+         rf"|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
          # "1947 жылғы 14 қыркүйек", "1951 წლის 12 მარტი", "1949-cu il 14 may"
          rf"|\d{{4}}\s*(?:-?\s*(?:жылғы|жыл|წლის|ci|cı|cu|cü)\s*(?:il\w*)?)?\s+\d{{1,2}}"
-         rf"\s*-?\s*(?:{_MONTHS}))")
+         rf"\s*-?\s*(?:{MONTHS}))")
 DATE_RE = re.compile(rf"(?i)(?<![\d.]){_DATE}(?![\d])")
 _DOB = re.compile(
     # Written in full or cut anywhere, with or without the dots: "д.р", "дата рожд.", "ДР:",
@@ -80,7 +81,7 @@ _AGE = re.compile(
 # patient's care ("admitted 12/01", "поступил 03.02", "11.02-де ауруханаға түсті").
 _DAY_MONTH = re.compile(
     rf"(?i)(?<![\d.,/:])(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{_MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
 _CARE_WORDS = (
     r"admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
     r"|passed\s+away|death|surgery|operation|procedure|underwent"
@@ -92,7 +93,7 @@ _CARE_WORDS = (
     r"|ingres\w*|operad\w*|intervenid\w*|dad[oa]\s+de\s+alta|alta|falleci\w*|lleg[óo]"
     r"|cirugía|operación|intervención|parto|pari[óo]|cesárea"
     r"|түсті|түскен|жатқызыл\w*|шығарыл\w*|ота\w*|жасал\w*|қайтыс|босанд\w*"
-    r"|შემოვიდა|შემოიყვანეს|მოთავსდა|გაეწერა|ოპერირ\w*|ოპერაცი\w*|გარდაიცვალა|მიიღეს"
+    r"|შემოვიდა|შემოიყვანეს|მოთავსდა|გაეწერ\w*|გაწერ\w*|ოპერირ\w*|ოპერაცი\w*|გარდაიცვალა|მიიღეს"
     r"|მშობიარობ\w*"
     r"|daxil\s+ol\w*|yerləşdiril\w*|yazıl\w*|əməliyyat\w*|vəfat|gətiril\w*|qəbul\s+olun\w*"
     r"|doğdu|doğuş\w*"

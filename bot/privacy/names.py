@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.privacy.dates import MONTHS
 from bot.privacy.words import (
     COMMON,
     CYR_LOW,
@@ -50,8 +51,10 @@ _NAMES = [
                r"(?:\s+(?!(?:and|with|was|has|had|is|the|on|in|at|for|to|of|who|came)\b)"
                r"[a-z][a-z'’-]{2,}\b){0,2}"),
     # "Handover: Eileen Marsh, 84" or "Edna Threlfall 91F": a name followed by an age.
+    # (not "Curso de Psicofarmacología, 7 y 8 de mayo" or "Study Day, 14 March": dates)
     re.compile(rf"(?<!\w)(?:{LATIN_NAME}|{CYRILLIC_WORD}\s+{CYRILLIC_WORD})"
-               rf"(?=,\s*\d{{1,3}}\b(?![.,:/–-]\d)|\s+\d{{1,3}}\s?[MFМЖ]\b)"),
+               rf"(?=,\s*\d{{1,3}}\b(?![.,:/–-]\d)(?!\s*(?:[y&и–-]|and)\s*\d)"
+               rf"(?!\s*(?:de\s+)?(?i:{MONTHS}))|\s+\d{{1,3}}\s?[MFМЖ]\b)"),
     re.compile(rf"(?i:\b(?:patient|pt\.?|client|resident|service user|señor|señora|señorita"
                rf"|paciente|enferm[oa]|niñ[oa]|bebé|xəstə(?:nin|yə|ni)?|pasiyent\w*)\s+"
                rf"(?:called\s+|named\s+|llamad[oa]\s+)?)"
@@ -86,6 +89,7 @@ _STAFF_BEFORE = re.compile(
     r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar"
     # thanked: "Спасибо Марине Олеговне", "Дякую Наталії Іванівні"
     r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
+    r"|shout-?out|kudos"
     r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
@@ -102,7 +106,9 @@ _TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|ta
 # ...or a colleague's role, a teacher's verb or thanks just after: "Mr Adeyemi (consultant
 # vascular surgeon)", "Mr Fraser pointed out".
 _STAFF_AFTER = re.compile(
-    r"(?i)\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
+    r"(?i)\s+(?:from|of)\s+the\s+[\w\s/&-]{0,25}?team\b|\s+(?:who|that)\s+(?:ran|gave|led|taught|did"
+    r"|delivered|showed|explained)"
+    r"|\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
     r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
     r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
     r"|\s*[(,–—-]\s*(?:the\s+|our\s+|el\s+|la\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:\w+\s+)?"
@@ -297,6 +303,17 @@ def _with_patronymic(match: re.Match[str]) -> bool:
                 or _STAFF_BEFORE.search(first) or _PEOPLE.fullmatch(first))
 
 
+# Two letters with dots that are abbreviations, not initials: "e.g.", "т.е.", "г.р.".
+_NOT_INITIALS = frozenset({"e.g.", "i.e.", "a.m.", "p.m.", "c.f.", "n.b.", "т.е.", "т.д.", "т.п.",
+                           "т.к.", "т.ч.", "т.н.", "н.э.", "г.р.", "р.н.", "д.р.", "с.г.", "и.о.",
+                           "в.в.", "і.т.", "т.б.", "т.с.", "ж.т.", "s.a.", "d.t."})
+
+
+def _lower_case_initials(match: re.Match[str]) -> bool:
+    word = match.group("name").split()[0]
+    return match.group("initials").replace(" ", "") not in _NOT_INITIALS and _plain(word)
+
+
 _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     # A surname, a first name and a patronymic, in any case: "Ивановой Марии Петровне"
     (re.compile(rf"(?<![\w-])(?P<name>{CYRILLIC_WORD}\s+{CYRILLIC_WORD}\s+[{CYR_UP}][{CYR_LOW}]+"
@@ -321,6 +338,10 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
                 r"(?![\w-])"), _initialled),
     (re.compile(rf"(?<![\w-])(?P<name>(?:{CYRILLIC_WORD}|{LATIN_WORD})\s+[{CYR_UP}{LATIN_UP}]\.)"
                 rf"(?!\s?[{CYR_UP}{LATIN_UP}]\.|\w)"), _surname_first),
+    # In lower case with both initials: "saw hughes d.r. again", "пац. иванову м.с."
+    (re.compile(rf"(?<![\w.-])(?P<name>[{LATIN_LOW}{CYR_LOW}][{LATIN_LOW}{CYR_LOW}'’-]{{2,}}"
+                rf"\s+(?P<initials>[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.))(?!\w)"),
+     _lower_case_initials),
     # Surnames, then the first name after a comma, as lists write them: "Huamán Quispe, Rosa"
     (re.compile(rf"(?<![\w.-])(?P<name>{LATIN_WORD}(?:\s+{LATIN_WORD})?,\s*(?:{_FIRST['latin']}))"
                 r"(?![\w-])"), _listed),
@@ -401,9 +422,17 @@ _PLACE_BEFORE = re.compile(
     r"(?:\s+[^\W\d][\w'’.-]*){0,2}\s+$")
 
 
+# A name and "and" before this one: "Agradecimiento a Carmen Ruiz y Jorge Salinas" thanks both.
+_AND_BEFORE = re.compile(
+    rf"(?:[{LATIN_UP}{CYR_UP}][\w'’-]*\s+){{1,3}}(?:y|and|и|і|та|və|და|мен|,)\s+$")
+
+
 def _namesake(text: str, start: int, end: int) -> bool:
     """A teacher's name ("Dr. Petrova showed us"), or a street's, a hospital's, a
     university's: not a patient."""
+    joined = _AND_BEFORE.search(text[max(0, start - 60):start])
+    if joined and _namesake(text, start - len(joined.group(0)), end):
+        return True
     if _STAFF_BEFORE.search(text[max(0, start - 50):start]) or _STAFF_AFTER.match(text, end) or (
             _TAUGHT_BY.search(text[max(0, start - 90):start])):
         return True
@@ -416,7 +445,7 @@ def _namesake(text: str, start: int, end: int) -> bool:
 
 
 def _institution(name: str) -> bool:
-    return any(word.casefold() in _INSTITUTIONS for word in name.split())
+    return any(word.strip(",.;:").casefold() in _INSTITUTIONS for word in name.split())
 
 
 # -- names by their company: after a patient or a relative, by a bed, in lower case ----------
@@ -451,6 +480,13 @@ def _first_name(word: str) -> bool:
     return folded in _FOLDED_FIRST or bool(_FIRST_NAME.fullmatch(word[:1].upper() + word[1:]))
 
 
+# A surname's ending in lower case, where "-ин" and "-ск" are as often drugs and places
+# ("инсулин", "гепарин"): "ковалёв", "бондаренко", "гнатюк", "асқаров".
+_LOWER_CASE_SURNAME = re.compile(r"(?:ов|ев|ёв|ова|ева|ёва|енко|енк[аоуі]|енком|ук|юк|чук|ян|швили"
+                                 r"|дзе|ский|ская"
+                                 r"|цкий|цкая|ська|ський)(?:а|у|ой|ым|ому|ого|ий|ая|ую|ей|ій|ої|ою)?$")
+
+
 def _surname_like(word: str, strict: bool = False) -> bool:
     """A surname by its ending or from the list, in any case: "лаптев", "асқаровтың",
     "quliyeva", "Lomidze", "нұрланқызы", "Oyelaran" (listed). `strict` leaves out the endings
@@ -460,7 +496,7 @@ def _surname_like(word: str, strict: bool = False) -> bool:
     if len(folded) < 5:
         return False
     return (folded in _FOLDED_SURNAMES or bool(_LATIN_GEORGIAN.search(folded))
-            or any((_STRICT_SURNAME.search(form) or _LATIN_SURNAME_END.search(form)) if strict
+            or any((_LOWER_CASE_SURNAME.search(form) or _LATIN_SURNAME_END.search(form)) if strict
                    else _surname_ending(form) or _PATRONYMIC.search(form)
                    for form in (folded, bare)))
 
@@ -508,7 +544,10 @@ class _Words:
 
 _CONNECTORS = ("de", "del", "la", "y")
 _BEFORE_A_NAME = frozenset({"of", "de", "called", "named", "llamado", "llamada", "пациентки",
-                            "пациента", "пацієнтки", "пацієнта"})
+                            "пациента", "пацієнтки", "пацієнта", "говорит", "каже", "says"})
+# Words that name someone: "жена говорит зовут гриша ковалёв", "se llama", "есімі".
+_NAMING = frozenset({"зовут", "звали", "звуть", "named", "called", "llamado",
+                     "llamada", "llama", "есімі", "аты", "adı", "სახელად", "ერქვა"})
 
 
 def _name_from(w: _Words, i: int, lower_case: bool) -> int:
@@ -529,7 +568,12 @@ def _name_from(w: _Words, i: int, lower_case: bool) -> int:
             else:
                 break
         return -1 if _not_a_person(" ".join(words[i:last + 1]), _NOT_A_SURNAME) else last
-    if not lower_case or not (_first_name(words[i]) or _surname_like(words[i])):
+    if not lower_case:
+        return -1
+    if i + 1 < len(words) and w.text[w.ends[i]:w.starts[i + 1]].strip() == "," and (
+            _first_name(words[i + 1])):
+        return i + 1  # "o'donnell, siobhan"
+    if not (_first_name(words[i]) or _surname_like(words[i], strict=True)):
         return -1
     while last - i < 3 and w.joined(last) and words[last + 1].islower() and _plain(
             words[last + 1]) and (_first_name(words[last]) or _first_name(words[last + 1])
@@ -542,14 +586,20 @@ def _after_a_person_word(w: _Words, i: int) -> tuple[int, int] | None:
     """"pac. jose luis fernandez", "wife of Graham Whitlock", "Daughter (Kelly Brennan)"."""
     word = w.words[i]
     if not (_PEOPLE.fullmatch(word) or (word.casefold() in _RELATIVES and word != "Sister")
-            or word.casefold() in ("pac", "пац", "xeste")):  # "Sister Murphy" is a nurse
+            or word.casefold() in ("pac", "пац", "xeste") or word.casefold() in _NAMING):
+        # ("Sister Murphy" is a nurse)
         return None
     if _STAFF_BEFORE.search(w.text[max(0, w.starts[i] - 30):w.starts[i]]):
         return None
     first = i + 1
     while first < len(w.words) and w.words[first].casefold() in _BEFORE_A_NAME:
         first += 1
-    last = _name_from(w, first, lower_case=True) if first < len(w.words) else -1
+    if first >= len(w.words):
+        return None
+    last = _name_from(w, first, lower_case=True)
+    if last < 0 and word.casefold() in _NAMING and _plain(w.words[first]):
+        # named outright: "зовут гриша ковалёв"
+        last = first + 1 if w.joined(first) and _plain(w.words[first + 1]) else first
     return w.span(first, last) if last >= 0 else None
 
 
@@ -606,8 +656,14 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     if not (w.joined(i) and w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
         return None
     one, two = w.words[i], w.words[i + 1]
-    if not (_plain(one) and _plain(two)) or _not_a_person(two, _NOT_A_SURNAME) or (
-            _PATRONYMIC.search(two)):  # "Ирина Олеговна": a colleague addressed
+    if not _plain(one) or _PATRONYMIC.search(two) or (  # "Ирина Олеговна"
+            two.casefold() in _STREET_WORDS):  # "George Street"
+        return None
+    # "Margaret Ellison on ward 7" is a patient; "Zollinger Ellison syndrome" is not
+    eponym = one.casefold() in _FOLDED_FIRST and _known(two, _EPONYMS) and bool(
+        _TITLE_CASE.fullmatch(two)) and not (
+            i + 2 < len(w.words) and _known(w.words[i + 2], _CLINICAL))
+    if not (_plain(two) or eponym):
         return None
     if one.casefold() in _FOLDED_FIRST or (
             one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES):
@@ -616,11 +672,43 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     return None
 
 
+_STREET_WORDS = frozenset(word.casefold() for word in STREETS["after_en"] + STREETS["before"])
+_EPONYMS = frozenset(word.casefold() for word in WORDS["eponyms"])
+_CLINICAL = frozenset(word.casefold() for word in WORDS["clinical_words"])
+
+
+def _in_capitals_after(w: _Words, i: int, first: bool) -> bool:
+    """Word i + 1 goes on a name in capitals ending at word i: listed, or after a first name."""
+    after = w.words[i + 1]
+    return after.isupper() and after.isalpha() and not w.text[w.ends[i]:w.starts[i + 1]].strip(
+        " ,") and (after.casefold() in _FOLDED_FIRST or after.casefold() in _FOLDED_SURNAMES
+                   or (first and w.words[i].casefold() in _FOLDED_FIRST))
+
+
+def _in_capitals(w: _Words, i: int) -> tuple[int, int] | None:
+    """A name in a note typed in capitals: "SEPSIS 6 DELAYED FOR KWAME ASANTE", "ВОДІЙ —
+    БОНДАР ІГОР", "QUISPE MAMANI, JUAN CARLOS": a listed first name or surname, with the
+    capitalised words next to it that are listed too, or the one after a first name."""
+    word = w.words[i]
+    if not (word.isupper() and len(word) > 2 and word.isalpha()):
+        return None
+    folded = word.casefold()
+    if folded not in _FOLDED_FIRST and folded not in _FOLDED_SURNAMES:
+        return None
+    last = i
+    while last + 1 < len(w.words) and _in_capitals_after(w, last, first=last == i):
+        last += 1
+    if last == i and i > 0 and w.words[i - 1].isupper() and (
+            w.words[i - 1].casefold() in _FOLDED_FIRST | _FOLDED_SURNAMES):
+        return None  # the pair is found from its first word
+    return w.span(i, last) if last > i else None
+
+
 def _names_by_company(text: str) -> list[tuple[int, int]]:
     w = _Words.of(text)
     found = [span for i in range(len(w.words))
              for span in (_after_a_person_word(w, i), _lower_case_pair(w, i), _by_a_bed(w, i),
-                          _first_and_surname(w, i))
+                          _first_and_surname(w, i), _in_capitals(w, i))
              if span]
     return [span for span in found if not _namesake(text, *span)]
 
@@ -637,7 +725,7 @@ def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
     before = _NAME_BEFORE.search(text[max(0, start - 30):start])
     word = before.group(1) if before else ""
     if before and word and _plain(word) and (_first_name(word) or (word[0].isupper() and (
-            _surname_like(text[start:end])))):
+            _surname_like(text[start:end].split()[0])))):
         start -= len(before.group(0))
     after = _NAME_AFTER.match(text, end)
     return start, after.end() if after else end
@@ -665,7 +753,8 @@ def find(text: str) -> list[Span]:
                 continue
             if "surname" in groups and _PEOPLE.fullmatch(name):
                 continue
-            if number >= _TITLED and _institution(name):
+            if number >= _TITLED and (_institution(name) or _PLACE_BEFORE.search(
+                    text[max(0, span[0] - 50):span[0]])):  # "ул. Новый Арбат, 36"
                 continue
             found.append(span)
     for pattern, check in _MORE_NAMES:

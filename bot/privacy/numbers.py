@@ -21,8 +21,11 @@ _NHS = re.compile(r"(?<![\d\w])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
 
 # After its label an NHS number is one whatever its check digit: a typo is still hers.
 _NHS_LABEL = re.compile(r"(?i)\bnhs\b[^\d\n.!?]{0,60}$")
+# ...or with the label just after: "485 777 3456 is the NHS no."
+_NHS_LABEL_AFTER = re.compile(r"(?i)\s*(?:is|was|=)?\s*(?:the|his|her|pt'?s)?\s*nhs\b")
 # The UK's National Insurance number: two letters, six digits, a letter A-D.
-_NI_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]|[a-z]{2}\d{6}[a-d])"
+_NI_NUMBER = re.compile(r"(?<![\w-])(?:[A-Z]{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?\d{2}[\s-]?[A-D]"
+                        r"|[a-z]{2}\d{6}[a-d])"
                         r"(?![\w-])")
 
 
@@ -139,7 +142,7 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # УНЗР: a birth date, a dash, five digits (the dash may be left out after the label).
     (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _born_on),
     (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}[-\s]?\d{5}"), _any),
-    (_labelled(r"(?i:\bnie\b)", r"[XYZ][ -]?\d{7}[ -]?[A-Z]"), _any),
+    (_labelled(r"(?i:\bnie\b|\bn\.i\.e\b\.?)", r"[XYZ][ -]?\d{7}[ -]?[A-Z]"), _any),
     # ИИН/IIN/ЖСН: twelve digits holding a birth date and a check digit, anywhere.
     (re.compile(r"(?<![\d-])(?P<id>\d{12})(?![\d-])"), iin_valid),
     (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _any),
@@ -155,7 +158,8 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (_labelled(r"(?<!\w)(?:(?:FIN|FİN|ФИН|ФІН)\b(?:[\s-]*(?:kodu?|код|code))?"
                r"|(?i:f[iİı]n\s+kodu?)\b)",
                r"(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7}"), _any),
-    (re.compile(r"(?<!\w)(?i:f[iİı]n)[\s:#-]*(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7})(?![\w-])"), _any),
+    (re.compile(r"(?<!\w)(?i:f[iİı]n)(?:\s*(?i:k\w{0,4}))?[\s:#-]*(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7})"
+                r"(?![\w-])"), _any),
     # Spain's DNI (8 digits and a control letter) and NIE (X/Y/Z, 7 digits, letter): the
     # letter is the check, so anywhere.
     (re.compile(r"(?<![\w.-])(?P<id>(?:\d{8}|\d{2}\.\d{3}\.\d{3})[ -]?[A-Z])(?![\w-])"),
@@ -220,7 +224,8 @@ _PHONE = re.compile(r"(?<![\w/,+])(?<!\d[.:])(?<!\.\.)(?:\+\s?)?\(?\d[\d\s().-]{
 # Digits grouped the way phone numbers are read out: "91 234 56 78", "612-34-56-78", "916 123
 # 45 67", "599 12 34 56" (not from 1, so "110 95 88 76", a trend of heart rates, stays out).
 _PHONE_GROUPS = re.compile(r"[2-9]\d{1,2}[ -]\d{3}[ -]\d{2}[ -]\d{2}"
-                           r"|[2-9]\d{2}[ -]\d{2}[ -]\d{2}[ -]\d{2}")
+                           r"|[2-9]\d{2}[ -]\d{2}[ -]\d{2}[ -]\d{2}"
+                           r"|[2-9]\d[ -]\d{4}[ -]\d{4}")  # Mexico: "55 4187 2093"
 
 # -- record numbers -----------------------------------------------------------------------------
 
@@ -230,7 +235,7 @@ _ID = r"[A-ZА-Я]{0,4}[-\s]?\d[\d/.-]{2,}[A-Za-zА-Яа-яІіЇї\d]*"
 _MRN_COUNTRIES = (r"ауру\s+тарих\w*|медициналық\s+карт\w*|амбулаторлық\s+карт\w*"
                   r"|стационарлық\s+карт\w*|науқастың\s+карт\w*"
                   r"|სამედიცინო\s+ბარათ\w*|ავადმყოფობის\s+ისტორი\w*|ამბულატორიული\s+ბარათ\w*"
-                  r"|სტაციონარული\s+ბარათ\w*|ისტორიის\s+ნომერ\w*"
+                  r"|სტაციონარული\s+ბარათ\w*|ისტორი?ის\s+ნომერ\w*"
                   r"|xəstəlik\s+tarix\w*|tibbi\s+kart\w*|ambulator\s+kart\w*"
                   r"|stasionar\s+kart\w*|xəstə\s+kart\w*|(?<!\w)x/t\b|(?<!\w)x\.\s?t\.|ауру\s+тар\."
                   r"|(?<![ა-ჰ])ისტ(?:ორია)?\.?(?=\s*№)|(?:სამედ\.?|მედ\.)\s*ბარათ\w*"
@@ -253,7 +258,8 @@ _MRN = re.compile(
 
 _PHONE_WORD = re.compile(r"(?i)(?:tel|phone|mob|mobile|cell|teléfono|telefono|tlf|móvil|movil"
                          r"|celular|cel\b|llam|call|ring|rang|contact|тел|телефон|моб|звон|дзвон"
-                         r"|зателеф|ტელ|მობ|დარეკ|nömrə|нөмір|zəng)\w*\.?[^\d\n]{0,15}$")
+                         r"|зателеф|ტელ|მობ|დარეკ|nömrə|нөмір|zəng|whatsapp|viber|telegram)"
+                         r"\w*\.?[^\d\n]{0,15}$")
 
 
 def _phone_like(match: re.Match[str], text: str) -> bool:
@@ -267,16 +273,27 @@ def _phone_like(match: re.Match[str], text: str) -> bool:
         _PHONE_WORD.search(text[max(0, match.start() - 25):match.start()]))
 
 
+# Whatever the label, "№" and five digits or more are a record's number ("медкрата №
+# 00384512", "xestelik tarxi № 0045871"), unless an order's or a lot's: orders run shorter.
+_NUMBERED = re.compile(r"№\s*(?P<number>\d{5,}(?:/\d{1,4})?)(?![\d/])")
+
+
 def find(text: str) -> list[Span]:
     """National and insurance numbers, NHS and record numbers, phones and e-mails."""
     found: list[Span] = [("national_id", start, end) for start, end in _national_ids(text)]
     found += [("nhs", *match.span()) for match in _NHS.finditer(text)
               if nhs_number_valid("".join(match.groups())) or _NHS_LABEL.search(
-                  text[max(0, match.start() - 70):match.start()])]
+                  text[max(0, match.start() - 70):match.start()])
+              or _NHS_LABEL_AFTER.match(text, match.end())]
     found += [("mrn", *match.span()) for match in _MRN.finditer(text)]
+    taken = [(start, end) for _, start, end in found]
+    found += [("mrn", *match.span("number")) for match in _NUMBERED.finditer(text)
+              if not THINGS_NUMBERED.search(text[max(0, match.start() - 40):match.start()])
+              and not any(start < match.end() and match.start() < end for start, end in taken)]
     found += [("email", *match.span()) for match in _EMAIL.finditer(text)]
     found += [("phone", *match.span()) for match in _PHONE.finditer(text)
-              if _phone_like(match, text)]
+              if _phone_like(match, text)
+              and not THINGS_NUMBERED.search(text[max(0, match.start() - 40):match.start()])]
     return found
 
 

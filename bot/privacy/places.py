@@ -32,7 +32,8 @@ _CITIES = alternation(WORDS["places"])
 _POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?![\w-])"
                         rf"|(?<![\w.,-])\d{{5}}(?=,?\s+(?:{_CITIES})(?!\w))"
                         rf"|(?<!\w)(?:{_CITIES}),?\s+(?!(?:19|20)\d\d(?!\d))\d{{4,6}}(?![\w-]|[.,]\d)"
-                        r"|(?<![\w.,-])\d{4,6}\s+(?i:индекс\w*|індекс\w*|ინდექს\w*|indeks\w*)"
+                        r"|(?<![\w.,-])\d{4,6}(?=\s+(?:[^\W\d]+\s+){0,3}(?i:индекс\w*|індекс\w*"
+                        r"|ინდექს\w*|indeks\w*|c[oó]digo\s+postal|postcode|post\s+code))"
                         # after where one lives: "живёт 143407 Красногорск", "ცხოვრობს Tbilisi 0186"
                         r"|(?i:живёт|живет|проживает|проживає|живе|lives|living|vive|reside"
                         r"|тұрады|ცხოვრობს|yaşayır)\s+(?:(?:в|у|in|en|at)\s+)?(?:[^\W\d]+,?\s+){0,2}?"
@@ -121,11 +122,11 @@ _VENUE = re.compile(
     r"|education\s+cent|training\s+cent|colegio\s+de|НМИЦ|симпозиум|symposium|simposio|форум"
     r"|forum|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|ტრენინგ|training|тренинг"
     r"|тренінг|təlim|emhana|емхана|аурухана|hospital|clínica|clinic|больниц|лікарн|поликлиник"
-    r"|поліклінік|xəstəxana|klinika|საავადმყოფო|კლინიკ)")
+    r"|поліклінік|xəstəxana|klinika|საავადმყოფო|კლინიკ|infirmary|taller|study\s+day)")
 # ...unless the patient's home is named: "discharged from the Infirmary home to 14 Elm Road".
 _HOME = re.compile(r"(?i)(?<!\w)(?:lives?|living|home|живёт|живет|живут|прожива\w*|живе|домой"
                    r"|додому|vive|viven|domicilio|casa|тұрады|үйіне|ცხოვრობ\w*|სახლ\w*|yaşayır"
-                   r"|evinə|evə|patient|пациент\w*|пацієнт\w*|paciente|науқас\w*|xəstə(?!xana)\w*"
+                   r"|evinə|evə|patient|пациент\w*|пацієнт\w*|paciente|науқас\w*|xəstə(?!xana|li[kyğ])\w*"
                    r"|პაციენტ\w*)")
 
 
@@ -135,10 +136,22 @@ def find(text: str) -> list[Span]:
                          for match in _UK_POSTCODE_AFTER_ADDRESS.finditer(text)]
     found += [("postcode", *match.span()) for pattern in (
         _UK_POSTCODE, _LABELLED_POSTCODE, _POSTCODES) for match in pattern.finditer(text)]
-    for pattern in _ADDRESSES:
-        for match in pattern.finditer(text):
-            start, end = match.span("address" if "address" in pattern.groupindex else 0)
-            before = text[max(0, start - 100):start]
-            if not _VENUE.search(before + text[start:end]) or _HOME.search(before):
-                found.append(("address", start, end))
-    return found
+    found += [("address", *match.span("address" if "address" in pattern.groupindex else 0))
+              for pattern in _ADDRESSES for match in pattern.finditer(text)]
+    return [(kind, start, end) for kind, start, end in found if not _venue(text, start, end)]
+
+
+def _venue(text: str, start: int, end: int) -> bool:
+    """A course's, a conference's or a hospital's place ("Curso ..., calle de Santa Isabel 51",
+    "Av. Angamos Este 2520: taller de dolor"), unless a home or a patient is named before it."""
+    before = text[max(0, start - 100):start] + text[start:end]
+    if _HOME.search(before):
+        return False
+    return bool(_VENUE.search(before) or _LEARNING_AFTER.match(text, end))
+
+
+# A course named just after the place: "Av. Angamos Este 2520: taller de dolor oncológico".
+_LEARNING_AFTER = re.compile(
+    r"[^.!?\n]{0,20}?(?i:taller|curso|course|seminar|conference|workshop|webinar|jornada|congreso"
+    r"|lecture|лекци|лекці|семинар|семінар|конференц|тренинг|тренінг|курс|дәріс|mühazirə|təlim"
+    r"|სემინარ|ლექცი|ტრენინგ)")

@@ -42,7 +42,8 @@ COMMON = tomllib.loads((Path(__file__).parent / "common_names.toml").read_text(e
 # ...but a vaccine's lot, an article's PMID or an order's number is no one's.
 THINGS_NUMBERED = re.compile(
     r"(?i)(?:\blot\b|batch|серія|серії|серии|серия|партия|партії|\blote|partiya|seriya|სერია"
-    r"|ლოტ|isbn|doi|pmid|наказ|приказ|\border\b|orden|əmr|бұйрық|бұйрығ|ბრძანებ)[^\d\n]{0,40}$")
+    r"|ლოტ|isbn|doi|pmid|наказ|приказ|\border\b|orden|əmr|бұйрық|бұйрығ|ბრძანებ|настанов"
+    r"|guideline|протокол|protocol|\bNOM\b|norma|guía|клинреком|рекомендац)[^\d\n]{0,40}$")
 
 # A date right after one of these is when the clinician learned, not about a patient.
 LEARNING_EVENT = re.compile(
