@@ -63,8 +63,8 @@ _NAMES = [
     re.compile(rf"(?i:(?:{_CYRILLIC_PEOPLE})\s+)"
                rf"(?P<name>{CYRILLIC_WORD}(?:\s+{CYRILLIC_WORD}){{0,2}}){INITIALS}"),
     # A surname with initials, or a full name with a patronymic, is a person wherever it is.
-    re.compile(rf"{CYRILLIC_WORD}\s+[{CYR_UP}]\.\s?[{CYR_UP}]\."),
-    re.compile(rf"{LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
+    re.compile(rf"(?<![\w'’]){CYRILLIC_WORD}\s+[{CYR_UP}]\.\s?[{CYR_UP}]\."),
+    re.compile(rf"(?<![\w'’]){LATIN_WORD}\s+[A-Z]\.\s?[A-Z]\."),
     # A bare surname by the bed or ward it came from: "Petrov from bed 5", "Петров из 5
     # палаты", "Петров з палати 5", "García, cama 3", "la de la cama 3 (García)".
     re.compile(rf"(?P<surname>{LATIN_WORD})\s+from\s+(?:bed|bay|cubicle|side\s+room)\s*"
@@ -90,14 +90,16 @@ _STAFF_BEFORE = re.compile(
     # thanked: "Спасибо Марине Олеговне", "Дякую Наталії Іванівні"
     r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
     r"|shout-?out|kudos"
-    r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
+    r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|olog|oloq|автор|author"
+    r"|викладач|преподават|учитель|вчител|მასწავლებ|docente|teacher|fisio|matrona|ponente"
+    r"|aparıcı|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
                for stem in NAMES_DATA["staff"][language]) + r")\w*\.?"
     # "зав. отделением", "завідувачки відділення анестезіології", "jefa del servicio de"
     r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
     r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
-    r"(?:\s+\w+\.?)?\s*$")
+    r"(?:\s+\w+\.?)?[\s:—–-]*$")
 # ...or learning from them: "learnt the anastomosis from Ms Kowalski", "aprendí de la Dra.".
 _TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|talk|aprend\w*"
                         r"|научил\w*|навчил\w*|узнал\w*"
@@ -108,12 +110,22 @@ _TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|ta
 _STAFF_AFTER = re.compile(
     r"(?i)\s+(?:from|of)\s+the\s+[\w\s/&-]{0,25}?team\b|\s+(?:who|that)\s+(?:ran|gave|led|taught|did"
     r"|delivered|showed|explained)"
+    # an author or a figure read about: "(McDonagh T.A. et al.)", "Байжанова Г.А. және т.б.",
+    # "ალექსანდრე ნათიშვილის (ქირურგი, 1878–1959)", "Zərifə Əliyevanın işlərini oxudum"
+    r"|\s+(?:et\s+al|и\s+др|и\s+соавт|та\s+ін|та\s+співавт|және\s+т\.?\s?б|y\s+cols?\b"
+    r"|და\s+სხვ|və\s+b\.)"
+
+    r"|\s*\([^)]{0,40}\d{4}\s*[–-]\s*\d{4}\)"
+    r"|[^.!?\n]{0,30}?(?:oxudum|оқыдым|прочита\w*|читал\w*|leí|წავიკითხე|წიგნ\w*|kitab\w*"
+    r"|книг\w*|стать\w*|статт\w*|\bbook|\barticle|\bpaper)"
+    r"|\s+(?:білдім|үйрендім|öyrəndim|ვისწავლე)"
     r"|\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
     r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
     r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
-    r"|\s*[(,–—-]\s*(?:the\s+|our\s+|el\s+|la\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:\w+\s+)?"
+    r"|\s*[(,–—-]\s*(?:the\s+|our\s+|el\s+|la\s+|наш\w*\s+|нашей\s+|nuestr\w+\s+)?(?:[\w.]+\s+)?"
     r"(?:pharmacist|midwife|mw\b|matron|nurse|sister|physio\w*|enfermer\w*|matrona|farmac\w*"
-    r"|медсестр\w*|медбрат|акушер\w*|фармац\w*|\w*олог\w*|провизор|мейірбике|ექთან\w*"
+    r"|медсестр\w*|медбрат|акушер\w*|фармац\w*|\w*олог(?!и[яиюе]|ія|ії|ію)\w*|\w*olo[gq](?:ist|o|a|ma|i)?\b|провизор|мейірбике|ექთან\w*"
+    r"|aparıcı|ведущ\w*|автор\w*|author"
     r"|tibb\s+bacı\w*|consultant|registrar"
     r"|professor|prof\b|lecturer|surgeon|physician|nurse\s+specialist|зав\b|заведующ|завідувач"
     r"|профессор|професор|доцент|лектор|jef[ae]|adjunt|profesor|médic[oa]\s+adjunt"
@@ -179,7 +191,7 @@ _FIRST["cyrillic"] = "|".join(_cyrillic_forms(name) for name in sorted(
 _FIRST_NAME = re.compile("|".join(f"(?:{names})" for names in _FIRST.values()))
 _INSTITUTIONS = frozenset(word.casefold() for word in NAMES_DATA["institutions"])
 _PATRONYMIC = re.compile(r"(?i)(?:(?:ович|евич|йович|овн|евн|ичн|івн|ївн|інічн)\w{0,3}|ovich|evich"
-                         r"|ovna|evna|ovych|ivna|ұлы|улы|қызы|кызы|uly|kyzy)$")
+                         r"|ovna|evna|ovych|ivna|(?:ұлы|улы|қызы|кызы|uly|kyzy)\w{0,4})$")
 _CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|енку|енка|енком|ук|юк|ян|ник|ар|ець"
                                r"|ли"
                                r"|дзе|швили|ұлы"
@@ -193,6 +205,8 @@ _AZ_CASE = (r"(?:un|ün|ın|in|nın|nin|nun|nün|a|ə|ya|yə|u|ü|ı|i|nı|ni|nu
 _STRICT_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|ук|юк|чук|ян|швили|дзе)"
                              r"(?:а|у|ой|ым|им|ому|ого|ий|ая|ую|ей|ій|ої|ою|ом)?$")
 _LATIN_SURNAME_END = re.compile(rf"{_LATIN_SURNAME}{_AZ_CASE}?$|(?<=\w{{4}})l[ıiuü]$")
+# ...and in lower case, where "-li" is as often an adjective ("şəkərli diabet").
+_LATIN_STRICT_END = re.compile(rf"{_LATIN_SURNAME}{_AZ_CASE}?$")
 _KA_CASE_I = r"(?:ი|ს|მა|ის|ით|ად|თან|ისთვის|ზე|ში|ისგან)"
 _KA_CASE_E = r"(?:ე|ეს|ემ|ის|ით|ედ|ესთან|ისთვის|ეზე|ეში|ისგან)"
 _KA_CASE_A = r"(?:ა|ას|ამ|ათ|ათი|ად|ასთან|ასთვის|აზე|აში|ისგან)"
@@ -427,9 +441,18 @@ _AND_BEFORE = re.compile(
     rf"(?:[{LATIN_UP}{CYR_UP}][\w'’-]*\s+){{1,3}}(?:y|and|и|і|та|və|და|мен|,)\s+$")
 
 
+# A possessive that names an idea: "Kate Granger's #hellomynameis", "Tudor Hart's law".
+_IDEA_AFTER = re.compile(
+    r"(?i)\s+(?:#|(?:\w+\s+){0,2}(?:law|sign|test|rule|criteria|triad|classification|score"
+    r"|method|approach|campaign|model|principle|paradox|manoeuvre|maneuver|technique|theory"
+    r"|ladder|curve|hypothesis|lecture|talk|book|paper|work)\b)")
+
+
 def _namesake(text: str, start: int, end: int) -> bool:
     """A teacher's name ("Dr. Petrova showed us"), or a street's, a hospital's, a
     university's: not a patient."""
+    if text[start:end].endswith(("'s", "’s")) and _IDEA_AFTER.match(text, end):
+        return True
     joined = _AND_BEFORE.search(text[max(0, start - 60):start])
     if joined and _namesake(text, start - len(joined.group(0)), end):
         return True
@@ -467,10 +490,12 @@ _LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ
 _KK_CASE_END = re.compile(rf"{_KK_CASE}$")
 _LATIN_LETTERS = re.compile(rf"[{LATIN_LOW}'’-]+")
 # Endings only surnames have, so that any word before them is a first name: "gulnar aliyeva".
-_STRONG_SURNAME = re.compile(r"\w{3}(?:ova|eva|yeva|zadə|zade|dze|shvili|ова|ева|енко|швили|дзе"
-                             r"|ович|івна|овна|евна)$")
+_STRONG_SURNAME = re.compile(rf"\w{{3}}(?:(?:ov|ev|yev|ova|eva|yeva|zadə|zade){_AZ_CASE}?"
+                             r"|dze|shvili"
+                             r"|ова|ева|енко|швили|дзе|ович|івна|овна|евна)$")
 _BED = re.compile(
     r"(?i)(?:bed|beds|bay|cubicle|side\s+room|room|cama|habitación|hab|box|boks\w*|бокс\w*"
+    r"|комнат\w*|кімнат\w*"
     r"|койк\w*|ліжк\w*|палат\w*|төсек\w*|бөлме\w*|საწოლ\w*|პალატ\w*|ოთახ\w*|çarpayı\w*"
     r"|palata\w*|otaq\w*)$")
 
@@ -496,7 +521,7 @@ def _surname_like(word: str, strict: bool = False) -> bool:
     if len(folded) < 5:
         return False
     return (folded in _FOLDED_SURNAMES or bool(_LATIN_GEORGIAN.search(folded))
-            or any((_LOWER_CASE_SURNAME.search(form) or _LATIN_SURNAME_END.search(form)) if strict
+            or any((_LOWER_CASE_SURNAME.search(form) or _LATIN_STRICT_END.search(form)) if strict
                    else _surname_ending(form) or _PATRONYMIC.search(form)
                    for form in (folded, bare)))
 
@@ -516,8 +541,9 @@ def _plain(word: str) -> bool:
     if word[0].isupper() and not _TITLE_CASE.fullmatch(word):
         return False
     return (word.casefold() not in _FUNCTION_WORDS
-            and not _known(word, _NOT_A_SURNAME) and not _PEOPLE.fullmatch(word)
-            and not _STAFF_BEFORE.search(word) and not word.isupper())
+            and not _known(word, _NOT_A_SURNAME) and not _STAFF_BEFORE.search(word)
+            and not (_PEOPLE.fullmatch(word) and not _surname_ending(word))  # "Babayev"
+            and not word.isupper())
 
 
 @dataclass(frozen=True)
@@ -542,7 +568,8 @@ class _Words:
         return self.starts[first], self.ends[last]
 
 
-_CONNECTORS = ("de", "del", "la", "y")
+_CONNECTORS = ("de", "del", "la", "y", "El", "Al", "Ben", "Bin", "Ibn", "Abu", "Van", "Von", "De",
+               "Da", "Di", "Le", "La", "Del")
 _BEFORE_A_NAME = frozenset({"of", "de", "called", "named", "llamado", "llamada", "пациентки",
                             "пациента", "пацієнтки", "пацієнта", "говорит", "каже", "says"})
 # Words that name someone: "жена говорит зовут гриша ковалёв", "se llama", "есімі".
@@ -563,7 +590,8 @@ def _name_from(w: _Words, i: int, lower_case: bool) -> int:
             after = words[last + 1]
             if after[0].isupper() and _plain(after):
                 last += 1
-            elif after in _CONNECTORS and w.joined(last + 1) and words[last + 2][0].isupper():
+            elif after in _CONNECTORS and w.joined(last + 1) and words[last + 2][0].isupper() and (
+                    _plain(words[last + 2])):
                 last += 2
             else:
                 break
@@ -715,7 +743,11 @@ def _names_by_company(text: str) -> list[tuple[int, int]]:
 
 
 _NAME_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
-_NAME_AFTER = re.compile(rf"(?:\s+[{LATIN_UP}{CYR_UP}]\.(?:\s?[{LATIN_UP}{CYR_UP}]\.)?(?!\w)"
+# A first name after a surname, perhaps with a case: "Nurlybekova Gulnarga", "Петрова Ольгу".
+_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
+_CASE_ON_LATIN = re.compile(rf"(?:ga|ge|qa|ke|nyn|nin|dyn|din|ny|ni|dy|di|ty|ti|da|de|dan|den|men"
+                            rf"|ben|{_AZ_CASE[3:-1]})$")
+_NAME_AFTER = re.compile(rf"(?:,?\s+[{LATIN_UP}{CYR_UP}]\.(?:\s?[{LATIN_UP}{CYR_UP}]\.)?(?!\w)"
                          rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.(?!\w))")
 
 
@@ -728,7 +760,14 @@ def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
             _surname_like(text[start:end].split()[0])))):
         start -= len(before.group(0))
     after = _NAME_AFTER.match(text, end)
-    return start, after.end() if after else end
+    if after:
+        return start, after.end()
+    following = _NEXT_WORD.match(text, end)
+    if following and following.group(1)[0].isupper() and _plain(following.group(1)) and any(
+            _first_name(form) for form in (following.group(1),
+                                           _CASE_ON_LATIN.sub("", following.group(1)))):
+        return start, following.end()
+    return start, end
 
 
 def find(text: str) -> list[Span]:

@@ -143,6 +143,8 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     (re.compile(r"(?<![\d-])(?P<id>(?:19|20)\d{6}-\d{5})(?![\d-])"), _born_on),
     (_labelled(r"(?i:\bунзр|\bunzr)", r"(?:19|20)\d{6}[-\s]?\d{5}"), _any),
     (_labelled(r"(?i:\bnie\b|\bn\.i\.e\b\.?)", r"[XYZ][ -]?\d{7}[ -]?[A-Z]"), _any),
+    # Ireland's PPS number, for the Irish in the UK: seven digits and one or two letters.
+    (_labelled(r"(?i:\bppsn?\b)", r"\d{7}[A-W][A-IW]?"), _any),
     # ИИН/IIN/ЖСН: twelve digits holding a birth date and a check digit, anywhere.
     (re.compile(r"(?<![\d-])(?P<id>\d{12})(?![\d-])"), iin_valid),
     (_labelled(r"(?i:\bиин|\biin\b|\bжсн)", r"(?:\d[\s-]?){11}\d"), _any),
@@ -157,7 +159,8 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # is Spanish for "end"), or "fin kodu" in any case.
     (_labelled(r"(?<!\w)(?:(?:FIN|FİN|ФИН|ФІН)\b(?:[\s-]*(?:kodu?|код|code))?"
                r"|(?i:f[iİı]n\s+kodu?)\b)",
-               r"(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7}"), _any),
+               r"(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7}"
+               r"|(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]{3}-[a-z0-9]{4}"), _any),
     (re.compile(r"(?<!\w)(?i:f[iİı]n)(?:\s*(?i:k\w{0,4}))?[\s:#-]*(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7})"
                 r"(?![\w-])"), _any),
     # Spain's DNI (8 digits and a control letter) and NIE (X/Y/Z, 7 digits, letter): the

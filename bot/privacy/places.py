@@ -115,14 +115,17 @@ _ADDRESSES = [
 
 # An address after one of these is where the clinician learned ("Семинар Тұран даңғылы,
 # 38 мекенжайындағы залда"), not where a patient lives.
+_COURSE = (r"seminar|семинар|семінар|conference|конференц|congress|конгрес|курс|course|kurs"
+           r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ"
+           r"|ლექცი|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс|recert\w*"
+           r"|симпозиум|symposium|simposio|форум|forum|ტრენინგ|training|тренинг|тренінг|təlim"
+           r"|taller|study\s+day")
+_COURSE_RE = re.compile(rf"(?i)(?<!\w)(?:{_COURSE})")
 _VENUE = re.compile(
-    r"(?i)(?<!\w)(?:seminar|семинар|семінар|conference|конференц|congress|конгрес|курс|course|kurs"
-    r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ|ლექცი"
-    r"|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс|recert\w*|hotel|готел|отел"
-    r"|education\s+cent|training\s+cent|colegio\s+de|НМИЦ|симпозиум|symposium|simposio|форум"
-    r"|forum|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|ტრენინგ|training|тренинг"
-    r"|тренінг|təlim|emhana|емхана|аурухана|hospital|clínica|clinic|больниц|лікарн|поликлиник"
-    r"|поліклінік|xəstəxana|klinika|საავადმყოფო|კლინიკ|infirmary|taller|study\s+day)")
+    rf"(?i)(?<!\w)(?:{_COURSE}|hotel|готел|отел|education\s+cent|training\s+cent|colegio\s+de"
+    r"|НМИЦ|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|emhana|емхана|аурухана"
+    r"|hospital|clínica|clinic|больниц|лікарн|поликлиник|поліклінік|xəstəxana|klinika"
+    r"|საავადმყოფო|კლინიკ|infirmary)")
 # ...unless the patient's home is named: "discharged from the Infirmary home to 14 Elm Road".
 _HOME = re.compile(r"(?i)(?<!\w)(?:lives?|living|home|живёт|живет|живут|прожива\w*|живе|домой"
                    r"|додому|vive|viven|domicilio|casa|тұрады|үйіне|ცხოვრობ\w*|სახლ\w*|yaşayır"
@@ -138,16 +141,20 @@ def find(text: str) -> list[Span]:
         _UK_POSTCODE, _LABELLED_POSTCODE, _POSTCODES) for match in pattern.finditer(text)]
     found += [("address", *match.span("address" if "address" in pattern.groupindex else 0))
               for pattern in _ADDRESSES for match in pattern.finditer(text)]
-    return [(kind, start, end) for kind, start, end in found if not _venue(text, start, end)]
+    return [(kind, start, end) for kind, start, end in found
+            if not _venue(text, start, end, courses_only=kind == "postcode")]
 
 
-def _venue(text: str, start: int, end: int) -> bool:
+def _venue(text: str, start: int, end: int, courses_only: bool) -> bool:
     """A course's, a conference's or a hospital's place ("Curso ..., calle de Santa Isabel 51",
-    "Av. Angamos Este 2520: taller de dolor"), unless a home or a patient is named before it."""
+    "Av. Angamos Este 2520: taller de dolor"), unless a home or a patient is named before it.
+    A postcode is a venue's only by a course: in "the hospital bounced the referral for CP
+    68050" it is the patient's."""
     before = text[max(0, start - 100):start] + text[start:end]
     if _HOME.search(before):
         return False
-    return bool(_VENUE.search(before) or _LEARNING_AFTER.match(text, end))
+    return bool((_COURSE_RE if courses_only else _VENUE).search(before)
+                or _LEARNING_AFTER.match(text, end))
 
 
 # A course named just after the place: "Av. Angamos Este 2520: taller de dolor oncológico".
