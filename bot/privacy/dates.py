@@ -84,7 +84,8 @@ _DAY_MONTH = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
 _CARE_WORDS = (
     r"admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
-    r"|passed\s+away|death|surgery|operation|procedure|underwent"
+    r"|passed\s+away|death|surgery|operation|procedure|underwent|first\s+seen|seen\s+here"
+    r"|attended|re-?attend\w*"
     r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
     r"|induced|delivered|gave\s+birth|c-section|caesarean"
     r"|поступ\w*|госпитал\w*|выписан\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"

@@ -91,6 +91,7 @@ _STAFF_BEFORE = re.compile(
     r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
     r"|shout-?out|kudos"
     r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|olog|oloq|автор|author"
+    r"|ординатор|интерн|інтерн"
     r"|викладач|преподават|учитель|вчител|მასწავლებ|docente|teacher|fisio|matrona|ponente"
     r"|aparıcı|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
@@ -99,7 +100,7 @@ _STAFF_BEFORE = re.compile(
     # "зав. отделением", "завідувачки відділення анестезіології", "jefa del servicio de"
     r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
     r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
-    r"(?:\s+\w+\.?)?[\s:—–-]*$")
+    r"(?:\s+(?!(?:случа|випад|case|caso|histor|истори|істор|შემთხვევ)\w*)\w+\.?)?[\s:—–-]*$")
 # ...or learning from them: "learnt the anastomosis from Ms Kowalski", "aprendí de la Dra.".
 _TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|talk|aprend\w*"
                         r"|научил\w*|навчил\w*|узнал\w*"
@@ -169,7 +170,7 @@ def _not_a_person(name: str, words: frozenset[str] = _NOT_A_PERSON) -> bool:
 # an Azerbaijani surname in -ov, -yev, -zadə anywhere, and a surname by its bed or ward.
 
 _CYRILLIC_CASES = {"а": "а|ы|и|у|ой|е|ою|і|ю", "я": "я|и|ю|ей|е|ї|єю|ею|і", "й": "й|я|ю|ем|є|ї",
-                   "ь": "ь|я|ю|ем|і|е"}
+                   "ь": "ь|я|ю|ем|і|е", "о": "о|а|у|ом|ові|і"}
 
 
 # Kazakh case endings, on a surname or a first name: "Омаровқа", "Сейітованы", "Ерланның".
@@ -192,6 +193,10 @@ _FIRST_NAME = re.compile("|".join(f"(?:{names})" for names in _FIRST.values()))
 _INSTITUTIONS = frozenset(word.casefold() for word in NAMES_DATA["institutions"])
 _PATRONYMIC = re.compile(r"(?i)(?:(?:ович|евич|йович|овн|евн|ичн|івн|ївн|інічн)\w{0,3}|ovich|evich"
                          r"|ovna|evna|ovych|ivna|(?:ұлы|улы|қызы|кызы|uly|kyzy)\w{0,4})$")
+# A Russian or Ukrainian patronymic, with which a first name alone addresses a colleague
+# ("Ольга Сергеевна"); Kazakh "-ұлы" and "-қызы" are in anyone's full name ("Әлихан Нұрланұлы").
+_SLAVIC_PATRONYMIC = re.compile(r"(?i)(?:(?:ович|евич|йович|овн|евн|ичн|івн|ївн|інічн)\w{0,3}"
+                                r"|ovich|evich|ovna|evna|ovych|ivna)$")
 _CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|енку|енка|енком|ук|юк|ян|ник|ар|ець"
                                r"|ли"
                                r"|дзе|швили|ұлы"
@@ -223,7 +228,7 @@ def _full_name(match: re.Match[str]) -> bool:
     """A first name and a surname: not when all after the first name is a patronymic ("Ольга
     Сергеевна", a colleague addressed) or an eponym or a city ("Ivan Pavlov")."""
     rest = [word for word in match.group("name").split() if not _FIRST_NAME.fullmatch(word)]
-    return bool(rest) and not all(_PATRONYMIC.search(word) for word in rest) and not (
+    return bool(rest) and not all(_SLAVIC_PATRONYMIC.search(word) for word in rest) and not (
         _not_a_person(" ".join(rest)))
 
 
@@ -478,7 +483,7 @@ def _institution(name: str) -> bool:
 # "Гусейнов, 12 койка", "в 7-й палате Шаповалов"), and a first name or an initial next to a
 # name already found ("Shamil Gafurov", "Martínez P.").
 
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*|\d+")
 _FOLDED_FIRST = frozenset(name.casefold() for data in (NAMES_DATA, COMMON)
                           for names in data["first_names"].values() for name in names
                           if len(name) >= 3)
@@ -582,6 +587,10 @@ def _name_from(w: _Words, i: int, lower_case: bool) -> int:
     between: "María del Carmen Ruiz"), or with `lower_case` up to four lower-case words, each
     a first name, a surname by its ending or list, or the word after a first name."""
     words = w.words
+    if words[i].isupper() and len(words[i]) > 2 and words[i].isalpha() and not (
+            _known(words[i], _NOT_A_SURNAME)) and (
+            words[i].casefold() in _FOLDED_SURNAMES or _CAPITAL_INITIAL.match(w.text, w.ends[i])):
+        return i  # "pt HOLLIS J (34M)": the initial is taken after; "pt CRP 160" is no one
     if not _plain(words[i]):
         return -1
     last = i
@@ -598,9 +607,12 @@ def _name_from(w: _Words, i: int, lower_case: bool) -> int:
         return -1 if _not_a_person(" ".join(words[i:last + 1]), _NOT_A_SURNAME) else last
     if not lower_case:
         return -1
-    if i + 1 < len(words) and w.text[w.ends[i]:w.starts[i + 1]].strip() == "," and (
-            _first_name(words[i + 1])):
-        return i + 1  # "o'donnell, siobhan"
+    for comma in range(i, min(i + 3, len(words) - 1)):  # "o'donnell, siobhan"
+        if w.text[w.ends[comma]:w.starts[comma + 1]].strip() == "," and (
+                _first_name(words[comma + 1])) and all(
+                    _plain(word) and word.islower() for word in words[i:comma + 1]) and all(
+                    w.joined(k) for k in range(i, comma)):
+            return comma + 1
     if not (_first_name(words[i]) or _surname_like(words[i], strict=True)):
         return -1
     while last - i < 3 and w.joined(last) and words[last + 1].islower() and _plain(
@@ -639,11 +651,23 @@ def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
     one, two = w.words[i], w.words[i + 1]
     if not (one.islower() and two.islower() and _plain(one) and _plain(two)):
         return None
-    if (_first_name(one) and (_surname_like(two, strict=True) or (len(two) > 3 and (
-            _LATIN_LETTERS.fullmatch(one + two))))) or (
-            _surname_like(one, strict=True) and _first_name(two)) or _STRONG_SURNAME.search(two):
+    latin_pair = _LATIN_LETTERS.fullmatch(one + two) and len(two) > 3 and (
+        len(one) > 4 or two in _FOLDED_SURNAMES)  # "yeni protokol" is a new protocol
+    if (_first_name(one) and (_surname_like(two, strict=True) or latin_pair)) or (
+            _surname_like(one) and _first_name(two)) or _STRONG_SURNAME.search(two):
         return w.span(i, max(_name_from(w, i, lower_case=True), i + 1))
     return None
+
+
+_CAPITAL_INITIAL = re.compile(r"\s+[A-ZА-ЯЁІЇЄ]\.?(?=[\s(,;])")
+# Georgian words that end like a surname in -ია but say "is free", "is stable", "signalling".
+_KA_NOT_SURNAME = re.compile(r"(?:აცია|ალია|ურია|ტია|ობა|ება)$")
+
+
+def _georgian_surname(word: str) -> bool:
+    """A Georgian surname by its ending: "წიკლაური", "ხარაიშვილი"; not "თავისუფალია"."""
+    return bool(re.fullmatch(_KA_SURNAME, word)) and not (
+        _KA_CLINICAL.search(word) or _KA_NOT_SURNAME.search(word) or _PEOPLE.fullmatch(word))
 
 
 def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
@@ -658,22 +682,26 @@ def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
         if k >= len(words) or re.search(r"[.!?]", text[w.ends[i]:w.starts[k]]):
             break
         word = words[k]
+        if _georgian_surname(word):  # "საწოლი 9 — წიკლაური"
+            return w.span(k, k)
         if word[0].isupper() and _plain(word) and not _BED.match(word) and (
                 _surname_like(word) or not _ENGLISH_NOT_SURNAME.search(word)):
             last = _name_from(w, k, lower_case=False)
             return w.span(k, max(last, k))
-    for k in (i - 1, i - 2, i - 3):
+    for k in range(i - 1, i - 6, -1):  # "Гусейнов в 3-м боксе"
         if k < 0 or re.search(r"[.!?;]", text[w.ends[k]:w.starts[i]]):
             break
         word = words[k]
+        gap = text[w.ends[k]:w.starts[i]]
+        if _georgian_surname(word) and len(_TOKEN.findall(gap)) <= 2:  # "Gogichaishvili 12-ე"
+            return w.span(k, k)
         if not (word[0].isupper() and _plain(word)) or _BED.match(word):
             continue
-        # the bed right after it ("Гусейнов, 12 койка", "Whitcombe in bed 7"), and at a
-        # sentence's start no verb ("Seen in Bay 4")
-        gap = text[w.ends[k]:w.starts[i]]
+        # the bed right after it ("Гусейнов, 12 койка", "Whitcombe in bed 7", "Гусейнов в
+        # 3-м боксе"), and at a sentence's start no verb ("Seen in Bay 4")
         opening = bool(_SENTENCE_START.search(text[:w.starts[k]]))
-        if _surname_like(word) or (gap.strip() and _BED_GAP.fullmatch(gap) and not (
-                opening and _ENGLISH_NOT_SURNAME.search(word))):
+        if gap.strip() and _BED_GAP.fullmatch(gap) and not (
+                opening and _ENGLISH_NOT_SURNAME.search(word) and not _surname_like(word)):
             return w.span(k, k)
     return None
 
@@ -684,7 +712,7 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     if not (w.joined(i) and w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
         return None
     one, two = w.words[i], w.words[i + 1]
-    if not _plain(one) or _PATRONYMIC.search(two) or (  # "Ирина Олеговна"
+    if not _plain(one) or _SLAVIC_PATRONYMIC.search(two) or (  # "Ирина Олеговна"
             two.casefold() in _STREET_WORDS):  # "George Street"
         return None
     # "Margaret Ellison on ward 7" is a patient; "Zollinger Ellison syndrome" is not
@@ -694,7 +722,9 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     if not (_plain(two) or eponym):
         return None
     if one.casefold() in _FOLDED_FIRST or (
-            one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES):
+            one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES) or (
+            _STRICT_SURNAME.search(two) and not _STRICT_SURNAME.search(one)
+            and not _VERB_ENDING.search(one)):  # "Соломійка Ткачук", not "Объясняла Петрова"
         last = _name_from(w, i, lower_case=False)
         return w.span(i, max(last, i + 1))
     return None
@@ -748,7 +778,8 @@ _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _CASE_ON_LATIN = re.compile(rf"(?:ga|ge|qa|ke|nyn|nin|dyn|din|ny|ni|dy|di|ty|ti|da|de|dan|den|men"
                             rf"|ben|{_AZ_CASE[3:-1]})$")
 _NAME_AFTER = re.compile(rf"(?:,?\s+[{LATIN_UP}{CYR_UP}]\.(?:\s?[{LATIN_UP}{CYR_UP}]\.)?(?!\w)"
-                         rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.(?!\w))")
+                         rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.(?!\w)"
+                         rf"|\s+[{LATIN_UP}{CYR_UP}](?=\s*[(,;]))")  # "HOLLIS J (34M)"
 
 
 def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:

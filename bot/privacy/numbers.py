@@ -276,9 +276,9 @@ def _phone_like(match: re.Match[str], text: str) -> bool:
         _PHONE_WORD.search(text[max(0, match.start() - 25):match.start()]))
 
 
-# Whatever the label, "№" and five digits or more are a record's number ("медкрата №
-# 00384512", "xestelik tarxi № 0045871"), unless an order's or a lot's: orders run shorter.
-_NUMBERED = re.compile(r"№\s*(?P<number>\d{5,}(?:/\d{1,4})?)(?![\d/])")
+# Whatever the label, "№" and five digits or more, or a number and its year, are a record's
+# ("медкрата № 00384512", "карта стац. хворого № 6213/24"), unless an order's or a lot's.
+_NUMBERED = re.compile(r"№\s*(?P<number>\d{5,}(?:/\d{1,4})?|\d{2,}/\d{2,4})(?![\d/])")
 
 
 def find(text: str) -> list[Span]:

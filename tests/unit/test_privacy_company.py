@@ -50,6 +50,20 @@ def found(text: str) -> list[tuple[str, str]]:
     # in capitals
     ("en", "SEPSIS 6 DELAYED FOR KWAME ASANTE COS THE ANALYSER WAS DOWN", "KWAME ASANTE"),
     ("uk", "ДТП, ВОДІЙ — БОНДАР ІГОР, FAST позитивний", "БОНДАР ІГОР"),
+    ("en", "collapse: pt MORLEY K (61F) had a QTc of 520 on the ECG", "MORLEY K"),
+    # more beds, cases and relatives
+    ("en", "bay2 bed4 Adeyemi NBM since Monday, dietitian too late", "Adeyemi"),
+    ("ru", "Алиев в 4-м боксе с гастритом, а на ЭКГ элевация ST", "Алиев"),
+    ("ru", "разбирали с заведующей случай ольги мартыновой: ТЭЛА под маской пневмонии",
+     "ольги мартыновой"),
+    ("ru", "у захаровой анны через 10 мин трансфузии озноб", "захаровой анны"),
+    ("ru", "мама Алины Зуевой дала аспирин при гриппе", "Алины Зуевой"),
+    ("uk", "привезли петра мирошниченка з глюкозою 2,1", "петра мирошниченка"),
+    ("uk", "Ярина Савчук 4р — гарячка 5 днів, кон'юнктивіт", "Ярина Савчук"),
+    ("es", "paciente urrutia goikoetxea, amaia: troponina 0h negativa",
+     "urrutia goikoetxea, amaia"),
+    ("kk", "Айдана Серікқызының анасы вакцинадан бас тартты", "Айдана Серікқызының"),
+    ("ka", "საწოლი 4 — ბერიძე, ცხელება 38.9, ჭრილობა სუფთაა", "ბერიძე"),
 ])
 def test_names_by_their_company(language: str, text: str, name: str) -> None:
     assert covered(text, name), (language, found(text))
@@ -78,6 +92,11 @@ def test_names_by_their_company(language: str, text: str, name: str) -> None:
     ("ka", "ქირურგმა გიორგი ხარაიშვილმა მაჩვენა, როგორ შევაფასოთ პერიტონიზმი"),
     ("ka", "საწოლი 9 — დაცემის რისკი მაღალი, Morse 60"),
     ("az", "7-ci palatada gecə SpO2 86%-ə düşdü, oksigen 4 l/dəq"),
+    ("az", "konfransda hipertenziya üzrə yeni protokol, hədəf təzyiq 130/80"),
+    ("kk", "ординатор Бекзат Асқарұлы жақсы презентация жасады"),
+    ("kk", "4 төсектегі науқаста GCS 8 болды, интубацияға дайындадық"),
+    ("ka", "პალატა 5, საწოლი 3 თავისუფალია"),
+    ("uk", "оглянула хвору, ЕКГ без змін"),
 ])
 def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> None:
     assert found(text) == [], language
@@ -102,6 +121,7 @@ def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> 
     ("kk", "медкрата № 00384512 — гипогликемия сульфонилмочевинадан", "00384512"),
     ("az", "xestelik tarxi № 0045871 — hipoqlikemiya", "0045871"),
     ("en", "wrong hosp no, should have been RX10458821", "RX10458821"),
+    ("uk", "карта стац. хворого № 4417/25 загубилась між відділеннями", "4417/25"),
 ])
 def test_labelled_numbers_whatever_comes_between(language: str, text: str, identifier: str) -> None:
     assert covered(text, identifier), (language, found(text))
@@ -123,6 +143,7 @@ def test_labelled_numbers_whatever_comes_between(language: str, text: str, ident
     ("kk", "Ұлы туған күнін растады – 14.09.1947, соның арқасында", "14.09.1947"),
     ("kk", "анасы 14.09.2001 ж.т., бірінші жүктілік 38 апта", "14.09.2001"),
     ("es", "f. nac. 12-ene-1987; traumato le pautó ibuprofeno", "12-ene-1987"),
+    ("en", "re-attender: first seen here 03/10 with back pain, now cauda equina", "03/10"),
 ])
 def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     assert covered(text, date), (language, found(text))
