@@ -30,10 +30,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.privacy import dates, names, numbers, places
-from bot.privacy.numbers import iin_valid, nhs_number_valid, snils_valid, unzr_valid
+from bot.privacy.numbers import iin_valid, nhs_number_valid, snils_valid
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Finding", "find_identifiers", "iin_valid", "marked",
-           "nhs_number_valid", "redact", "snils_valid", "unzr_valid"]
+           "nhs_number_valid", "redact", "snils_valid"]
 
 # Ties between kinds over the same span go to the first: a number after "РНОКПП" that
 # happens to pass the NHS check too is the Ukrainian one.

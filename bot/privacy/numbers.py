@@ -39,8 +39,9 @@ def nhs_number_valid(digits: str) -> bool:
 
 
 # -- national ID and insurance numbers --------------------------------------------------------
-# The check digits of Ukraine's РНОКПП, Russia's ИНН, Spain's DNI and NIE, Mexico's CURP and
-# Peru's DNI are python-stdnum's; it has none for the three below, written here.
+# A number without its label counts only when its check digit or shape proves it: Spain's DNI
+# and NIE by python-stdnum, Russia's СНИЛС and Kazakhstan's ИИН by the checks below (stdnum has
+# none for them), УНЗР and CURP by the birth date they hold.
 
 
 def snils_valid(digits: str) -> bool:
@@ -57,19 +58,6 @@ def _real_date(year: int, month: int, day: int) -> bool:
         return date(year, month, day) <= date.today()
     except ValueError:
         return False
-
-
-def unzr_valid(number: str) -> bool:
-    """Ukraine's УНЗР, YYYYMMDD-XXXXC: a real birth date, then weights 7, 3, 1 repeated over
-    the twelve digits before the check digit, the sum's last digit being it."""
-    digits = number.replace("-", "")
-    if len(digits) != 13 or not digits.isdigit():
-        return False
-    if not _real_date(int(digits[:4]), int(digits[4:6]), int(digits[6:8])):
-        return False
-    weights = (7, 3, 1) * 4
-    return sum(int(d) * w for d, w in zip(digits[:12], weights, strict=True)) % 10 == int(
-        digits[12])
 
 
 def iin_valid(digits: str) -> bool:

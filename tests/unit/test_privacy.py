@@ -17,7 +17,6 @@ from bot.privacy.guard import (
     nhs_number_valid,
     redact,
     snils_valid,
-    unzr_valid,
 )
 from handlers.privacy import FINDING_NAMES
 from tests.support.privacy_corpus import CORPUS as CORPUS_PATH
@@ -181,14 +180,6 @@ def test_snils_check_number(number: str, valid: bool) -> None:
 ])
 def test_iin_check_digit(number: str, valid: bool) -> None:
     assert iin_valid(number) is valid
-
-
-@pytest.mark.parametrize(("number", "valid"), [
-    ("19850715-00121", True), ("1985071500121", True), ("19850715-00122", False),
-    ("19850230-00121", False),
-])
-def test_unzr_check_digit(number: str, valid: bool) -> None:
-    assert unzr_valid(number) is valid
 
 
 def test_every_kind_has_a_name_and_a_placeholder() -> None:
