@@ -2,9 +2,9 @@
 with every miss and false alarm listed.
 
 The guard was tuned on the development sets: privacy_corpus.toml, privacy_holdout.toml, the
-ten privacy_dev_countries*.toml, and privacy_holdout3.toml to privacy_holdout6.toml (each
+ten privacy_dev_countries*.toml, and privacy_holdout3.toml to privacy_holdout8.toml (each
 written as a held-out set, scored once as such, then tuned on). privacy_holdout2.toml (four
-languages), privacy_holdout7.toml and privacy_holdout8.toml (seven) were written apart from
+languages), privacy_holdout9.toml and privacy_holdout10.toml (seven) were written apart from
 the guard and never used to tune it; the last two are held to issue 15's targets in every
 language.
 
@@ -32,8 +32,10 @@ from tests.support.privacy_corpus import (
     FOURTH_HOLDOUT,
     HOLDOUT,
     LATER_DEV_SETS,
+    NINTH_HOLDOUT,
     SEVENTH_HOLDOUT,
     SIXTH_HOLDOUT,
+    TENTH_HOLDOUT,
     THIRD_HOLDOUT,
     Corpus,
     load,
@@ -42,10 +44,11 @@ from tests.support.privacy_corpus import (
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
 PER_LANGUAGE_TARGET = 0.9  # issue 15: recall and precision in every language, held out
-PER_LANGUAGE = (SEVENTH_HOLDOUT, EIGHTH_HOLDOUT)
+PER_LANGUAGE = (NINTH_HOLDOUT, TENTH_HOLDOUT)
 TUNED_ON = (CORPUS, FIRST_HOLDOUT, DEV_COUNTRIES, DEV_COUNTRIES_2, DEV_COUNTRIES_3, DEV_COUNTRIES_4,
-            *LATER_DEV_SETS, THIRD_HOLDOUT, FOURTH_HOLDOUT, FIFTH_HOLDOUT, SIXTH_HOLDOUT)
-HELD_OUT = (HOLDOUT, SEVENTH_HOLDOUT, EIGHTH_HOLDOUT)
+            *LATER_DEV_SETS, THIRD_HOLDOUT, FOURTH_HOLDOUT, FIFTH_HOLDOUT, SIXTH_HOLDOUT,
+            SEVENTH_HOLDOUT, EIGHTH_HOLDOUT)
+HELD_OUT = (HOLDOUT, NINTH_HOLDOUT, TENTH_HOLDOUT)
 
 
 def main() -> int:

@@ -55,14 +55,23 @@ _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.
 # рождения 17.04.1941", "туған күнін растады – 14.09.1947"), or in the last century: in a
 # note on one's learning, a date from before 2000 is someone's birthday.
 _BIRTH_WORD = re.compile(
-    r"(?i)(?:\bd\.?o\.?b\b|\bbirth|\bborn\b|рожд|родил|народж|народил|\bнар\.|туған|туыл"
+    r"(?i)(?:\bd\.?o\.?b\b|\bbirth|\bborn\b|(?<!ново)рожд|родил|(?<!ново)народж|народил|\bнар\.|туған"
+    r"|туыл"
     r"|დაბადებ|დაიბადა|doğum|doğul|təvəllüd|anadan\s+olub|nacimiento|naci[ód]|\bf\.?\s?nac"
     r"|\bnac\.)[^\n!?]{0,40}$")
 _BIRTH_WINDOW = 60
+# A day and month alone is a birthday only after a label that says so: "mum gave DOB as 2nd
+# March"; "курс по реанимации новорождённых 21–22 ноября" is a course.
+_BIRTH_LABEL = re.compile(
+    r"(?i)(?:\bd\.?o\.?b\b|date\s+of\s+birth|birthday|дат\w*\s+рожд|дат\w*\s+народж|д\.\s?р\."
+    r"|день\s+рожд|fecha\s+de\s+nac|\bf\.\s?nac|туған\s+күн|doğum\s+tarix|doğum\s+günü"
+    r"|დაბადების\s+თარიღ)[^\n!?]{0,40}$")
 
 
 def _birth_date(text: str, match: re.Match[str]) -> bool:
     before = text[max(0, match.start() - _BIRTH_WINDOW):match.start()]
+    if not re.search(r"\d{4}|[./-]\d{2}$", match.group()):  # a day and month, no year
+        return bool(_BIRTH_LABEL.search(before))
     if _BIRTH_WORD.search(before):
         return True
     year = re.findall(r"\d{4}", match.group())
@@ -85,7 +94,8 @@ _DAY_MONTH = re.compile(
 _CARE_WORDS = (
     r"admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
     r"|passed\s+away|death|surgery|operation|procedure|underwent|first\s+seen|seen\s+here"
-    r"|attended|re-?attend\w*"
+    r"|attended|re-?attend\w*|orif|fixation|arthroplasty|repair\w*|performed|done"
+    r"|остеосинтез\w*|эндопротез\w*|ендопротез\w*"
     r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
     r"|induced|delivered|gave\s+birth|c-section|caesarean"
     r"|поступ\w*|госпитал\w*|выписан\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
@@ -109,8 +119,8 @@ def find(text: str) -> list[Span]:
     """Dates of birth, and dates of a patient's care with or without an age."""
     found: list[Span] = [("dob", *match.span()) for pattern in (_DOB, _BIRTH_YEAR)
                          for match in pattern.finditer(text)]
-    found += [("dob", *match.span()) for match in DATE_RE.finditer(text)
-              if _birth_date(text, match)]
+    found += [("dob", *match.span()) for pattern in (DATE_RE, _DAY_MONTH)
+              for match in pattern.finditer(text) if _birth_date(text, match)]
     ages = list(_AGE.finditer(text))
     dates = [m for m in DATE_RE.finditer(text)
              if not LEARNING_EVENT.search(text[max(0, m.start() - 30):m.start()])

@@ -114,12 +114,16 @@ _STAFF_AFTER = re.compile(
     # an author or a figure read about: "(McDonagh T.A. et al.)", "Байжанова Г.А. және т.б.",
     # "ალექსანდრე ნათიშვილის (ქირურგი, 1878–1959)", "Zərifə Əliyevanın işlərini oxudum"
     r"|\s+(?:et\s+al|и\s+др|и\s+соавт|та\s+ін|та\s+співавт|және\s+т\.?\s?б|y\s+cols?\b"
+    r"|və\s+həmkar\w*|и\s+коллег\w*|та\s+колег\w*|and\s+colleagues|y\s+colaborador\w*"
+    r"|და\s+თანაავტ\w*"
     r"|და\s+სხვ|və\s+b\.)"
 
     r"|\s*\([^)]{0,40}\d{4}\s*[–-]\s*\d{4}\)"
     r"|[^.!?\n]{0,30}?(?:oxudum|оқыдым|прочита\w*|читал\w*|leí|წავიკითხე|წიგნ\w*|kitab\w*"
     r"|книг\w*|стать\w*|статт\w*|\bbook|\barticle|\bpaper)"
     r"|\s+(?:білдім|үйрендім|öyrəndim|ვისწავლე)"
+    r"|\s+(?:mühazirə\w*|лекци\w*|лекці\w*|дәріс\w*|ლექცი\w*|доклад\w*|доповід\w*|вебінар\w*"
+    r"|вебинар\w*|lecture|talk|webinar|ponencia|charla)"
     r"|\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
     r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
     r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
@@ -235,7 +239,8 @@ def _full_name(match: re.Match[str]) -> bool:
 def _surname_first(match: re.Match[str]) -> bool:
     """"Петрова Ольга", "Məmmədova Aynur": the first word has a surname's ending."""
     surname = match.group("name").split()[0]
-    return _surname_ending(surname) and not _not_a_person(surname)
+    return (_surname_ending(surname) or surname.casefold() in _FOLDED_SURNAMES) and not (
+        _not_a_person(surname))  # "Hartley J."
 
 
 def _surname_ending(word: str) -> bool:
@@ -380,6 +385,8 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     (re.compile(rf"(?<![{KA}])(?P<name>(?:(?:{_FIRST['georgian']})\s+)?{_KA_STRONG})"
                 rf"(?![{KA}])"), _anyone),
     (re.compile(rf"(?<![{KA}])(?P<name>(?:{_FIRST['georgian']})\s+{_KA_SURNAME})"), _anyone),
+    # A Georgian surname with initials: "ჩიქოვანი ნ.გ."
+    (re.compile(rf"(?<![{KA}])(?P<name>{_KA_SURNAME}\s+[{KA}]\.\s?[{KA}]\.)"), _georgian_person),
     # Azerbaijani (and Russian, in Latin letters): "Həsənov", "Quliyevanın", "Hüseynzadə".
     (re.compile(rf"(?<![\w.-])(?P<name>[{LATIN_UP}][{LATIN_LOW}]+{_LATIN_SURNAME}{_AZ_CASE}?)"
                 r"(?!\w|-(?![ა-ჰ]))"), _person),
@@ -551,6 +558,9 @@ def _plain(word: str) -> bool:
             and not word.isupper())
 
 
+_GEORGIAN_SUFFIX = re.compile(r"(?<=[^\W\d_ა-ჰ])-[ა-ჰ]{1,6}(?![ა-ჰ])")
+
+
 @dataclass(frozen=True)
 class _Words:
     """The note's words and numbers, with where each starts and ends."""
@@ -561,7 +571,8 @@ class _Words:
 
     @classmethod
     def of(cls, text: str) -> _Words:
-        found = list(_TOKEN.finditer(text))
+        # a Georgian case after a hyphen is no part of the word: "Кварацхелия Тамаз-ს"
+        found = list(_TOKEN.finditer(_GEORGIAN_SUFFIX.sub(lambda m: " " * len(m.group()), text)))
         return cls(text, [m.group() for m in found], [m.start() for m in found],
                    [m.end() for m in found])
 
@@ -723,6 +734,7 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
         return None
     if one.casefold() in _FOLDED_FIRST or (
             one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES) or (
+            _GEORGIAN_IN_CYRILLIC.search(one) and _first_name(two)) or (
             _STRICT_SURNAME.search(two) and not _STRICT_SURNAME.search(one)
             and not _VERB_ENDING.search(one)):  # "Соломійка Ткачук", not "Объясняла Петрова"
         last = _name_from(w, i, lower_case=False)
@@ -730,6 +742,7 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     return None
 
 
+_GEORGIAN_IN_CYRILLIC = re.compile(r"\w{3}(?:ия|ава|уа|ани|ури|ели|швили|дзе)$")
 _STREET_WORDS = frozenset(word.casefold() for word in STREETS["after_en"] + STREETS["before"])
 _EPONYMS = frozenset(word.casefold() for word in WORDS["eponyms"])
 _CLINICAL = frozenset(word.casefold() for word in WORDS["clinical_words"])
@@ -778,6 +791,7 @@ _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’-]*)")
 _CASE_ON_LATIN = re.compile(rf"(?:ga|ge|qa|ke|nyn|nin|dyn|din|ny|ni|dy|di|ty|ti|da|de|dan|den|men"
                             rf"|ben|{_AZ_CASE[3:-1]})$")
 _NAME_AFTER = re.compile(rf"(?:,?\s+[{LATIN_UP}{CYR_UP}]\.(?:\s?[{LATIN_UP}{CYR_UP}]\.)?(?!\w)"
+                         rf"|\s+[{KA}]\.\s?[{KA}]\.(?![{KA}])"
                          rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.(?!\w)"
                          rf"|\s+[{LATIN_UP}{CYR_UP}](?=\s*[(,;]))")  # "HOLLIS J (34M)"
 
@@ -797,7 +811,11 @@ def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
     if following and following.group(1)[0].isupper() and _plain(following.group(1)) and any(
             _first_name(form) for form in (following.group(1),
                                            _CASE_ON_LATIN.sub("", following.group(1)))):
-        return start, following.end()
+        end = following.end()
+        following = _NEXT_WORD.match(text, end)
+    if following and _SLAVIC_PATRONYMIC.search(following.group(1)):  # "Оксани Іванівни"
+        end = following.end()
+    return start, end
     return start, end
 
 

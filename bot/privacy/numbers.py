@@ -124,6 +124,7 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
     # are too common (a tenth of them pass).
     (_labelled(r"(?i:\bрнокпп|\bрнукпн|\bіпн|\bипн|\bинн|\brnokpp|\binn\b|\bipn\b"
                r"|ідентифікаційн\w+\s+(?:код|номер)\w*|идентификационн\w+\s+(?:код|номер)\w*"
+               r"|\bід\.\s*код\w*|\bидент\.\s*код\w*"
                r"|податков\w+\s+номер\w*|налогов\w+\s+номер\w*)",
                r"(?:\d[\s-]?){11}\d|(?:\d[\s-]?){9}\d"),
      _any),
@@ -149,8 +150,12 @@ _NATIONAL_IDS: list[tuple[re.Pattern[str], Callable[[str], bool]]] = [
                r"|(?i:f[iİı]n\s+kodu?)\b)",
                r"(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7}"
                r"|(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z0-9]{3}-[a-z0-9]{4}"), _any),
-    (re.compile(r"(?<!\w)(?i:f[iİı]n)(?:\s*(?i:k\w{0,4}))?[\s:#-]*(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7})"
+    (re.compile(r"(?<!\w)(?i:f[iİı]n)(?:\s*(?i:k\w{0,4}))?[\s:#-]*"
+                r"(?P<id>(?=[A-Z]*\d)[A-Z0-9]{7}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{7})"
                 r"(?![\w-])"), _any),
+    # The UK's NI number in lower case and spaced, after its label: "ni no nz 30 55 17 a".
+    (_labelled(r"(?i:\bni\s+(?:no|number|#)|\bnino\b|national\s+insurance(?:\s+(?:no|number))?)",
+               r"(?i:[a-z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[a-d])"), _any),
     # Spain's DNI (8 digits and a control letter) and NIE (X/Y/Z, 7 digits, letter): the
     # letter is the check, so anywhere.
     (re.compile(r"(?<![\w.-])(?P<id>(?:\d{8}|\d{2}\.\d{3}\.\d{3})[ -]?[A-Z])(?![\w-])"),
@@ -188,7 +193,7 @@ _GEORGIAN_LETTER = re.compile(r"[ა-ჰ]")
 
 # Ten to sixteen digits in a row are someone's number whatever their label (an ИИН, a policy,
 # a phone): doses, dates, lab values and order numbers are shorter.
-_LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{10,16}(?![\w,/-]|\.\d)")
+_LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{10,16}(?![\w/-]|[.,]\d)")
 # A note that names the FIN anywhere: its seven letters and digits wherever they are
 # ("FİN kodunu səhv yazmışam. Düzgünü 5ZK3P7M idi").
 _FIN_NAMED = re.compile(r"(?<!\w)(?:FIN|FİN|ФИН|ФІН|(?i:f[iİı]n\s+kod\w*))(?!\w)")

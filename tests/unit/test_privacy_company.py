@@ -64,6 +64,11 @@ def found(text: str) -> list[tuple[str, str]]:
      "urrutia goikoetxea, amaia"),
     ("kk", "Айдана Серікқызының анасы вакцинадан бас тартты", "Айдана Серікқызының"),
     ("ka", "საწოლი 4 — ბერიძე, ცხელება 38.9, ჭრილობა სუფთაა", "ბერიძე"),
+    ("uk", "інтубація Мельник Ганни Петрівни: набряк гортані після опіку",
+     "Мельник Ганни Петрівни"),
+    ("ka", "ლომაია თ.გ., 79 წ., ჰიპონატრიემია, Na 123", "ლომაია თ.გ."),
+    ("ka", "ღამით Шенгелия Нино-ს კალიუმი 6.4, ЭКГ-ზე მაღალი T", "Шенгелия Нино"),
+    ("en", "Fairclough J. NOF fracture to theatre within 36h", "Fairclough J."),
 ])
 def test_names_by_their_company(language: str, text: str, name: str) -> None:
     assert covered(text, name), (language, found(text))
@@ -97,6 +102,10 @@ def test_names_by_their_company(language: str, text: str, name: str) -> None:
     ("kk", "4 төсектегі науқаста GCS 8 болды, интубацияға дайындадық"),
     ("ka", "პალატა 5, საწოლი 3 თავისუფალია"),
     ("uk", "оглянула хвору, ЕКГ без змін"),
+    ("az", "Surviving Sepsis 2021 (Evans L. və həmkarları) — kristalloidlər"),
+    ("az", "ribavirin mübahisəlidir, doç. Axundovun mühazirəsindən"),
+    ("ru", "курс по реанимации новорождённых 21–22 ноября в Казани"),
+    ("uk", "патронаж новонародженої: Апгар 8/9 це вже історія"),
 ])
 def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> None:
     assert found(text) == [], language
@@ -111,6 +120,9 @@ def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> 
     ("ka", "konsultaciaze piradi nomeri 610 012 345 67 — ასე ჩაწერა", "610 012 345 67"),
     ("az", "fın kdu - 2HX9L4T, şəkər 15-ə qədər", "2HX9L4T"),
     ("az", "fin kodu 2hj8l4d, xroniki hepatit C", "2hj8l4d"),
+    ("az", "fin: 4kd8pq2 — ananın, körpədə hipoqlikemiya", "4kd8pq2"),
+    ("uk", "потрібен ід. код дитини 3154028760, мама не знала", "3154028760"),
+    ("en", "carers letter with ni no ab 12 34 56 c stapled to the referral", "ab 12 34 56 c"),
     ("es", "nº afiliación SS 28/12345678/40 para la baja laboral", "28/12345678/40"),
     ("es", "cód. tarjeta sanitaria AN1234567890 no cargaba en Diraya", "AN1234567890"),
     ("es", "paciente extranjero con N.I.E Y-4829173-M", "Y-4829173-M"),
@@ -144,6 +156,9 @@ def test_labelled_numbers_whatever_comes_between(language: str, text: str, ident
     ("kk", "анасы 14.09.2001 ж.т., бірінші жүктілік 38 апта", "14.09.2001"),
     ("es", "f. nac. 12-ene-1987; traumato le pautó ibuprofeno", "12-ene-1987"),
     ("en", "re-attender: first seen here 03/10 with back pain, now cauda equina", "03/10"),
+    ("en", "a 3 week old, mum gave the DOB as 4th May, fever 38.1", "4th May"),
+    ("en", "ankle ORIF done 11/03/2024, wound broke down after two weeks", "11/03/2024"),
+    ("ru", "остеосинтез сделали 21 марта, к 10 суткам миграция винта", "21 марта"),
 ])
 def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     assert covered(text, date), (language, found(text))
