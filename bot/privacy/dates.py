@@ -92,14 +92,15 @@ _DAY_MONTH = re.compile(
     rf"(?i)(?<![\d.,/:])(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
 _CARE_WORDS = (
-    r"admitted|adm\b|admission|discharged|presented|died|operated|op\b|arrived|brought\s+in"
+    r"(?:re-?)?admitted|adm\b|(?:re)?admission|discharged|presented|died|operated|op\b|arrived"
+    r"|brought\s+in|stepped\s+down|transferred|inserted|placed|put\s+in|removed|sited"
     r"|passed\s+away|death|surgery|operation|procedure|underwent|first\s+seen|seen\s+here"
     r"|attended|re-?attend\w*|orif|fixation|arthroplasty|repair\w*|performed|done"
     r"|остеосинтез\w*|эндопротез\w*|ендопротез\w*"
     r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
     r"|induced|delivered|gave\s+birth|c-section|caesarean"
-    r"|поступ\w*|госпитал\w*|выписан\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
-    r"|привез\w*|надійш\w*|госпіталіз\w*|виписан\w*|прооперов\w*|помер\w*"
+    r"|поступ\w*|госпитал\w*|выпис\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
+    r"|привез\w*|надійш\w*|госпіталіз\w*|випис\w*|прооперов\w*|помер\w*"
     r"|операци\w*|операці\w*|оперов\w*|родил\w*|родоразреш\w*|народил\w*"
     r"|ingres\w*|operad\w*|intervenid\w*|dad[oa]\s+de\s+alta|alta|falleci\w*|lleg[óo]"
     r"|cirugía|operación|intervención|parto|pari[óo]|cesárea"

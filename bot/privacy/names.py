@@ -37,7 +37,9 @@ _CYRILLIC_PEOPLE = (r"пациент\w*|больн\w+|пацієнт\w*|хвор
                     r"|дідус\w+|"
                     + stems(NAMES_DATA["people"]["kk"], NAMES_DATA["people"]["ru"]))
 _PEOPLE = re.compile(rf"(?i:{_CYRILLIC_PEOPLE}|patients?|pt|clients?|residents?|señor[a]?"
-                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|"
+                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|reclus[oa]s?"
+                     r"|pres[oa]s?|inmates?|prisoners?|detainees?|заключённ\w*|заключенн\w*"
+                     r"|ув'язнен\w*|"
                      + stems(NAMES_DATA["people"]["ka"], NAMES_DATA["people"]["az"]) + ")")
 # Each pattern's name is its group "name" (the whole match when it has none); the span
 # marked is group "surname" when there is one, else the whole match. A name after a title
@@ -100,7 +102,7 @@ _STAFF_BEFORE = re.compile(
     # "зав. отделением", "завідувачки відділення анестезіології", "jefa del servicio de"
     r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
     r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
-    r"(?:\s+(?!(?:случа|випад|case|caso|histor|истори|істор|შემთხვევ)\w*)\w+\.?)?[\s:—–-]*$")
+    r"(?:\s+(?!(?:случа|випад|case|caso|histor|истори|істор|შემთხვევ)\w*)\w+\.?)?[\s—–-]*$")
 # ...or learning from them: "learnt the anastomosis from Ms Kowalski", "aprendí de la Dra.".
 _TAUGHT_BY = re.compile(r"(?i)(?:learn\w*|taught|teaching|lesson|tips?|advice|talk|aprend\w*"
                         r"|научил\w*|навчил\w*|узнал\w*"
@@ -124,6 +126,7 @@ _STAFF_AFTER = re.compile(
     r"|\s+(?:білдім|үйрендім|öyrəndim|ვისწავლე)"
     r"|\s+(?:mühazirə\w*|лекци\w*|лекці\w*|дәріс\w*|ლექცი\w*|доклад\w*|доповід\w*|вебінар\w*"
     r"|вебинар\w*|lecture|talk|webinar|ponencia|charla)"
+    r"|\s+(?:said|says)\s+(?:always|never)\b|\s+(?:always\s+says|teaches|recommends|advises)"
     r"|\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
     r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
     r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
@@ -139,7 +142,8 @@ _STAFF_AFTER = re.compile(
                for stem in NAMES_DATA["staff"][language]) + ")"
     # or thanked just after: "Серікбаевқа рахмет", "ლომიძეს დიდი მადლობა"
     r"|\s*(?:\([^)]{0,30}\)\s*)?(?:(?:дуже|очень|большое|огромное|დიდი|çox|үлкен)\s+)?"
-    r"(?:рахмет|спасибо|дякую|მადლობ|təşəkkür|thanks|gracias)")
+    r"(?:рахмет|спасибо|дякую|მადლობ|təşəkkür|thanks|gracias)"
+    r"|[^.!?\n]{0,40}?(?:рахмет|спасибо|дякую|მადლობ|təşəkkür)")
 
 # Eponyms, cities and the clinical nouns that travel with them, which a name must not be
 # wholly made of; and words that start a sentence before "from bed 5" (eponyms.toml).
@@ -206,7 +210,7 @@ _CYRILLIC_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ск|цк|енко|
                                r"|дзе|швили|ұлы"
                                r"|қызы)(?:а|у|ой|ым|им|ому|ого|ий|ая|ую|ей|ій|ої|ою|ом)?$")
 _LATIN_SURNAME = (r"(?:ov|ova|yev|yeva|[b-df-hj-np-tv-zçğş]ev|[b-df-hj-np-tv-zçğş]eva|zadə|zade"
-                  r"|dze|shvili)")
+                  r"|dze|shvili|enko|chuk|chyk|skyi|skyy|skaya|ska|vych|vich)")
 _AZ_CASE = (r"(?:un|ün|ın|in|nın|nin|nun|nün|a|ə|ya|yə|u|ü|ı|i|nı|ni|nu|nü|da|də|dan|dən|la|lə"
             r"|yla|ylə|dakı|dəki)")
 # A Russian, Ukrainian or Kazakh surname's ending that ordinary words (past tenses in -ли,
@@ -513,6 +517,9 @@ _BED = re.compile(
 
 
 def _first_name(word: str) -> bool:
+    """A given name from the lists, in any case, or its first part: "Kayleigh-Ann"."""
+    if "-" in word and _first_name(word.split("-")[0]):
+        return True
     folded = word.casefold()
     return folded in _FOLDED_FIRST or bool(_FIRST_NAME.fullmatch(word[:1].upper() + word[1:]))
 
@@ -542,9 +549,12 @@ _TITLE_CASE = re.compile(
     rf"(?:Mc)?[^\W\d_](?:[^\W\d_{LATIN_UP}{CYR_UP}]|['’-]|(?<=['’-])[^\W\d_])*")
 # "Bed 4 - Refused obs", "Bay 2 Deteriorating": verbs and nouns, not surnames.
 _ENGLISH_NOT_SURNAME = re.compile(r"(?:ed|ing|ly|ion|ment|ness)$")
+# A sentence's end, not an abbreviation's dot ("hab. 304").
+_SENTENCE_END = re.compile(rf"[!?;\n]|\.\s+[{LATIN_UP}{CYR_UP}]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s*|\n\s*)$")
 _BED_GAP = re.compile(r"(?i)\s*(?:[,(:–—-]\s*)?(?:(?:in|from|on|at|из|с|з|із|в|у|на|en|de)\s+)?"
-                      r"(?:(?:the|side|la|de\s+la)\s+)?(?:\d{1,3}(?:-?[а-яії]{1,2})?\s*)?")
+                      r"(?:(?:the|side|la|de\s+la)\s+)?(?:\d{1,3}(?:-?[а-яії]{1,2})?\s*)?"
+                      r"(?:(?:hab|cama|bed|bay|box|койка|ліжко|төсек)\.?\s*(?:n\.?º\s*|№\s*)?)?")
 
 
 def _plain(word: str) -> bool:
@@ -664,7 +674,8 @@ def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
         return None
     latin_pair = _LATIN_LETTERS.fullmatch(one + two) and len(two) > 3 and (
         len(one) > 4 or two in _FOLDED_SURNAMES)  # "yeni protokol" is a new protocol
-    if (_first_name(one) and (_surname_like(two, strict=True) or latin_pair)) or (
+    if (_first_name(one) and (
+            _surname_like(two, strict=True) or latin_pair or _first_name(two))) or (
             _surname_like(one) and _first_name(two)) or _STRONG_SURNAME.search(two):
         return w.span(i, max(_name_from(w, i, lower_case=True), i + 1))
     return None
@@ -690,7 +701,7 @@ def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
             _BED.match(words[k]) for k in (i - 1, i + 1) if 0 <= k < len(words))):
         return None
     for k in (i + 1, i + 2) if bed else (i + 1,):
-        if k >= len(words) or re.search(r"[.!?]", text[w.ends[i]:w.starts[k]]):
+        if k >= len(words) or _SENTENCE_END.search(text[w.ends[i]:w.starts[k] + 1]):
             break
         word = words[k]
         if _georgian_surname(word):  # "საწოლი 9 — წიკლაური"
@@ -700,13 +711,14 @@ def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
             last = _name_from(w, k, lower_case=False)
             return w.span(k, max(last, k))
     for k in range(i - 1, i - 6, -1):  # "Гусейнов в 3-м боксе"
-        if k < 0 or re.search(r"[.!?;]", text[w.ends[k]:w.starts[i]]):
+        if k < 0 or _SENTENCE_END.search(text[w.ends[k]:w.starts[i] + 1]):
             break
         word = words[k]
         gap = text[w.ends[k]:w.starts[i]]
         if _georgian_surname(word) and len(_TOKEN.findall(gap)) <= 2:  # "Gogichaishvili 12-ე"
             return w.span(k, k)
-        if not (word[0].isupper() and _plain(word)) or _BED.match(word):
+        if not ((word[0].isupper() or word in _FOLDED_SURNAMES) and _plain(word)) or (
+                _BED.match(word)):
             continue
         # the bed right after it ("Гусейнов, 12 койка", "Whitcombe in bed 7", "Гусейнов в
         # 3-м боксе"), and at a sentence's start no verb ("Seen in Bay 4")
@@ -720,9 +732,13 @@ def _by_a_bed(w: _Words, i: int) -> tuple[int, int] | None:
 def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     """A capitalised first name and a capitalised word after it ("Chidi Okonkwo", "Rocío
     Benítez"), or two listed surnames ("Quispe Mamani"); not an eponym, place or clinical word."""
-    if not (w.joined(i) and w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
+    if i + 1 >= len(w.words) or not (w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
         return None
     one, two = w.words[i], w.words[i + 1]
+    if not w.joined(i):
+        listed = w.text[w.ends[i]:w.starts[i + 1]].strip() == "," and (
+            one.casefold() in _FOLDED_SURNAMES and _first_name(two) and _plain(one))
+        return w.span(i, i + 1) if listed else None  # "Hussain, Tariq"
     if not _plain(one) or _SLAVIC_PATRONYMIC.search(two) or (  # "Ирина Олеговна"
             two.casefold() in _STREET_WORDS):  # "George Street"
         return None
@@ -732,7 +748,7 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
             i + 2 < len(w.words) and _known(w.words[i + 2], _CLINICAL))
     if not (_plain(two) or eponym):
         return None
-    if one.casefold() in _FOLDED_FIRST or (
+    if _first_name(one) or (
             one.casefold() in _FOLDED_SURNAMES and two.casefold() in _FOLDED_SURNAMES) or (
             _GEORGIAN_IN_CYRILLIC.search(one) and _first_name(two)) or (
             _STRICT_SURNAME.search(two) and not _STRICT_SURNAME.search(one)

@@ -196,7 +196,8 @@ _GEORGIAN_LETTER = re.compile(r"[ა-ჰ]")
 _LONG_NUMBER = re.compile(r"(?<![\w.,/-])\d{10,16}(?![\w/-]|[.,]\d)")
 # A note that names the FIN anywhere: its seven letters and digits wherever they are
 # ("FİN kodunu səhv yazmışam. Düzgünü 5ZK3P7M idi").
-_FIN_NAMED = re.compile(r"(?<!\w)(?:FIN|FİN|ФИН|ФІН|(?i:f[iİı]n\s+kod\w*))(?!\w)")
+_FIN_NAMED = re.compile(
+    r"(?<!\w)(?:FIN|FİN|ФИН|ФІН|(?i:f[iİı]n\s+kod\w*|f[iİı]n-[iıin]\w{0,2}))(?!\w)")
 _FIN = re.compile(r"(?<![\w-])(?=[A-Z0-9]*\d)(?=(?:[0-9]*[A-Z]){2})[A-Z0-9]{7}(?![\w-])")
 
 

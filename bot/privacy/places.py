@@ -94,6 +94,10 @@ _ADDRESSES = [
     re.compile(rf"(?<![\w/.,-])(?:(?i:flat|apartment|apt\.?|unit)\s*\d{{1,4}}[a-zA-Z]?,?\s+)?"
                rf"\d{{1,4}}[a-zA-Z]?\s+{LATIN_WORD}(?:\s+{LATIN_WORD}){{0,2}}"
                rf"\s+(?i:{alternation(STREETS['after_en'])})\b\.?"),
+    # ...and in lower case after a word of home: "lives at 27 rowan crescent"
+    re.compile(rf"(?i:(?<!\w)(?:lives?|living|address|home|moved)\s+(?:at\s+|in\s+|on\s+|to\s+|is\s+)?)"
+               rf"(?P<address>\d{{1,4}}[a-z]?\s+[a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){{0,2}}"
+               rf"\s+(?i:{alternation(STREETS['after_en'])})\b\.?)"),
     # "Төле би көшесі 59, 12-пәтер", "ჭავჭავაძის გამზ. 37, ბინა 12", "Nizami küçəsi 45"
     re.compile(rf"(?<![\w.-])(?:[^\W\d_][\w'’.-]*\s+)?[^\W\d_][\w'’.-]*\s+"
                rf"(?i:{alternation(STREETS['after'])}){_HOUSE}{_UNIT}{{0,3}}"),

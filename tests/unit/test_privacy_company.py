@@ -69,6 +69,13 @@ def found(text: str) -> list[tuple[str, str]]:
     ("ka", "ლომაია თ.გ., 79 წ., ჰიპონატრიემია, Na 123", "ლომაია თ.გ."),
     ("ka", "ღამით Шенгелия Нино-ს კალიუმი 6.4, ЭКГ-ზე მაღალი T", "Шенгелия Нино"),
     ("en", "Fairclough J. NOF fracture to theatre within 36h", "Fairclough J."),
+    ("en", "physio: Maureen Ackroyd managed ACBT far better sat upright", "Maureen Ackroyd"),
+    ("en", "Kayleigh-Ann Brierley came in for PEPSE 60hrs post exposure", "Kayleigh-Ann Brierley"),
+    ("en", "Quinsy in Hussain, Tariq drained under LA in clinic", "Hussain, Tariq"),
+    ("en", "nights on ward 12, brennan in side room 4 pulled his NG twice", "brennan"),
+    ("uk", "ревматолог: Oksana Savchenko з ВКВ планує вагітність", "Oksana Savchenko"),
+    ("es", "visita a jose luis pardo, la hija dice q no toma el sintrom", "jose luis pardo"),
+    ("es", "Etxeberria hab. 304 con sonda de 3 vías y lavado continuo", "Etxeberria"),
 ])
 def test_names_by_their_company(language: str, text: str, name: str) -> None:
     assert covered(text, name), (language, found(text))
@@ -105,6 +112,9 @@ def test_names_by_their_company(language: str, text: str, name: str) -> None:
     ("az", "Surviving Sepsis 2021 (Evans L. və həmkarları) — kristalloidlər"),
     ("az", "ribavirin mübahisəlidir, doç. Axundovun mühazirəsindən"),
     ("ru", "курс по реанимации новорождённых 21–22 ноября в Казани"),
+    ("en", "vertigo: Mr Adeyemi said always ask about headache and photophobia"),
+    ("es", "MIR 2022, ahora R3 de Medicina Interna. En 2024-25: 4 rotaciones"),
+    ("kk", "Гүлнар Сейітқызына КТГ талдауы үшін рахмет"),
     ("uk", "патронаж новонародженої: Апгар 8/9 це вже історія"),
 ])
 def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> None:
@@ -121,6 +131,7 @@ def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> 
     ("az", "fın kdu - 2HX9L4T, şəkər 15-ə qədər", "2HX9L4T"),
     ("az", "fin kodu 2hj8l4d, xroniki hepatit C", "2hj8l4d"),
     ("az", "fin: 4kd8pq2 — ananın, körpədə hipoqlikemiya", "4kd8pq2"),
+    ("az", "evdə: xəstənin fin-i 6MRX2LP reseptdə səhv yazılıb", "6MRX2LP"),
     ("uk", "потрібен ід. код дитини 3154028760, мама не знала", "3154028760"),
     ("en", "carers letter with ni no ab 12 34 56 c stapled to the referral", "ab 12 34 56 c"),
     ("es", "nº afiliación SS 28/12345678/40 para la baja laboral", "28/12345678/40"),
@@ -159,6 +170,10 @@ def test_labelled_numbers_whatever_comes_between(language: str, text: str, ident
     ("en", "a 3 week old, mum gave the DOB as 4th May, fever 38.1", "4th May"),
     ("en", "ankle ORIF done 11/03/2024, wound broke down after two weeks", "11/03/2024"),
     ("ru", "остеосинтез сделали 21 марта, к 10 суткам миграция винта", "21 марта"),
+    ("en", "stepped down from the virtual ward 4 June 2024, readmitted 2 days later",
+     "4 June 2024"),
+    ("uk", "виписали 05.03.2024 після пневмонії, задишка через 2 міс", "05.03.2024"),
+    ("en", "stent put in 03/09 and nobody booked the removal", "03/09"),
 ])
 def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     assert covered(text, date), (language, found(text))
@@ -190,6 +205,9 @@ def test_venues_orders_and_lots_stay_unmarked(language: str, text: str) -> None:
     ("az", "çünki poçt indeksi AZ1073 bizim sahəyə aid deyil", "AZ1073"),
     ("uk", "потрібен індекс, у хворого 79005 - пишу повністю", "79005"),
     ("es", "28041 es su código postal, fuera de nuestra zona", "28041"),
+    ("en", "lives at 27 rowan crescent up 3 flights, no lift", "27 rowan crescent"),
+    ("es", "visita domiciliaria calle Hidalgo 45 int 3, col. Centro", "calle Hidalgo 45 int 3"),
 ])
-def test_postcodes_by_a_city_a_home_or_a_label(language: str, text: str, postcode: str) -> None:
+def test_postcodes_and_addresses_by_a_city_a_home_or_a_label(
+        language: str, text: str, postcode: str) -> None:
     assert covered(text, postcode), (language, found(text))

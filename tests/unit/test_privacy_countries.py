@@ -14,13 +14,10 @@ from tests.support.privacy_corpus import (
     DEV_COUNTRIES_2,
     DEV_COUNTRIES_3,
     DEV_COUNTRIES_4,
-    EIGHTH_HOLDOUT,
-    FIFTH_HOLDOUT,
     FOURTH_HOLDOUT,
     LATER_DEV_SETS,
-    SEVENTH_HOLDOUT,
-    SIXTH_HOLDOUT,
     THIRD_HOLDOUT,
+    TUNED_HOLDOUTS,
     covered,
     load,
     score,
@@ -30,7 +27,7 @@ from tests.support.privacy_corpus import (
 # at 0.9 in every language it has.
 DEV_CORPORA = (DEV_COUNTRIES, DEV_COUNTRIES_2)
 TUNED_ON = (*DEV_CORPORA, DEV_COUNTRIES_3, DEV_COUNTRIES_4, *LATER_DEV_SETS, THIRD_HOLDOUT,
-            FOURTH_HOLDOUT, FIFTH_HOLDOUT, SIXTH_HOLDOUT, SEVENTH_HOLDOUT, EIGHTH_HOLDOUT)
+            FOURTH_HOLDOUT, *TUNED_HOLDOUTS)
 LANGUAGES = ("en", "ru", "uk", "es", "kk", "ka", "az")
 
 
