@@ -127,6 +127,10 @@ _STAFF_AFTER = re.compile(
     r"|\s+(?:mühazirə\w*|лекци\w*|лекці\w*|дәріс\w*|ლექცი\w*|доклад\w*|доповід\w*|вебінар\w*"
     r"|вебинар\w*|lecture|talk|webinar|ponencia|charla)"
     r"|\s+(?:said|says)\s+(?:always|never)\b|\s+(?:always\s+says|teaches|recommends|advises)"
+    # a speaker at a course: "lo que dijo Ibone Olza en el congreso"
+    r"|\s+(?:en|at|in|на|в|у|da|də)\s+(?:el\s+|la\s+|the\s+|a\s+)?(?:congreso|conference|jornada"
+    r"|curso|course|seminar\w*|webinar|конференц\w*|семинар\w*|семінар\w*|вебинар\w*|вебінар\w*"
+    r"|курс\w*|konfrans\w*)"
     r"|\s+(?:pointed\s+out|showed|taught|explained|demonstrated|told\s+us|mostró|explicó|enseñó"
     r"|объяснил\w*|показал\w*|пояснил\w*|пояснив\w*|показав\w*|розпові\w*|түсіндір\w*"
     r"|გვაჩვენ\w*|აგვიხსნ\w*|izah\s+etdi|göstərdi)"
@@ -483,6 +487,13 @@ def _namesake(text: str, start: int, end: int) -> bool:
     return before is not None and before.group("word").casefold().rstrip(".") in _INSTITUTIONS
 
 
+_INSTITUTION_STEMS = tuple(stem.casefold() for stem in NAMES_DATA["institutions_after"])
+
+
+def _institution_word(word: str) -> bool:
+    return word.casefold() in _INSTITUTIONS or word.casefold().startswith(_INSTITUTION_STEMS)
+
+
 def _institution(name: str) -> bool:
     return any(word.strip(",.;:").casefold() in _INSTITUTIONS for word in name.split())
 
@@ -505,6 +516,7 @@ _FUNCTION_WORDS = frozenset(WORDS["function_words"])
 _LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ|ის)?$")
 _KK_CASE_END = re.compile(rf"{_KK_CASE}$")
 _LATIN_LETTERS = re.compile(rf"[{LATIN_LOW}'’-]+")
+_AZERBAIJANI_LETTER = re.compile(r"[əƏıİğĞşŞ]")
 # Endings only surnames have, so that any word before them is a first name: "gulnar aliyeva".
 _STRONG_SURNAME = re.compile(rf"\w{{3}}(?:(?:ov|ev|yev|ova|eva|yeva|zadə|zade){_AZ_CASE}?"
                              r"|dze|shvili"
@@ -618,6 +630,8 @@ def _name_from(w: _Words, i: int, lower_case: bool) -> int:
     if words[i][0].isupper():
         while w.joined(last):
             after = words[last + 1]
+            if _institution_word(after):  # "Heydər Əliyev Mərkəzində" is a centre
+                break
             if after[0].isupper() and _plain(after):
                 last += 1
             elif after in _CONNECTORS and w.joined(last + 1) and words[last + 2][0].isupper() and (
@@ -672,8 +686,9 @@ def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
     one, two = w.words[i], w.words[i + 1]
     if not (one.islower() and two.islower() and _plain(one) and _plain(two)):
         return None
+    # (not in Azerbaijani, where given names are words: "yeni protokol", "3 aydan sonra")
     latin_pair = _LATIN_LETTERS.fullmatch(one + two) and len(two) > 3 and (
-        len(one) > 4 or two in _FOLDED_SURNAMES)  # "yeni protokol" is a new protocol
+        len(one) > 4 or two in _FOLDED_SURNAMES) and not _AZERBAIJANI_LETTER.search(w.text)
     if (_first_name(one) and (
             _surname_like(two, strict=True) or latin_pair or _first_name(two))) or (
             _surname_like(one) and _first_name(two)) or _STRONG_SURNAME.search(two):
