@@ -96,7 +96,10 @@ _CARE_WORDS = (
     r"|brought\s+in|stepped\s+down|transferred|inserted|placed|put\s+in|removed|sited"
     r"|passed\s+away|death|surgery|operation|procedure|underwent|first\s+seen|seen\s+here"
     r"|attended|re-?attend\w*|orif|fixation|arthroplasty|repair\w*|performed|done"
-    r"|остеосинтез\w*|эндопротез\w*|ендопротез\w*"
+    r"|остеосинтез\w*|эндопротез\w*|ендопротез\w*|ампутац\w*|ამპუტაცი\w*|amputasiya\w*"
+    r"|amputation|amputación|scope|endoscop\w*|colonoscop\w*|\bOGD\b|ERCP|biops\w*"
+    r"|проведен\w*|выполнен\w*|сделан\w*|зроблен\w*|виконан\w*|ჩატარდ\w*|გაკეთდ\w*"
+    r"|edildi|aparıldı|çıxarıl\w*"
     r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
     r"|induced|delivered|gave\s+birth|c-section|caesarean"
     r"|поступ\w*|госпитал\w*|выпис\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
@@ -112,7 +115,7 @@ _CARE_WORDS = (
     r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ostom|остом|plast|пласт)\w*")
 _CARE_EVENT = re.compile(
     rf"(?i)(?:{_CARE_WORDS})[^\n.!?]{{0,20}}?$"
-    rf"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d]+\s+){{0,2}}"
+    rf"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d][\w-]*\s+){{0,2}}"
     rf"(?i:{_CARE_WORDS})")
 
 

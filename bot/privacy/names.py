@@ -195,7 +195,7 @@ def _cyrillic_forms(name: str) -> str:
     "Ерланның"."""
     if name[-1] in _CYRILLIC_CASES:
         return f"{re.escape(name[:-1])}(?:{_CYRILLIC_CASES[name[-1]]}|{name[-1]}{_KK_CASE})"
-    return f"{re.escape(name)}(?:а|у|ом|е|ові|ым|ем|і|{_KK_CASE})?"
+    return f"{re.escape(name)}(?:а|я|у|ю|ом|ем|е|ові|еві|ым|і|{_KK_CASE})?"
 
 
 _FIRST = {script: alternation(words) for script, words in NAMES_DATA["first_names"].items()}
@@ -249,6 +249,14 @@ def _surname_first(match: re.Match[str]) -> bool:
     surname = match.group("name").split()[0]
     return (_surname_ending(surname) or surname.casefold() in _FOLDED_SURNAMES) and not (
         _not_a_person(surname))  # "Hartley J."
+
+
+def _surname_and_initial(match: re.Match[str]) -> bool:
+    """"Петрова А.", "Hartley J.", or any name a comma parts from its initial ("Ferrándiz, M.",
+    as lists write people); not "Vitamin D." or "Hepatitis B."."""
+    name = match.group("name")
+    return _surname_first(match) or ("," in name and _plain(name.split(",")[0]) and not (
+        _not_a_person(name.split(",")[0], _NOT_A_SURNAME)))
 
 
 def _surname_ending(word: str) -> bool:
@@ -368,8 +376,8 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
                 r"(?![\w-])"), _initialled),
     (re.compile(rf"(?<![\w.])(?P<name>[{LATIN_UP}]\.\s?(?:[{LATIN_UP}]\.\s?)?{LATIN_WORD})"
                 r"(?![\w-])"), _initialled),
-    (re.compile(rf"(?<![\w-])(?P<name>(?:{CYRILLIC_WORD}|{LATIN_WORD})\s+[{CYR_UP}{LATIN_UP}]\.)"
-                rf"(?!\s?[{CYR_UP}{LATIN_UP}]\.|\w)"), _surname_first),
+    (re.compile(rf"(?<![\w-])(?P<name>(?:{CYRILLIC_WORD}|{LATIN_WORD}),?\s+[{CYR_UP}{LATIN_UP}]\.)"
+                rf"(?!\s?[{CYR_UP}{LATIN_UP}]\.|\w)"), _surname_and_initial),
     # In lower case with both initials: "saw hughes d.r. again", "пац. иванову м.с."
     (re.compile(rf"(?<![\w.-])(?P<name>[{LATIN_LOW}{CYR_LOW}][{LATIN_LOW}{CYR_LOW}'’-]{{2,}}"
                 rf"\s+(?P<initials>[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.))(?!\w)"),
@@ -611,8 +619,8 @@ _CONNECTORS = ("de", "del", "la", "y", "El", "Al", "Ben", "Bin", "Ibn", "Abu", "
 _BEFORE_A_NAME = frozenset({"of", "de", "called", "named", "llamado", "llamada", "пациентки",
                             "пациента", "пацієнтки", "пацієнта", "говорит", "каже", "says"})
 # Words that name someone: "жена говорит зовут гриша ковалёв", "se llama", "есімі".
-_NAMING = frozenset({"зовут", "звали", "звуть", "named", "called", "llamado",
-                     "llamada", "llama", "есімі", "аты", "adı", "სახელად", "ერქვა"})
+_NAMING = frozenset({"зовут", "звали", "звуть", "llamado", "llamada", "llama", "есімі", "аты",
+                     "adı", "სახელად", "ერქვა"})  # ("called anaesthetics early" names no one)
 
 
 def _name_from(w: _Words, i: int, lower_case: bool) -> int:

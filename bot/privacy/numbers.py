@@ -16,7 +16,7 @@ from bot.privacy.words import (
     Span,
 )
 
-_NHS = re.compile(r"(?<![\d\w])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
+_NHS = re.compile(r"(?:(?<![\d\w])|(?<=(?i:nhs)))(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d\w])")
 
 
 # After its label an NHS number is one whatever its check digit: a typo is still hers.
@@ -222,7 +222,8 @@ _PHONE = re.compile(r"(?<![\w/,+])(?<!\d[.:])(?<!\.\.)(?:\+\s?)?\(?\d[\d\s().-]{
 # 45 67", "599 12 34 56" (not from 1, so "110 95 88 76", a trend of heart rates, stays out).
 _PHONE_GROUPS = re.compile(r"[2-9]\d{1,2}[ -]\d{3}[ -]\d{2}[ -]\d{2}"
                            r"|[2-9]\d{2}[ -]\d{2}[ -]\d{2}[ -]\d{2}"
-                           r"|[2-9]\d[ -]\d{4}[ -]\d{4}")  # Mexico: "55 4187 2093"
+                           r"|[2-9]\d[ -]\d{4}[ -]\d{4}"  # Mexico: "55 4187 2093"
+                           r"|[6-9]\d{2}[ -]\d{3}[ -]\d{3}")  # Spain's mobiles: "612 458 903"
 
 # -- record numbers -----------------------------------------------------------------------------
 
@@ -255,7 +256,7 @@ _MRN = re.compile(
 
 _PHONE_WORD = re.compile(r"(?i)(?:tel|phone|mob|mobile|cell|teléfono|telefono|tlf|móvil|movil"
                          r"|celular|cel\b|llam|call|ring|rang|contact|тел|телефон|моб|звон|дзвон"
-                         r"|зателеф|ტელ|მობ|დარეკ|nömrə|нөмір|zəng|whatsapp|viber|telegram)"
+                         r"|зателеф|ტელ|მობ|დარეკ|nömrə|нөмір|zəng|whatsapp|viber|telegram|tfno|telf)"
                          r"\w*\.?[^\d\n]{0,15}$")
 
 

@@ -21,7 +21,7 @@ from bot.privacy.words import (
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[ABD-HJLNP-UW-Z]{2})\b")
 # Lower case too, but only after an address word: "b12 1mg" is a dose, not a place.
 _UK_POSTCODE_AFTER_ADDRESS = re.compile(
-    r"(?i)(?:address|postcode|post code|lives at|living at|home|flat|street|road)\b[^.\n]{0,20}?"
+    r"(?i)(?:address|postcode|post code|lives|living|home|flat|street|road)\b[^.\n]{0,20}?"
     r"\b([a-z]{1,2}\d[a-z\d]? ?\d[abd-hjlnp-uw-z]{2})\b")
 _LABELLED_POSTCODE = re.compile(
     r"(?i)(?<!\w)(?:c\.\s?p\.|cp|c[oó]digo\s+postal|cod\.\s+postal|postcode|post\s+code|zip"
@@ -35,7 +35,8 @@ _POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?![\w-])"
                         r"|(?<![\w.,-])\d{4,6}(?=\s+(?:[^\W\d]+\s+){0,3}(?i:индекс\w*|індекс\w*"
                         r"|ინდექს\w*|indeks\w*|c[oó]digo\s+postal|postcode|post\s+code))"
                         # after where one lives: "живёт 143407 Красногорск", "ცხოვრობს Tbilisi 0186"
-                        r"|(?i:живёт|живет|проживает|проживає|живе|lives|living|vive|reside"
+                        r"|(?i:живёт|живет|проживает|проживає|живе|lives|living|vive|reside|выписал\w*"
+                        r"|виписал\w*|discharged\s+to"
                         r"|тұрады|ცხოვრობს|yaşayır)\s+(?:(?:в|у|in|en|at)\s+)?(?:[^\W\d]+,?\s+){0,2}?"
                         r"(?:AZ\s?-?\d{4}|\d{4,6})(?![\w-]|[.,]\d)")
 
@@ -123,7 +124,7 @@ _COURSE = (r"seminar|семинар|семінар|conference|конференц
            r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ"
            r"|ლექცი|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс|recert\w*"
            r"|симпозиум|symposium|simposio|форум|forum|ტრენინგ|training|тренинг|тренінг|təlim"
-           r"|taller|study\s+day")
+           r"|taller|study\s+day|sesión|sesion|session")
 _COURSE_RE = re.compile(rf"(?i)(?<!\w)(?:{_COURSE})")
 _VENUE = re.compile(
     rf"(?i)(?<!\w)(?:{_COURSE}|hotel|готел|отел|education\s+cent|training\s+cent|colegio\s+de"

@@ -47,7 +47,7 @@ THINGS_NUMBERED = re.compile(
 
 # A date right after one of these is when the clinician learned, not about a patient.
 LEARNING_EVENT = re.compile(
-    r"(?i)(course|webinar|conference|lecture|seminar|workshop|session|meeting|teaching|"
+    r"(?i)(course|webinar|conference|lecture|seminar|workshop|session|meeting|teaching|study\s+day|"
     r"training|journal club|module|exam|вебинар|вебінар|курс|конференц|лекци|лекці|семинар|"
     r"семінар|тренинг|тренінг|занят|заняття|экзамен|іспит|curso|congreso|jornada|seminario|"
     r"taller|sesión|charla|clase|ponencia|webinario|дәріс|тренинг|оқу|конференция|"

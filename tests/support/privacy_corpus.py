@@ -39,22 +39,15 @@ DEV_COUNTRIES_4 = _DATA / "privacy_dev_countries4.toml"  # kk, ka, az
 # ...and six more, each scored once before it was tuned on (the figures are in the README).
 LATER_DEV_SETS = tuple(_DATA / f"privacy_dev_countries{n}.toml" for n in range(5, 11))
 # Written apart by authors who never saw the guard's code, its tests or the other corpora,
-# sealed while it was tuned, scored once as held-out sets, then tuned on (the README has the
-# figures: the fifth and seventh met 0.9 in every language; the sixth missed it in Russian, the
-# eighth in English, the ninth in English and Spanish, the tenth in English).
-FIFTH_HOLDOUT = _DATA / "privacy_holdout5.toml"
-SIXTH_HOLDOUT = _DATA / "privacy_holdout6.toml"
-SEVENTH_HOLDOUT = _DATA / "privacy_holdout7.toml"
-EIGHTH_HOLDOUT = _DATA / "privacy_holdout8.toml"
-NINTH_HOLDOUT = _DATA / "privacy_holdout9.toml"
-TENTH_HOLDOUT = _DATA / "privacy_holdout10.toml"
-TUNED_HOLDOUTS = (FIFTH_HOLDOUT, SIXTH_HOLDOUT, SEVENTH_HOLDOUT, EIGHTH_HOLDOUT, NINTH_HOLDOUT,
-                  TENTH_HOLDOUT)
+# sealed while it was tuned, scored once as held-out sets, then tuned on. The README has the
+# figures: the fifth, seventh and eleventh met 0.9 in every language; the sixth missed it in
+# Russian, the eighth, tenth and twelfth in English, the ninth in English and Spanish.
+TUNED_HOLDOUTS = tuple(_DATA / f"privacy_holdout{n}.toml" for n in range(5, 13))
 # Written the same way, sealed while the guard was tuned on all of the above, and never tuned
 # on since: the figures issue 15 holds the guard to (recall and precision ≥ 0.9 in every
 # language), 25 notes each way per language.
-ELEVENTH_HOLDOUT = _DATA / "privacy_holdout11.toml"
-TWELFTH_HOLDOUT = _DATA / "privacy_holdout12.toml"
+THIRTEENTH_HOLDOUT = _DATA / "privacy_holdout13.toml"
+FOURTEENTH_HOLDOUT = _DATA / "privacy_holdout14.toml"
 
 
 Corpus = dict[str, list[dict[str, Any]]]

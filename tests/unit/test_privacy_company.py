@@ -76,6 +76,9 @@ def found(text: str) -> list[tuple[str, str]]:
     ("uk", "ревматолог: Oksana Savchenko з ВКВ планує вагітність", "Oksana Savchenko"),
     ("es", "visita a jose luis pardo, la hija dice q no toma el sintrom", "jose luis pardo"),
     ("es", "Etxeberria hab. 304 con sonda de 3 vías y lavado continuo", "Etxeberria"),
+    ("es", "reconocimiento laboral de Ferrándiz, M. tras lumbalgia", "Ferrándiz, M."),
+    ("ka", "Nodar Beridze-ს პროფგასინჯვა: შემდუღებელი, სპირომეტრია", "Nodar Beridze"),
+    ("uk", "діаліз: у Бондаренка Ігоря знову тромбоз фістули", "Бондаренка Ігоря"),
 ])
 def test_names_by_their_company(language: str, text: str, name: str) -> None:
     assert covered(text, name), (language, found(text))
@@ -115,6 +118,9 @@ def test_names_by_their_company(language: str, text: str, name: str) -> None:
     ("en", "vertigo: Mr Adeyemi said always ask about headache and photophobia"),
     ("es", "MIR 2022, ahora R3 de Medicina Interna. En 2024-25: 4 rotaciones"),
     ("kk", "Гүлнар Сейітқызына КТГ талдауы үшін рахмет"),
+    ("en", "GCS 9 after a seizure, called anaesthetics early and glad I did"),
+    ("en", "HV study day 14/05/2025 in Leeds on ASQ-3, useful for the 2 yr review"),
+    ("az", "İtsenko–Kuşinq sindromu şübhəsi, gecə tüpürcək kortizolu 14 nmol/l"),
     ("uk", "патронаж новонародженої: Апгар 8/9 це вже історія"),
 ])
 def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> None:
@@ -140,6 +146,8 @@ def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> 
     ("en", "pt's NI number QT 45 67 89 B was on the PIP form", "QT 45 67 89 B"),
     ("en", "only an old payslip with NI SK-60-38-15-A on it", "SK-60-38-15-A"),
     ("en", "med rec: 485 777 3456 is the NHS no. with two GP records", "485 777 3456"),
+    ("en", "referral bounced back for nhs4017283915 with no MRI report", "4017283915"),
+    ("es", "tfno del marido 612 458 903, le llamé cuando no vino", "612 458 903"),
     # record numbers: a typo'd label, "№" and five digits
     ("kk", "медкрата № 00384512 — гипогликемия сульфонилмочевинадан", "00384512"),
     ("az", "xestelik tarxi № 0045871 — hipoqlikemiya", "0045871"),
@@ -174,6 +182,12 @@ def test_labelled_numbers_whatever_comes_between(language: str, text: str, ident
      "4 June 2024"),
     ("uk", "виписали 05.03.2024 після пневмонії, задишка через 2 міс", "05.03.2024"),
     ("en", "stent put in 03/09 and nobody booked the removal", "03/09"),
+    ("en", "his scope on 4th Feb showed Barrett's C3M5", "4th Feb"),
+    ("ru", "ампутация на уровне бедра 17.10.2023, фантомные боли", "17.10.2023"),
+    ("kk", "05.03 ДКА-мен түсті, 4 сағаттан кейін калий 3.0", "05.03"),
+    ("ka", "ბარძაყის ამპუტაცია 19.10.2023-ს ჩატარდა, ფანტომური ტკივილი", "19.10.2023"),
+    ("az", "bud amputasiyası 26.09.2023 tarixində edildi, fantom ağrılar", "26.09.2023"),
+    ("az", "çıxarıldı 03.03.2025, 4 gün sonra kalium 6.6 ilə qayıtdı", "03.03.2025"),
 ])
 def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     assert covered(text, date), (language, found(text))
@@ -184,6 +198,7 @@ def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     ("ru", "конференция 22 ноября в НМИЦ им. Алмазова, ул. Аккуратова, 2 - записалась"),
     ("es", "Lima, INEN, Av. Angamos Este 2520: taller de dolor oncológico"),
     ("es", "Curso de Psicofarmacología, 7 y 8 de mayo, Colegio de Médicos"),
+    ("es", "la sesión fue en calle Diego de León 62, sobre hepatitis autoinmune"),
     ("kk", "Семинар Тұран даңғылы, 38 мекенжайындағы конференц-залда өтеді"),
     ("kk", "ҚР ДСМ-15 бұйрығы 2022 жылғы 25 ақпандағы, маммография 40 жастан"),
     ("ka", "ტრენინგი 18 მაისს, ჭავჭავაძის გამზ. 1, TSU-ს I კორპუსი"),
@@ -207,6 +222,9 @@ def test_venues_orders_and_lots_stay_unmarked(language: str, text: str) -> None:
     ("es", "28041 es su código postal, fuera de nuestra zona", "28041"),
     ("en", "lives at 27 rowan crescent up 3 flights, no lift", "27 rowan crescent"),
     ("es", "visita domiciliaria calle Hidalgo 45 int 3, col. Centro", "calle Hidalgo 45 int 3"),
+    ("kk", "Абай к-сі 14, пәт. 7 — 5 қабат лифтсіз", "Абай к-сі 14, пәт. 7"),
+    ("en", "frail lady lives up at ty18 5ah, 40 mins from the nearest A&E", "ty18 5ah"),
+    ("ru", "выписали в 187110 Кириши, там нет нефролога", "187110"),
 ])
 def test_postcodes_and_addresses_by_a_city_a_home_or_a_label(
         language: str, text: str, postcode: str) -> None:
