@@ -2,9 +2,9 @@
 with every miss and false alarm listed.
 
 The guard was tuned on the development sets: privacy_corpus.toml, privacy_holdout.toml, the
-ten privacy_dev_countries*.toml, and privacy_holdout3.toml to privacy_holdout12.toml (each
+ten privacy_dev_countries*.toml, and privacy_holdout3.toml to privacy_holdout14.toml (each
 written as a held-out set, scored once as such, then tuned on). privacy_holdout2.toml (four
-languages), privacy_holdout13.toml and privacy_holdout14.toml (seven) were written apart from
+languages), privacy_holdout15.toml and privacy_holdout16.toml (seven) were written apart from
 the guard and never used to tune it; the last two are held to issue 15's targets in every
 language.
 
@@ -26,13 +26,13 @@ from tests.support.privacy_corpus import (
     DEV_COUNTRIES_2,
     DEV_COUNTRIES_3,
     DEV_COUNTRIES_4,
+    FIFTEENTH_HOLDOUT,
     FIRST_HOLDOUT,
-    FOURTEENTH_HOLDOUT,
     FOURTH_HOLDOUT,
     HOLDOUT,
     LATER_DEV_SETS,
+    SIXTEENTH_HOLDOUT,
     THIRD_HOLDOUT,
-    THIRTEENTH_HOLDOUT,
     TUNED_HOLDOUTS,
     Corpus,
     load,
@@ -41,10 +41,10 @@ from tests.support.privacy_corpus import (
 
 RECALL_TARGET, PRECISION_TARGET = 0.9, 0.8
 PER_LANGUAGE_TARGET = 0.9  # issue 15: recall and precision in every language, held out
-PER_LANGUAGE = (THIRTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT)
+PER_LANGUAGE = (FIFTEENTH_HOLDOUT, SIXTEENTH_HOLDOUT)
 TUNED_ON = (CORPUS, FIRST_HOLDOUT, DEV_COUNTRIES, DEV_COUNTRIES_2, DEV_COUNTRIES_3, DEV_COUNTRIES_4,
             *LATER_DEV_SETS, THIRD_HOLDOUT, FOURTH_HOLDOUT, *TUNED_HOLDOUTS)
-HELD_OUT = (HOLDOUT, THIRTEENTH_HOLDOUT, FOURTEENTH_HOLDOUT)
+HELD_OUT = (HOLDOUT, FIFTEENTH_HOLDOUT, SIXTEENTH_HOLDOUT)
 
 
 def main() -> int:

@@ -32,7 +32,7 @@ _DATE = (r"(?:\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})"
          rf"|\d{{1,2}}[-/.](?:{MONTHS})[-/.]\s?(?:\d{{4}}|\d{{2}})"
          rf"|(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
          # "1947 жылғы 14 қыркүйек", "1951 წლის 12 მარტი", "1949-cu il 14 may"
-         rf"|\d{{4}}\s*(?:-?\s*(?:жылғы|жыл|წლის|ci|cı|cu|cü)\s*(?:il\w*)?)?\s+\d{{1,2}}"
+         rf"|\d{{4}}\s*(?:-?\s*(?:жылғы|жылы|жыл|წლის|ci|cı|cu|cü)\s*(?:il\w*)?)?\s+\d{{1,2}}"
          rf"\s*-?\s*(?:{MONTHS}))")
 DATE_RE = re.compile(rf"(?i)(?<![\d.]){_DATE}(?![\d])")
 _DOB = re.compile(
@@ -50,7 +50,9 @@ _DOB = re.compile(
 _BIRTH_YEAR = re.compile(rf"(?i)(?<![\d.])(?:{_DATE}|(?:19|20)\d{{2}})\s*(?:г\.\s?р\.|р\.\s?н\.|"
                          r"года\s+рожд\w*|року\s+народж\w*|г\.\s?р|р\.\s?н|гр\.|"
                          r"(?:-?\s*(?:ci|cı|cu|cü)\s+il\w*\s+)?(?:təvəllüdlü|doğumlu|anadan\s+olub)"
-                         r"|(?:ж\.|жылы)\s+туған|ж\.\s?т\.|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*)")
+                         r"|(?:ж\.|жылы)\s+туған|ж\.\s?т\.|წელს\s+დაბადებული|(?:წ\.|წლის)\s+დაბადებ\w*"
+                         # a full date, then "born": "2008 жылғы 3 наурыз туған"
+                         r"|(?<=\D)(?:туған|туылған|doğulub|დაიბადა|родил\w*|народил\w*|born)\b)")
 # A full date a few words after a word of birth ("the dob on it was 2nd Nov 1939", "дату
 # рождения 17.04.1941", "туған күнін растады – 14.09.1947"), or in the last century: in a
 # note on one's learning, a date from before 2000 is someone's birthday.
@@ -89,7 +91,7 @@ _AGE = re.compile(
 # A day and month near a word of admission, discharge, operation or death: a date of the
 # patient's care ("admitted 12/01", "поступил 03.02", "11.02-де ауруханаға түсті").
 _DAY_MONTH = re.compile(
-    rf"(?i)(?<![\d.,/:])(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
+    rf"(?i)(?<![\d.,/:])(?!24/7\b)(?:(?:0?[1-9]|[12]\d|3[01])[./](?:0?[1-9]|1[0-2])(?![\d]|[./:,]\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:de\s+|of\s+)?(?:{MONTHS})(?!\w)(?!\s*(?:de\s+)?\d))")
 _CARE_WORDS = (
     r"(?:re-?)?admitted|adm\b|(?:re)?admission|discharged|presented|died|operated|op\b|arrived"
@@ -99,8 +101,10 @@ _CARE_WORDS = (
     r"|остеосинтез\w*|эндопротез\w*|ендопротез\w*|ампутац\w*|ამპუტაცი\w*|amputasiya\w*"
     r"|amputation|amputación|scope|endoscop\w*|colonoscop\w*|\bOGD\b|ERCP|biops\w*"
     r"|проведен\w*|выполнен\w*|сделан\w*|зроблен\w*|виконан\w*|ჩატარდ\w*|გაკეთდ\w*"
-    r"|edildi|aparıldı|çıxarıl\w*"
-    r"|had\s+(?:an?|her|his)\s+[\w\s]{2,20}?\s+on"
+    r"|edildi|aparıldı|çıxarıl\w*|olunub|edilib|qoyulub|yatırıl\w*|ჩაუდგ\w*|ჩაიდგ\w*"
+    r"|stroke|инсульт\w*|інсульт\w*|ინსულტ\w*|insult\w*|infarct\w*|инфаркт\w*|інфаркт\w*"
+    r"|ინფარქტ\w*"
+    r"|had\s+(?:an?\s+|her\s+|his\s+)?[\w\s]{2,20}?\s+on"
     r"|induced|delivered|gave\s+birth|c-section|caesarean"
     r"|поступ\w*|госпитал\w*|выпис\w*|оперирован\w*|прооперир\w*|умер\w*|доставлен\w*"
     r"|привез\w*|надійш\w*|госпіталіз\w*|випис\w*|прооперов\w*|помер\w*"
@@ -113,6 +117,11 @@ _CARE_WORDS = (
     r"|daxil\s+ol\w*|yerləşdiril\w*|yazıl\w*|əməliyyat\w*|vəfat|gətiril\w*|qəbul\s+olun\w*"
     r"|doğdu|doğuş\w*"
     r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ostom|остом|plast|пласт)\w*")
+# A course named earlier in the sentence: its date is the course's.
+_COURSE_BEFORE = re.compile(
+    r"(?i)(?:lecture|лекци|лекці|course|курс|seminar|семинар|семінар|webinar|вебинар|вебінар"
+    r"|conference|конференц|congreso|curso|jornada|study\s+day|training|тренинг|тренінг"
+    r"|mühazirə|konfrans|ლექცი|სემინარ|კონფერენც|дәріс)[^!?\n]{0,60}$")
 _CARE_EVENT = re.compile(
     rf"(?i)(?:{_CARE_WORDS})[^\n.!?]{{0,20}}?$"
     rf"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d][\w-]*\s+){{0,2}}"
@@ -132,6 +141,8 @@ def find(text: str) -> list[Span]:
     if ages and dates:
         found += [("age_date", *match.span()) for match in (*ages, *dates)]
     for match in (*dates, *_DAY_MONTH.finditer(text)):
+        if _COURSE_BEFORE.search(text[max(0, match.start() - 60):match.start()]):
+            continue  # "лекція проф. Гордійчука О.В. 17.04 про інфаркт"
         if _CARE_EVENT.search(text[max(0, match.start() - 30):match.start()]) or (
                 _CARE_EVENT.match(text, match.end())):
             age = next((a for a in reversed(ages) if 0 <= match.start() - a.end() <= 40), None)

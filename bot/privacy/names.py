@@ -37,7 +37,7 @@ _CYRILLIC_PEOPLE = (r"пациент\w*|больн\w+|пацієнт\w*|хвор
                     r"|дідус\w+|"
                     + stems(NAMES_DATA["people"]["kk"], NAMES_DATA["people"]["ru"]))
 _PEOPLE = re.compile(rf"(?i:{_CYRILLIC_PEOPLE}|patients?|pt|clients?|residents?|señor[a]?"
-                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|reclus[oa]s?"
+                     r"|señorita|pacientes?|enferm[oa]s?|niñ[oa]s?|bebés?|reclus[oa]s?|pequeñ[oa]s?"
                      r"|pres[oa]s?|inmates?|prisoners?|detainees?|заключённ\w*|заключенн\w*"
                      r"|ув'язнен\w*|"
                      + stems(NAMES_DATA["people"]["ka"], NAMES_DATA["people"]["az"]) + ")")
@@ -75,6 +75,8 @@ _NAMES = [
                r"(?:\d{1,3}(?:-?[а-яії]{1,2})?\s+палат\w*|палат\w*\s+(?:№\s*)?\d{1,3}\b)"),
     re.compile(rf"(?P<surname>{LATIN_WORD})(?:,\s*|\s+(?:de|en)\s+la\s+|\s*\(\s*)"
                r"(?:cama|habitación|hab\.|box)\s*(?:n\.?[ºo°]\s*)?\d{1,3}\b"),
+    # ...or by the room's number alone: "Jiménez de la 412"
+    re.compile(rf"(?P<surname>{LATIN_WORD})\s+(?:de|en)\s+la\s+\d{{3}}(?![\d,.:/])"),
     re.compile(rf"(?i:\b(?:bed|bay|cama|habitación|box|палат\w*)\s*(?:no\.?\s*|№\s*)?\d{{1,3}}"
                rf"\s*\(\s*)(?P<surname>{LATIN_WORD}|{CYRILLIC_WORD})\s*\)"),
     re.compile(rf"(?i:\b\d{{1,3}}(?:-?[а-яії]{{1,2}})?\s+палат\w*\s*\(\s*)"
@@ -84,18 +86,21 @@ _NAMES = [
                rf"(?P<surname>{LATIN_WORD}|{CYRILLIC_WORD})(?=\s*[-–—,;(/]|\s*$)"),
 ]
 # ...unless a colleague's title comes just before it: "зав. отделением Смирнова Н.А.".
+# (each stem starts a word: "dra" is in "Sandra" and "dr" in "Hendry"; the specialists' "-олог"
+# ends one: "неонатолог", "kardioloq")
 _STAFF_BEFORE = re.compile(
-    r"(?i)(?:prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
+    r"(?i)(?<!\w)(?:\w*(?:олог|ólog|ologist|olog|oloq|ოლოგ|хирург|хірург|ქირურგ)"
+    r"|prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
     r"|проф|доц|зав|заведующ|лектор|доклад|врач|лікар|доктор|д-р|колег|наставник|керівник"
     r"|руковод|медсестр|ponente|profesor|doctora?|dra?|jef[ae]|adjunt[oa]|colega"
     r"|лекци|лекці|вебинар|вебінар|семинар|семінар|кардиолог|завідувач|lecture|webinar"
     # thanked: "Спасибо Марине Олеговне", "Дякую Наталії Іванівні"
     r"|thank|gracias|agradec|спасиб|благодар|дякую|дяку|подяк|рахмет|алғыс|მადლობ|təşəkkür"
     r"|shout-?out|kudos"
-    r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|olog|oloq|автор|author"
+    r"|наставни|mentor|tutor|supervisor|matron|pharmacist|midwife|physio|автор|author"
     r"|ординатор|интерн|інтерн"
     r"|викладач|преподават|учитель|вчител|მასწავლებ|docente|teacher|fisio|matrona|ponente"
-    r"|aparıcı|олог|ólog|ologist|хирург|хірург|ქირურგ|cirujan|surgeon"
+    r"|aparıcı|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
     + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
                for stem in NAMES_DATA["staff"][language]) + r")\w*\.?"
@@ -124,6 +129,7 @@ _STAFF_AFTER = re.compile(
     r"|[^.!?\n]{0,30}?(?:oxudum|оқыдым|прочита\w*|читал\w*|leí|წავიკითხე|წიგნ\w*|kitab\w*"
     r"|книг\w*|стать\w*|статт\w*|\bbook|\barticle|\bpaper)"
     r"|\s+(?:білдім|үйрендім|öyrəndim|ვისწავლე)"
+    r"|[^.!?\n]{0,70}?\s(?:көрсетті|түсіндірді|აჩვენა|აგვიხსნა|göstərdi|izah\s+etdi)(?!\w)"
     r"|\s+(?:mühazirə\w*|лекци\w*|лекці\w*|дәріс\w*|ლექცი\w*|доклад\w*|доповід\w*|вебінар\w*"
     r"|вебинар\w*|lecture|talk|webinar|ponencia|charla)"
     r"|\s+(?:said|says)\s+(?:always|never)\b|\s+(?:always\s+says|teaches|recommends|advises)"
@@ -390,10 +396,12 @@ _MORE_NAMES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = [
     # Turkic patronymics: "Ермеков Айдос Нұрланұлы", "Мамедова Севиль Рашид кызы",
     # "Həsənov Elçin Rauf oğlu"; and "Aigerim Nurlanovna Seitova".
     (re.compile(rf"(?<![\w-])(?P<name>{CYRILLIC_WORD}\s+{CYRILLIC_WORD}\s+(?:{CYRILLIC_WORD}\s+"
-                r"(?:кызы|қызы|оглы|оғлы|улы|ұлы)|[" + CYR_UP + "][" + CYR_LOW
+                r"(?:кызы|қызы|оглы|оғлы|улы|ұлы)[" + CYR_LOW + r"]{0,4}"
+                r"|[" + CYR_UP + "][" + CYR_LOW
                 + r"]+(?:ұлы|улы|қызы|кызы)))(?![\w-])"), _anyone),
     (re.compile(rf"(?<![\w-])(?P<name>{LATIN_WORD}\s+{LATIN_WORD}\s+(?:{LATIN_WORD}\s+"
-                r"(?:oğlu|qızı|oglu|ogly|gizi|kyzy|uly)|[" + LATIN_UP + "][" + LATIN_LOW
+                r"(?:oğlu|qızı|oglu|ogly|gizi|kyzy|uly)[" + LATIN_LOW + r"]{0,4}"
+                r"|[" + LATIN_UP + "][" + LATIN_LOW
                 + r"]+(?:uly|kyzy|ovich|evich|ovna|evna|ovych|ivna)))(?![\w-])"), _anyone),
     (re.compile(rf"(?<![\w-])(?P<name>{LATIN_WORD}\s+[{LATIN_UP}][{LATIN_LOW}]+"
                 rf"(?:ovich|evich|ovna|evna|ovych|ivna)\s+{LATIN_WORD})"), _anyone),
@@ -523,6 +531,7 @@ _RELATIVES = frozenset(NAMES_DATA["relatives"])
 _FUNCTION_WORDS = frozenset(WORDS["function_words"])
 _LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ|ის)?$")
 _KK_CASE_END = re.compile(rf"{_KK_CASE}$")
+_KAZAKH_LETTER = re.compile(r"[әғқңөұүһі]")
 _LATIN_LETTERS = re.compile(rf"[{LATIN_LOW}'’-]+")
 _AZERBAIJANI_LETTER = re.compile(r"[əƏıİğĞşŞ]")
 # Endings only surnames have, so that any word before them is a first name: "gulnar aliyeva".
@@ -532,7 +541,8 @@ _STRONG_SURNAME = re.compile(rf"\w{{3}}(?:(?:ov|ev|yev|ova|eva|yeva|zadə|zade){
 _BED = re.compile(
     r"(?i)(?:bed|beds|bay|cubicle|side\s+room|room|cama|habitación|hab|box|boks\w*|бокс\w*"
     r"|комнат\w*|кімнат\w*"
-    r"|койк\w*|ліжк\w*|палат\w*|төсек\w*|бөлме\w*|საწოლ\w*|პალატ\w*|ოთახ\w*|çarpayı\w*"
+    r"|койк\w*|ліжк\w*|палат\w*|төсек\w*|кереует\w*|бөлме\w*|საწოლ\w*|პალატ\w*|ოთახ\w*"
+    r"|çarpayı\w*"
     r"|palata\w*|otaq\w*)$")
 
 
@@ -556,7 +566,9 @@ def _surname_like(word: str, strict: bool = False) -> bool:
     "quliyeva", "Lomidze", "нұрланқызы", "Oyelaran" (listed). `strict` leaves out the endings
     common words share ("-ар", "-ник", "-ли"): for words in lower case."""
     folded = word.casefold()
-    bare = _KK_CASE_END.sub("", folded) if len(folded) > 6 else folded
+    # (a Kazakh case comes off a Kazakh word only: "антикоагулянты" is no "-ян")
+    bare = _KK_CASE_END.sub("", folded) if len(folded) > 6 and (
+        not strict or _KAZAKH_LETTER.search(folded)) else folded
     if len(folded) < 5:
         return False
     return (folded in _FOLDED_SURNAMES or bool(_LATIN_GEORGIAN.search(folded))
@@ -669,7 +681,7 @@ def _after_a_person_word(w: _Words, i: int) -> tuple[int, int] | None:
     """"pac. jose luis fernandez", "wife of Graham Whitlock", "Daughter (Kelly Brennan)"."""
     word = w.words[i]
     if not (_PEOPLE.fullmatch(word) or (word.casefold() in _RELATIVES and word != "Sister")
-            or word.casefold() in ("pac", "пац", "xeste") or word.casefold() in _NAMING):
+            or word.casefold() in ("pac", "pas", "пац", "xeste") or word.casefold() in _NAMING):
         # ("Sister Murphy" is a nurse)
         return None
     if _STAFF_BEFORE.search(w.text[max(0, w.starts[i] - 30):w.starts[i]]):
@@ -758,6 +770,10 @@ def _first_and_surname(w: _Words, i: int) -> tuple[int, int] | None:
     if i + 1 >= len(w.words) or not (w.words[i][0].isupper() and w.words[i + 1][0].isupper()):
         return None
     one, two = w.words[i], w.words[i + 1]
+    if _first_name(one) and i + 2 < len(w.words) and len(two) == 1 and w.text[
+            w.ends[i + 1]:w.starts[i + 2]].startswith(".") and w.words[i + 2][:1].isupper() and (
+            _plain(w.words[i + 2])):
+        return w.span(i, i + 2)  # "Callum J. Maguire"
     if not w.joined(i):
         listed = w.text[w.ends[i]:w.starts[i + 1]].strip() == "," and (
             one.casefold() in _FOLDED_SURNAMES and _first_name(two) and _plain(one))
@@ -832,7 +848,8 @@ _CASE_ON_LATIN = re.compile(rf"(?:ga|ge|qa|ke|nyn|nin|dyn|din|ny|ni|dy|di|ty|ti|
 _NAME_AFTER = re.compile(rf"(?:,?\s+[{LATIN_UP}{CYR_UP}]\.(?:\s?[{LATIN_UP}{CYR_UP}]\.)?(?!\w)"
                          rf"|\s+[{KA}]\.\s?[{KA}]\.(?![{KA}])"
                          rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.\s?[{LATIN_LOW}{CYR_LOW}]\.(?!\w)"
-                         rf"|\s+[{LATIN_UP}{CYR_UP}](?=\s*[(,;]))")  # "HOLLIS J (34M)"
+                         rf"|\s+[{LATIN_UP}{CYR_UP}](?=\s*[(,;])"  # "HOLLIS J (34M)"
+                         rf"|\s+[{LATIN_LOW}{CYR_LOW}]\.(?=\s*[—–,;(-]|\s*$))")  # "nuriyev t. —"
 
 
 def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
@@ -846,6 +863,8 @@ def _whole_name(text: str, start: int, end: int) -> tuple[int, int]:
     after = _NAME_AFTER.match(text, end)
     if after:
         return start, after.end()
+    if text[end:end + 1] == "." and len(text[start:end].split()[-1]) <= 4:
+        return start, end + 1  # a surname cut short: "Guadalupe Hdez."
     following = _NEXT_WORD.match(text, end)
     if following and following.group(1)[0].isupper() and _plain(following.group(1)) and any(
             _first_name(form) for form in (following.group(1),

@@ -227,7 +227,7 @@ _PHONE_GROUPS = re.compile(r"[2-9]\d{1,2}[ -]\d{3}[ -]\d{2}[ -]\d{2}"
 
 # -- record numbers -----------------------------------------------------------------------------
 
-_ID = r"[A-ZА-Я]{0,4}[-\s]?\d[\d/.-]{2,}[A-Za-zА-Яа-яІіЇї\d]*"
+_ID = r"[A-ZА-Я]{0,4}[-\s]?\d[\d/.-]{2,}[A-Za-zА-Яа-яІіЇїӘҒҚҢӨҰҮҺәғқңөұүһ\d]*"
 # Kazakh, Georgian and Azerbaijani record labels: "Ауру тарихы №15872/24", "სამედიცინო
 # ბარათი № 4512/25", "Xəstəlik tarixi № 2745/25".
 _MRN_COUNTRIES = (r"ауру\s+тарих\w*|медициналық\s+карт\w*|амбулаторлық\s+карт\w*"
@@ -236,7 +236,7 @@ _MRN_COUNTRIES = (r"ауру\s+тарих\w*|медициналық\s+карт\w
                   r"|სტაციონარული\s+ბარათ\w*|ისტორი?ის\s+ნომერ\w*"
                   r"|xəstəlik\s+tarix\w*|tibbi\s+kart\w*|ambulator\s+kart\w*"
                   r"|stasionar\s+kart\w*|xəstə\s+kart\w*|(?<!\w)x/t\b|(?<!\w)x\.\s?t\.|ауру\s+тар\."
-                  r"|(?<![ა-ჰ])ისტ(?:ორია)?\.?(?=\s*№)|(?:სამედ\.?|მედ\.)\s*ბარათ\w*"
+                  r"|(?<![ა-ჰ])ისტ(?:ორია)?\.?(?=\s*№)|(?:სამედ\.?|მედ\.|ამბ\.)\s*ბარათ\w*"
                   r"|ბარათ\w*\s+(?:ნომერ\w*|ნომ\.|№)")
 _MRN = re.compile(
     r"(?i)(?:\bmrn|\bhosp(?:ital)?\.?\s*(?:no|num(?:ber)?|#)\.?|\bhospital\s+number"
@@ -244,7 +244,7 @@ _MRN = re.compile(
     r"|\bmedical\s+record(?:\s+(?:no|number))?\.?|\bchi\b|\bnhi\b"
     r"|(?:истори[яи]|ист\.?)\s*(?:болезни|бол\.?)|номер\s+истории|медкарт\w*|медицинск\w+\s+карт\w*"
     r"|(?:історі[яї]|іст\.?)\s*(?:хвороби|хв\.?)|\bмед\.\s*карт\w*|\bамб\.?\s*карт\w*"
-    r"|\bИБ\b|\bи/б\b|\bі/х\b|(?<!\w)м/к\b|(?<!\w)а/к\b|\bамб\.\s*карт\w*|карт\w*\s+стац\w*\s+\w+|\bexpediente"
+    r"|\bИБ\b|\bи/б\b|(?<!\w)и\.\s?б\.|\bі/х\b|istoriya\s+nömrə\w*|(?<!\w)м/к\b|(?<!\w)а/к\b|\bамб\.\s*карт\w*|карт\w*\s+стац\w*\s+\w+|\bexpediente"
     r"|амбулаторн\w+\s+карт\w*|карт[аиы]\s+(?:стационарного|амбулаторного)\s+\w+"
     r"|історі[яї]\s+хвороби|медичн\w+\s+карт\w*|\bnhc\b|\bhc\b"
     r"|historia\s+clínica|n\.?[ºo°]?\s*(?:de\s+)?historia(?:\s+clínica)?"
@@ -273,7 +273,7 @@ def _phone_like(match: re.Match[str], text: str) -> bool:
 
 # Whatever the label, "№" and five digits or more, or a number and its year, are a record's
 # ("медкрата № 00384512", "карта стац. хворого № 6213/24"), unless an order's or a lot's.
-_NUMBERED = re.compile(r"№\s*(?P<number>\d{5,}(?:/\d{1,4})?|\d{2,}/\d{2,4})(?![\d/])")
+_NUMBERED = re.compile(r"[№#]\s*(?P<number>\d{5,}(?:/\d{1,4})?|\d{2,}/\d{2,4})(?![\d/])")
 
 
 def find(text: str) -> list[Span]:

@@ -29,8 +29,8 @@ _LABELLED_POSTCODE = re.compile(
     r"(?<![\w-])(?:\d{4,6}|AZ\s?-?\d{4})(?!\w)")
 # Azerbaijan's "AZ1073" anywhere, and five digits by a city: "08027 Barcelona", "Lima 15074".
 _CITIES = alternation(WORDS["places"])
-_POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?![\w-])"
-                        rf"|(?<![\w.,-])\d{{5}}(?=,?\s+(?:{_CITIES})(?!\w))"
+_POSTCODES = re.compile(rf"(?<![\w-])AZ\s?-?\d{{4}}(?!\w|-\d)"
+                        rf"|(?<![\w.,-])\d{{5,6}}(?=,?\s+(?:{_CITIES})(?!\w))"
                         rf"|(?<!\w)(?:{_CITIES}),?\s+(?!(?:19|20)\d\d(?!\d))\d{{4,6}}(?![\w-]|[.,]\d)"
                         r"|(?<![\w.,-])\d{4,6}(?=\s+(?:[^\W\d]+\s+){0,3}(?i:индекс\w*|індекс\w*"
                         r"|ინდექს\w*|indeks\w*|c[oó]digo\s+postal|postcode|post\s+code))"
@@ -60,6 +60,7 @@ _HOUSE = (rf"(?:,\s*|\s+)(?:(?i:{alternation(STREETS['house'])})\s*)?"
           r"(?:\s*-?\s*(?:үй|үйі)(?!\w))?")
 _UNIT = (rf"(?:,?\s*(?:(?i:{alternation(STREETS['units'])})\s*№?\s*\d{{1,4}}[a-zA-Zа-я]?(?!\d)"
          r"|\d{1,4}\s*-?\s*(?i:пәтер|үй)(?!\w)"
+         r"|\d{1,3}\s*-?\s*(?:cü|cu|ci|cı|ші|шы|ий|й)?\s*(?i:blok|блок|korpus|корпус)(?!\w)"
          r"|\d{1,2}\s*\.?\s*[º°ª]\s*(?:[A-Za-z](?!\w))?(?:\s*(?i:izq|izda|dcha|der|dra)\w*)?))")
 # A house by its word and then a flat, with no street named: "д. 5 кв. 12", "буд. 7, кв 19",
 # "дом 14/2, кв 7", "14 үй, 7 пәтер" (after a district perhaps: "5 мкр, 14 үй, 7 пәтер").
@@ -88,13 +89,16 @@ _ADDRESSES = [
     re.compile(rf"{_NAMED_HOUSE}(?:\s?[a-zа-яі](?!\w))?(?:/\d{{1,4}})?(?!\d){_UNIT}{{1,3}}"),
     re.compile(rf"(?=[{CYR_UP}]){_NAMED_HOUSE}-\d{{1,3}}-\d{{1,4}}(?![\d-])"),
     re.compile(rf"{_KA_STREET}{_UNIT}{{1,3}}"),
+    # Georgian, a street in the genitive and its house "in" or "at": "წამებულის 58-ში"
+    re.compile(rf"(?:[{KA}]+\s+)?{_KA_STREET}(?=-(?:ში|ზე|თან))"),
     # "ул. Абая, 14, кв. 7", "вул. Хрещатик, буд. 22, кв. 15", "Av. Arequipa 1234, dpto 502"
     re.compile(rf"(?<!\w)(?i:{alternation(STREETS['before'])}){_STREET_WORD_GAP}{_STREET_NAME}"
                rf"{_HOUSE}{_UNIT}{{0,3}}"),
     # "flat 3, 22 Church St", "14 Elm Road"
     re.compile(rf"(?<![\w/.,-])(?:(?i:flat|apartment|apt\.?|unit)\s*\d{{1,4}}[a-zA-Z]?,?\s+)?"
                rf"\d{{1,4}}[a-zA-Z]?\s+{LATIN_WORD}(?:\s+{LATIN_WORD}){{0,2}}"
-               rf"\s+(?i:{alternation(STREETS['after_en'])})\b\.?"),
+               rf"\s+(?i:{alternation(STREETS['after_en'])})\b\.?"
+               r"(?:,?\s*(?i:flat|apartment|apt\.?|unit)\s*\d{1,4}[a-zA-Z]?(?!\w))?"),
     # ...and in lower case after a word of home: "lives at 27 rowan crescent"
     re.compile(rf"(?i:(?<!\w)(?:lives?|living|address|home|moved)\s+(?:at\s+|in\s+|on\s+|to\s+|is\s+)?)"
                rf"(?P<address>\d{{1,4}}[a-z]?\s+[a-z][a-z'’-]+(?:\s+[a-z][a-z'’-]+){{0,2}}"
@@ -130,9 +134,10 @@ _VENUE = re.compile(
     rf"(?i)(?<!\w)(?:{_COURSE}|hotel|готел|отел|education\s+cent|training\s+cent|colegio\s+de"
     r"|НМИЦ|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|emhana|емхана|аурухана"
     r"|hospital|clínica|clinic|больниц|лікарн|поликлиник|поліклінік|xəstəxana|klinika"
-    r"|საავადმყოფო|კლინიკ|infirmary)")
+    r"|საავადმყოფო|კლინიკ|infirmary|аптек\w*|pharmacy|farmacia|dərmanxana|აფთიაქ\w*)")
 # ...unless the patient's home is named: "discharged from the Infirmary home to 14 Elm Road".
 _HOME = re.compile(r"(?i)(?<!\w)(?:lives?|living|home|живёт|живет|живут|прожива\w*|живе|домой"
+                   r"|на\s+дом|вдома"
                    r"|додому|vive|viven|domicilio|casa|тұрады|үйіне|ცხოვრობ\w*|სახლ\w*|yaşayır"
                    r"|evinə|evə|patient|пациент\w*|пацієнт\w*|paciente|науқас\w*|xəstə(?!xana|li[kyğ])\w*"
                    r"|პაციენტ\w*)")

@@ -79,6 +79,17 @@ def found(text: str) -> list[tuple[str, str]]:
     ("es", "reconocimiento laboral de Ferrándiz, M. tras lumbalgia", "Ferrándiz, M."),
     ("ka", "Nodar Beridze-ს პროფგასინჯვა: შემდუღებელი, სპირომეტრია", "Nodar Beridze"),
     ("uk", "діаліз: у Бондаренка Ігоря знову тромбоз фістули", "Бондаренка Ігоря"),
+    ("en", "liaison review of Callum J. Maguire on AMU after an overdose", "Callum J. Maguire"),
+    ("en", "daughter sandra pilkington says dad still smokes by the concentrator",
+     "sandra pilkington"),
+    ("en", "ward round: Hendry in bed 14 desatting on 2L", "Hendry"),
+    ("es", "planta endo: Jiménez de la 412 con glucemias de 300", "Jiménez"),
+    ("es", "box 3, el pequeño Villca con bronquiolitis", "Villca"),
+    ("es", "la pareja de la pcte, Guadalupe Hdez., pidió tto también", "Guadalupe Hdez."),
+    ("kk", "кереует 7, Оспанова — тромболизистен кейін АҚ 190/110", "Оспанова"),
+    ("az", "endo: Məmmədova Aygün Rəşid qızının HbA1c 10,8 idi", "Məmmədova Aygün Rəşid qızının"),
+    ("az", "pulmo: pas. nuriyev t. — KT-də bronxoektaz çıxdı", "nuriyev t."),
+    ("az", "evə yazılmadan əvvəl Orxan Hacıyevə profilaktikanı izah etdim", "Orxan Hacıyevə"),
 ])
 def test_names_by_their_company(language: str, text: str, name: str) -> None:
     assert covered(text, name), (language, found(text))
@@ -121,6 +132,11 @@ def test_names_by_their_company(language: str, text: str, name: str) -> None:
     ("en", "GCS 9 after a seizure, called anaesthetics early and glad I did"),
     ("en", "HV study day 14/05/2025 in Leeds on ASQ-3, useful for the 2 yr review"),
     ("az", "İtsenko–Kuşinq sindromu şübhəsi, gecə tüpürcək kortizolu 14 nmol/l"),
+    ("uk", "лекція проф. Гордійчука О.В. 17.04 про інфаркт, корисна для інтернів"),
+    ("az", "Nazirliyin əmri № 143 üzrə insult mərkəzlərində 24/7 KT olmalıdır"),
+    ("ru", "аптека на ул. Тверской, 8 работает до 22:00"),
+    ("ka", "ნეონატოლოგმა ქეთი ბაქრაძემ აჩვენა, რომ ასპირაცია მხოლოდ საჭიროებისას"),
+    ("ru", "CHA2DS2-VASc 3 у мужчины — антикоагулянты показаны"),
     ("uk", "патронаж новонародженої: Апгар 8/9 це вже історія"),
 ])
 def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> None:
@@ -153,6 +169,11 @@ def test_colleagues_scales_and_wards_stay_unmarked(language: str, text: str) -> 
     ("az", "xestelik tarxi № 0045871 — hipoqlikemiya", "0045871"),
     ("en", "wrong hosp no, should have been RX10458821", "RX10458821"),
     ("uk", "карта стац. хворого № 4417/25 загубилась між відділеннями", "4417/25"),
+    ("kk", "стационарлық карта № 12086-Қ, ауыстырғанда парақ жоғалды", "12086-Қ"),
+    ("ka", "ამბ. ბარათი 77-3045 — პეისმეიკერის ბატარეა ERI-ზეა", "77-3045"),
+    ("ka", "შევაფასე და ჩავწერე ისტორიაში #19/4471", "19/4471"),
+    ("ru", "эндо: и.б. №3391 — ночные гипо на гларгине", "3391"),
+    ("az", "biopsiya konteynerində istoriya nömrəsi 24-06517, jurnalda başqa", "24-06517"),
 ])
 def test_labelled_numbers_whatever_comes_between(language: str, text: str, identifier: str) -> None:
     assert covered(text, identifier), (language, found(text))
@@ -188,6 +209,12 @@ def test_labelled_numbers_whatever_comes_between(language: str, text: str, ident
     ("ka", "ბარძაყის ამპუტაცია 19.10.2023-ს ჩატარდა, ფანტომური ტკივილი", "19.10.2023"),
     ("az", "bud amputasiyası 26.09.2023 tarixində edildi, fantom ağrılar", "26.09.2023"),
     ("az", "çıxarıldı 03.03.2025, 4 gün sonra kalium 6.6 ilə qayıtdı", "03.03.2025"),
+    ("kk", "1946 жылы 5 мамырда туған апай, ФП", "1946 жылы 5 мамырда"),
+    ("kk", "пациентка 2008 жылғы 3 наурыз туған, кәмелетке толмаған", "2008 жылғы 3 наурыз"),
+    ("ka", "ინსულტი 6 აპრილს, 2 კვირაში PHQ-9 17", "6 აპრილს"),
+    ("ka", "ICD ჩაუდგეს 02.12.2025, მას მერე 2 არასწორი შოკი", "02.12.2025"),
+    ("az", "20.02.2026 PCI olunub, ikili antiaqreqantı dayandırıb", "20.02.2026"),
+    ("en", "pt had TKR on 3 March and came back with a swab query", "3 March"),
 ])
 def test_dates_of_care_and_birth(language: str, text: str, date: str) -> None:
     assert covered(text, date), (language, found(text))
@@ -225,6 +252,15 @@ def test_venues_orders_and_lots_stay_unmarked(language: str, text: str) -> None:
     ("kk", "Абай к-сі 14, пәт. 7 — 5 қабат лифтсіз", "Абай к-сі 14, пәт. 7"),
     ("en", "frail lady lives up at ty18 5ah, 40 mins from the nearest A&E", "ty18 5ah"),
     ("ru", "выписали в 187110 Кириши, там нет нефролога", "187110"),
+    ("en", "key safe code left at 47 Linthorpe Crescent, flat 3 for the DN team",
+     "47 Linthorpe Crescent, flat 3"),
+    ("ru", "выписка отправлена почтой, 630099 Новосибирск", "630099"),
+    ("az", "Lənkəran AZ4200-dən gəlib, orada insult mərkəzi yoxdur", "AZ4200"),
+    ("az", "qonşular tapıb, Babək prospekti 15, 4-cü blok, mənzil 88",
+     "Babək prospekti 15, 4-cü blok, mənzil 88"),
+    ("ka", "OT-მ სახლი ნახა ქეთევან წამებულის 58-ში, კიბეზე მოაჯირი არაა", "ქეთევან წამებულის 58"),
+    ("ru", "аптека: доставка на дом пр-т Ленина 45-112, пациент маломобильный",
+     "пр-т Ленина 45-112"),
 ])
 def test_postcodes_and_addresses_by_a_city_a_home_or_a_label(
         language: str, text: str, postcode: str) -> None:
