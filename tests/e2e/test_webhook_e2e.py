@@ -151,4 +151,7 @@ async def test_health_readiness_and_metrics(hooked: RunningBot, telegram: FakeTe
                 for sample in families["cpdbot_updates_received"].samples
                 if sample.name.endswith("_total")}
     assert received["message"] >= 1
-    assert "8501" not in text and "Something" not in text  # no user ids, no text
+    # no user ids in any name or label (a timestamp's digits may happen to hold them), no text
+    labelled = " ".join(f"{sample.name} {sample.labels}" for family in families.values()
+                        for sample in family.samples)
+    assert "8501" not in labelled and "Something" not in text
