@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import socket
@@ -22,12 +23,36 @@ _SCRUBBED = ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BAS
              "CPDBOT_CONFIG")
 
 
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+# Each pytest worker takes ports from its own block below the kernel's ephemeral range, in
+# turn: a port the kernel hands out (bind to 0) can be taken as the source port of another
+# worker's outgoing connection before the test's server binds it.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+_BLOCK = 1000
+_FIRST_PORT = 10000 + _WORKER * _BLOCK
+_PORTS = itertools.cycle(range(_FIRST_PORT, _FIRST_PORT + _BLOCK))
+
+
 def free_port() -> int:
-    """A port nobody listens on now, for one test's web server."""
-    with socket.socket() as probe:
+    """A port nobody listens on now, for one test's server, that nothing else will take."""
+    if _FIRST_PORT + _BLOCK <= _ephemeral_start():
+        for port in itertools.islice(_PORTS, _BLOCK):
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+    with socket.socket() as probe:  # no block of our own: let the kernel choose
         probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+        chosen: int = probe.getsockname()[1]
+        return chosen
 
 
 def write_config(path: Path, telegram: FakeTelegram, database_url: str,
