@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.privacy.words import (
+    COURSES,
     LEARNING_EVENT,
     THINGS_NUMBERED,
     Span,
@@ -118,10 +119,7 @@ _CARE_WORDS = (
     r"|doğdu|doğuş\w*"
     r"|\w*(?:ectom|эктом|ектом|ექტომ|ektom|ostom|остом|plast|пласт)\w*")
 # A course named earlier in the sentence: its date is the course's.
-_COURSE_BEFORE = re.compile(
-    r"(?i)(?:lecture|лекци|лекці|course|курс|seminar|семинар|семінар|webinar|вебинар|вебінар"
-    r"|conference|конференц|congreso|curso|jornada|study\s+day|training|тренинг|тренінг"
-    r"|mühazirə|konfrans|ლექცი|სემინარ|კონფერენც|дәріс)[^!?\n]{0,60}$")
+_COURSE_BEFORE = re.compile(rf"(?i)(?:{COURSES})[^!?\n]{{0,60}}$")
 _CARE_EVENT = re.compile(
     rf"(?i)(?:{_CARE_WORDS})[^\n.!?]{{0,20}}?$"
     rf"|(?:-?(?:де|да|те|та|ს|ში|də|da|dən|dan|ден|нан)?[\s,]+)(?:[^\W\d][\w-]*\s+){{0,2}}"

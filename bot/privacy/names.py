@@ -88,6 +88,9 @@ _NAMES = [
 # ...unless a colleague's title comes just before it: "зав. отделением Смирнова Н.А.".
 # (each stem starts a word: "dra" is in "Sandra" and "dr" in "Hendry"; the specialists' "-олог"
 # ends one: "неонатолог", "kardioloq")
+# Colleagues' words in Kazakh, Georgian and Azerbaijani, as stems (names.toml).
+_STAFF_STEMS = "|".join(re.escape(stem) for language in ("kk", "ka", "az")
+                        for stem in NAMES_DATA["staff"][language])
 _STAFF_BEFORE = re.compile(
     r"(?i)(?<!\w)(?:\w*(?:олог|ólog|ologist|olog|oloq|ოლოგ|хирург|хірург|ქირურგ)"
     r"|prof|professor|dr|doctor|lecturer|consultant|registrar|colleague|speaker|nurse"
@@ -102,8 +105,7 @@ _STAFF_BEFORE = re.compile(
     r"|викладач|преподават|учитель|вчител|მასწავლებ|docente|teacher|fisio|matrona|ponente"
     r"|aparıcı|cirujan|surgeon"
     r"|педиатр|педіатр|pediatr|терапевт|anestesi|резидент|residente|რეზიდენტ|"
-    + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
-               for stem in NAMES_DATA["staff"][language]) + r")\w*\.?"
+    + _STAFF_STEMS + r")\w*\.?"
     # "зав. отделением", "завідувачки відділення анестезіології", "jefa del servicio de"
     r"(?:\s+(?:відділенн\w*|отделени\w*|кафедр\w*|department|dept\.?|of|de|del|servicio"
     r"|бөлім\w*|განყოფილებ\w*|şöbə\w*|\w+(?:ології|ологии|ology|logía|ologiya|ოლოგიის)))*"
@@ -148,8 +150,7 @@ _STAFF_AFTER = re.compile(
     r"|professor|prof\b|lecturer|surgeon|physician|nurse\s+specialist|зав\b|заведующ|завідувач"
     r"|профессор|професор|доцент|лектор|jef[ae]|adjunt|profesor|médic[oa]\s+adjunt"
     r"|резидент|rezident|რეზიდენტ|ექიმ|дәрігер|həkim|біздің\s+\w+|ჩვენი\s+\w+|bizim\s+\w+|"
-    + "|".join(re.escape(stem) for language in ("kk", "ka", "az")
-               for stem in NAMES_DATA["staff"][language]) + ")"
+    + _STAFF_STEMS + ")"
     # or thanked just after: "Серікбаевқа рахмет", "ლომიძეს დიდი მადლობა"
     r"|\s*(?:\([^)]{0,30}\)\s*)?(?:(?:дуже|очень|большое|огромное|დიდი|çox|үлкен)\s+)?"
     r"(?:рахмет|спасибо|дякую|მადლობ|təşəkkür|thanks|gracias)"
@@ -527,6 +528,7 @@ _FOLDED_FIRST = frozenset(name.casefold() for data in (NAMES_DATA, COMMON)
                           if len(name) >= 3)
 _FOLDED_SURNAMES = frozenset(name.casefold() for names in COMMON["surnames"].values()
                              for name in names)
+_FOLDED_NAMES = _FOLDED_FIRST | _FOLDED_SURNAMES
 _RELATIVES = frozenset(NAMES_DATA["relatives"])
 _FUNCTION_WORDS = frozenset(WORDS["function_words"])
 _LATIN_GEORGIAN = re.compile(r"(?:dze|shvili|швили|дзе)(?:s|m|is|ს|მ|ის)?$")
@@ -716,6 +718,7 @@ def _lower_case_pair(w: _Words, i: int) -> tuple[int, int] | None:
     return None
 
 
+_KA_SURNAME_RE = re.compile(_KA_SURNAME)
 _CAPITAL_INITIAL = re.compile(r"\s+[A-ZА-ЯЁІЇЄ]\.?(?=[\s(,;])")
 # Georgian words that end like a surname in -ია but say "is free", "is stable", "signalling".
 _KA_NOT_SURNAME = re.compile(r"(?:აცია|ალია|ურია|ტია|ობა|ება)$")
@@ -723,7 +726,7 @@ _KA_NOT_SURNAME = re.compile(r"(?:აცია|ალია|ურია|ტი�
 
 def _georgian_surname(word: str) -> bool:
     """A Georgian surname by its ending: "წიკლაური", "ხარაიშვილი"; not "თავისუფალია"."""
-    return bool(re.fullmatch(_KA_SURNAME, word)) and not (
+    return bool(_KA_SURNAME_RE.fullmatch(word)) and not (
         _KA_CLINICAL.search(word) or _KA_NOT_SURNAME.search(word) or _PEOPLE.fullmatch(word))
 
 
@@ -807,7 +810,7 @@ def _in_capitals_after(w: _Words, i: int, first: bool) -> bool:
     """Word i + 1 goes on a name in capitals ending at word i: listed, or after a first name."""
     after = w.words[i + 1]
     return after.isupper() and after.isalpha() and not w.text[w.ends[i]:w.starts[i + 1]].strip(
-        " ,") and (after.casefold() in _FOLDED_FIRST or after.casefold() in _FOLDED_SURNAMES
+        " ,") and (after.casefold() in _FOLDED_NAMES
                    or (first and w.words[i].casefold() in _FOLDED_FIRST))
 
 
@@ -825,7 +828,7 @@ def _in_capitals(w: _Words, i: int) -> tuple[int, int] | None:
     while last + 1 < len(w.words) and _in_capitals_after(w, last, first=last == i):
         last += 1
     if last == i and i > 0 and w.words[i - 1].isupper() and (
-            w.words[i - 1].casefold() in _FOLDED_FIRST | _FOLDED_SURNAMES):
+            w.words[i - 1].casefold() in _FOLDED_NAMES):
         return None  # the pair is found from its first word
     return w.span(i, last) if last > i else None
 

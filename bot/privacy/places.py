@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.privacy.words import (
+    COURSES,
     CYR_LOW,
     CYR_UP,
     KA,
@@ -124,14 +125,9 @@ _ADDRESSES = [
 
 # An address after one of these is where the clinician learned ("Семинар Тұран даңғылы,
 # 38 мекенжайындағы залда"), not where a patient lives.
-_COURSE = (r"seminar|семинар|семінар|conference|конференц|congress|конгрес|курс|course|kurs"
-           r"|lecture|лекци|лекці|workshop|webinar|вебинар|vebinar|mühazirə|konfrans|სემინარ"
-           r"|ლექცი|კონფერენცი|journal\s+club|jornada|congreso|curso|venue|дәріс|recert\w*"
-           r"|симпозиум|symposium|simposio|форум|forum|ტრენინგ|training|тренинг|тренінг|təlim"
-           r"|taller|study\s+day|sesión|sesion|session")
-_COURSE_RE = re.compile(rf"(?i)(?<!\w)(?:{_COURSE})")
+_COURSE_RE = re.compile(rf"(?i)(?<!\w)(?:{COURSES})")
 _VENUE = re.compile(
-    rf"(?i)(?<!\w)(?:{_COURSE}|hotel|готел|отел|education\s+cent|training\s+cent|colegio\s+de"
+    rf"(?i)(?<!\w)(?:{COURSES}|hotel|готел|отел|education\s+cent|training\s+cent|colegio\s+de"
     r"|НМИЦ|school|школ|escuela|auditor\w*|аудитор\w*|зал[аеы]?\b|emhana|емхана|аурухана"
     r"|hospital|clínica|clinic|больниц|лікарн|поликлиник|поліклінік|xəstəxana|klinika"
     r"|საავადმყოფო|კლინიკ|infirmary|аптек\w*|pharmacy|farmacia|dərmanxana|აფთიაქ\w*)")
@@ -168,7 +164,4 @@ def _venue(text: str, start: int, end: int, courses_only: bool) -> bool:
 
 
 # A course named just after the place: "Av. Angamos Este 2520: taller de dolor oncológico".
-_LEARNING_AFTER = re.compile(
-    r"[^.!?\n]{0,20}?(?i:taller|curso|course|seminar|conference|workshop|webinar|jornada|congreso"
-    r"|lecture|лекци|лекці|семинар|семінар|конференц|тренинг|тренінг|курс|дәріс|mühazirə|təlim"
-    r"|სემინარ|ლექცი|ტრენინგ)")
+_LEARNING_AFTER = re.compile(rf"[^.!?\n]{{0,20}}?(?i:{COURSES})")

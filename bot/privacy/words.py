@@ -45,11 +45,13 @@ THINGS_NUMBERED = re.compile(
     r"|ლოტ|isbn|doi|pmid|наказ|приказ|\border\b|orden|əmr|бұйрық|бұйрығ|ბრძანებ|настанов"
     r"|guideline|протокол|protocol|\bNOM\b|norma|guía|клинреком|рекомендац)[^\d\n]{0,40}$")
 
+# Where clinicians learn, as stems: a date or an address by one of these is the course's, not
+# a patient's.
+COURSES = (r"course|webinar|vebinar|conference|konfrans|congress|конгрес|lecture|seminar|workshop"
+           r"|session|sesión|sesion|meeting|teaching|study\s+day|training|journal\s+club|module"
+           r"|exam|recert|venue|symposium|simposio|симпозиум|forum|форум|вебинар|вебінар|курс|kurs"
+           r"|конференц|лекци|лекці|семинар|семінар|тренинг|тренінг|занят|экзамен|іспит|curso"
+           r"|congreso|jornada|taller|charla|clase|ponencia|webinario|дәріс|оқу|სემინარ|ლექცი"
+           r"|კონფერენცი|ვებინარ|კურს|ტრენინგ|გაკვეთილ|mühazirə|təlim|dərs")
 # A date right after one of these is when the clinician learned, not about a patient.
-LEARNING_EVENT = re.compile(
-    r"(?i)(course|webinar|conference|lecture|seminar|workshop|session|meeting|teaching|study\s+day|"
-    r"training|journal club|module|exam|вебинар|вебінар|курс|конференц|лекци|лекці|семинар|"
-    r"семінар|тренинг|тренінг|занят|заняття|экзамен|іспит|curso|congreso|jornada|seminario|"
-    r"taller|sesión|charla|clase|ponencia|webinario|дәріс|тренинг|оқу|конференция|"
-    r"სემინარ|ლექცი|კონფერენცი|ვებინარ|კურს|ტრენინგ|გაკვეთილ|"
-    r"mühazirə|konfrans|vebinar|kurs|təlim|dərs|seminar)\w*[^.!?\n]{0,25}$")
+LEARNING_EVENT = re.compile(rf"(?i)(?:{COURSES})\w*[^.!?\n]{{0,25}}$")
