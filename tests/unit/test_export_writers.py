@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
